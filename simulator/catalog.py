@@ -1,0 +1,89 @@
+"""Where Plateau finds its files: bundled scenarios, rubrics, providers, and the data directory."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from simulator import model as m
+from simulator.errors import PlateauError, ScenarioError
+from simulator.loader import load_directory, load_rubric, load_scenario, suggest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "scenarios"
+RUBRICS = ROOT / "rubrics"
+PROVIDERS = SCENARIOS / "providers"
+
+
+def home() -> Path:
+    """The data directory: sessions, transcripts and results. `PLATEAU_HOME` overrides the platform default."""
+    env = os.environ.get("PLATEAU_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+    return user_data_path("plateau", appauthor=False)
+
+
+@dataclass(frozen=True)
+class Library:
+    rubrics: dict[str, m.Rubric]
+    directory: m.Directory
+
+
+@lru_cache(maxsize=None)
+def _library(rubric_dir: Path, provider_dirs: tuple[Path, ...]) -> Library:
+    rubrics = {}
+    problems = []
+    for path in sorted(rubric_dir.glob("*.yaml")):
+        try:
+            rubric = load_rubric(path)
+            rubrics[rubric.id] = rubric
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    files = [p for d in provider_dirs for p in sorted(d.glob("*.yaml"))]
+    try:
+        directory = load_directory(files)
+    except ScenarioError as exc:
+        problems.extend(exc.problems)
+        directory = m.Directory()
+    if problems:
+        raise ScenarioError(problems)
+    return Library(rubrics, directory)
+
+
+def library(scenario_path: Path | None = None) -> Library:
+    """The bundled rubrics and providers, plus a `providers/` folder beside an outside scenario."""
+    dirs = [PROVIDERS]
+    if scenario_path is not None:
+        local = scenario_path.resolve().parent / "providers"
+        if local.is_dir() and local != PROVIDERS.resolve():
+            dirs.append(local)
+    return _library(RUBRICS, tuple(dirs))
+
+
+def bundled_scenarios() -> list[Path]:
+    return sorted(SCENARIOS.glob("*.yaml"))
+
+
+def scenario_path(name: str) -> Path:
+    """A bundled scenario's id, or a path to a YAML file."""
+    candidate = Path(name)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        if not candidate.is_file():
+            raise PlateauError(f"there is no scenario file '{name}'.")
+        return candidate
+    bundled = SCENARIOS / f"{name}.yaml"
+    if bundled.is_file():
+        return bundled
+    ids = [p.stem for p in bundled_scenarios()]
+    guess = suggest(name, ids)
+    raise PlateauError(f"there is no scenario '{name}'. " + (guess + " " if guess else "")
+                       + f"Bundled scenarios: {', '.join(ids)} (see 'plateau list').")
+
+
+def open_scenario(name: str) -> tuple[m.Scenario, Library]:
+    path = scenario_path(name)
+    lib = library(path)
+    return load_scenario(path, lib.rubrics, lib.directory), lib

@@ -1,0 +1,238 @@
+"""The `plateau` command. Each subcommand parses its arguments, calls the library, and turns a
+domain error into a clean message and exit code: 0 ok, 1 a problem in a file, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+from simulator import __version__
+from simulator.errors import PlateauError, Problem, ScenarioError, display_path
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _console(args=None, **kwargs):
+    from rich.console import Console
+    return Console(highlight=False, **kwargs)
+
+
+def _err(message: str) -> None:
+    print(f"plateau: {message}", file=sys.stderr)
+
+
+# ------------------------------------------------------------------ list
+
+
+def cmd_list(args) -> int:
+    from simulator.catalog import bundled_scenarios, library
+    from simulator.i18n import detect_lang
+    from simulator.loader import load_scenario
+
+    lib = library()
+    lang = detect_lang(args.lang)
+    rows, problems = [], []
+    for path in bundled_scenarios():
+        try:
+            s = load_scenario(path, lib.rubrics, lib.directory)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        rows.append({"id": s.id, "title": s.title.render_all(), "languages": list(s.languages),
+                     "difficulty": s.difficulty, "minutes": s.minutes, "rubric": s.rubric_id,
+                     "cases": len(s.cases), "summary": s.summary.render_all()})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        from rich.table import Table
+        table = Table(show_lines=False)
+        for col in ("id", "title", "difficulty", "minutes", "languages"):
+            table.add_column(col)
+        for r in rows:
+            table.add_row(r["id"], r["title"][lang], "★" * r["difficulty"], str(r["minutes"]), " ".join(r["languages"]))
+        _console().print(table)
+    for p in problems:
+        print(p.format(), file=sys.stderr)
+    return EXIT_PROBLEM if problems else EXIT_OK
+
+
+# ------------------------------------------------------------------ play
+
+
+def _transcript_path(scenario_id: str, session_id: str) -> Path:
+    from simulator.catalog import home
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return home() / "sessions" / f"{stamp}-{scenario_id}-{session_id}.jsonl"
+
+
+def cmd_play(args) -> int:
+    from simulator.answers import load_answers
+    from simulator.catalog import open_scenario
+    from simulator.engine import IllegalAction, Session, final_summary
+    from simulator.i18n import detect_lang, t
+    from simulator.player import Player, Quit, now_iso
+    from simulator.transcript import TranscriptWriter
+
+    scenario, lib = open_scenario(args.scenario)
+    lang = detect_lang(args.lang)
+    answers = load_answers(args.answers) if args.answers else []
+    session_id = uuid.uuid4().hex[:12]
+    path = Path(args.transcript) if args.transcript else _transcript_path(scenario.id, session_id)
+    header = {"session": session_id, "scenario": scenario.id, "scenario_version": scenario.version,
+              "content_hash": scenario.content_hash, "scenario_file": str(Path(scenario.source)),
+              "rubric": scenario.rubric_id, "trainee": args.trainee or "", "lang": lang,
+              "mode": "timed" if getattr(args, "timed", False) else "practice", "started": now_iso(),
+              "plateau": __version__}
+    writer = TranscriptWriter(path, header)
+    console = _console(quiet=args.json)
+    session = Session(scenario, lib.directory)
+    player = Player(session, lib, writer, lang=lang, console=console)
+    try:
+        if answers:
+            answers_name = display_path(args.answers)
+            player.start() if not answers or answers[0][0].get("type") != "start" else None
+            for action, pos in answers:
+                if session.ended:
+                    break
+                try:
+                    player.act(action)
+                except IllegalAction as exc:
+                    raise ScenarioError([Problem(answers_name, pos.line, pos.column, "A002", str(exc),
+                                                 "Check the answers against the options offered at that point ('plateau paths' lists valid paths).")]) from None
+            if not session.ended and (args.json or not sys.stdin.isatty()):
+                if args.json:
+                    print(json.dumps(final_summary(session), ensure_ascii=False, indent=2))
+                _err(t("answers.short", lang) + " " + "Possible next: " + "; ".join(session.possible()))
+                return EXIT_PROBLEM
+        player.run()
+    except Quit:
+        console.print(t("saved_at", lang, path=display_path(path)))
+        console.print(t("resume_hint", lang))
+        return EXIT_OK
+    except (KeyboardInterrupt, EOFError):
+        console.print()
+        console.print(t("saved_at", lang, path=display_path(path)))
+        console.print(t("resume_hint", lang))
+        return EXIT_INTERRUPTED
+    finally:
+        writer.close()
+    summary = final_summary(session)
+    summary["transcript"] = str(path)
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        console.print(t("saved_at", lang, path=display_path(path)))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ lint
+
+
+def cmd_lint(args) -> int:
+    from simulator.catalog import RUBRICS, bundled_scenarios, library
+    from simulator.loader import load_rubric, load_scenario
+
+    paths = [Path(p) for p in args.paths] or bundled_scenarios() + sorted(RUBRICS.glob("*.yaml"))
+    problems: list[Problem] = []
+    try:
+        lib = library()
+    except ScenarioError as exc:
+        problems.extend(exc.problems)
+        lib = None
+    for path in paths:
+        if path.is_dir():
+            paths.extend(sorted(path.glob("*.yaml")))
+            continue
+        try:
+            if lib is None:
+                break
+            if path.resolve().parent == RUBRICS.resolve() or "pass_mark" in path.read_text(encoding="utf-8", errors="replace"):
+                load_rubric(path)
+            else:
+                lib_here = library(path)
+                load_scenario(path, lib_here.rubrics, lib_here.directory)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+        except OSError as exc:
+            problems.append(Problem(display_path(path), 1, 1, "P000", f"cannot read this file ({exc.strerror}).", ""))
+    problems = sorted(set(problems))
+    if args.format == "json":
+        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    elif args.format == "github":
+        for p in problems:
+            print(f"::{p.severity.value} file={p.file},line={p.line},col={p.column}::{p.code} {p.message} {p.hint}".rstrip())
+    else:
+        for p in problems:
+            print(p.format())
+    errors = [p for p in problems if p.severity.value == "error" or args.strict]
+    return EXIT_PROBLEM if errors else EXIT_OK
+
+
+# ------------------------------------------------------------------ parser
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors: exit 2 with the usage line, never a traceback
+        self.print_usage(sys.stderr)
+        _err(message)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="plateau", description="Plateau: practise assistance calls and get an explained debrief.",
+                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                     epilog="Example:\n  plateau play dour-festival --lang fr")
+    parser.add_argument("--version", action="version", version=f"plateau {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def add(name, help_, example, func):
+        p = sub.add_parser(name, help=help_, description=help_, epilog=f"Example:\n  {example}",
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("list", "List the bundled scenarios.", "plateau list --json", cmd_list)
+    p.add_argument("--json", action="store_true", help="print JSON (id, title, languages, ...)")
+    p.add_argument("--lang", choices=["fr", "nl", "en"], help="interface language")
+
+    p = add("play", "Take a call: play a scenario interactively or from an answers file.",
+            "plateau play dour-festival --lang fr", cmd_play)
+    p.add_argument("scenario", help="a bundled scenario id (see 'plateau list') or a path to a YAML file")
+    p.add_argument("--lang", choices=["fr", "nl", "en"], help="interface language (default: from the system, else English)")
+    p.add_argument("--answers", metavar="FILE", help="play the actions in FILE (YAML list, or a transcript .jsonl)")
+    p.add_argument("--transcript", metavar="FILE", help="where to write the transcript (default: the data directory)")
+    p.add_argument("--json", action="store_true", help="print the final state as JSON (ending, flags, facts, clock)")
+    p.add_argument("--trainee", metavar="NAME", help="the trainee's name, kept with the session")
+
+    p = add("lint", "Check scenario and rubric files and report every problem with its line.",
+            "plateau lint scenarios/my-call.yaml", cmd_lint)
+    p.add_argument("paths", nargs="*", help="files or folders (default: every bundled scenario and rubric)")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.add_argument("--strict", action="store_true", help="warnings fail too")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            print(problem.format(), file=sys.stderr)
+        return EXIT_PROBLEM
+    except PlateauError as exc:
+        _err(str(exc))
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK

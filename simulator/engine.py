@@ -1,0 +1,599 @@
+"""The pure engine that runs a call: `Session.apply(action) -> events`.
+
+It reads no file, no clock and no keyboard, and has no randomness. Every front-end (the
+interactive player, an answers file, tests, the path explorer) drives the same Session.
+All that changes lives in one `State`, which saves to a versioned JSON-ready dict; replaying
+the same actions on a fresh Session gives the same events.
+
+Actions are plain dicts, as stored in transcripts and answers files:
+
+    {"type": "start", "lang": "fr"}          pick up the phone, speaking French
+    {"type": "choose", "option": "greet"}    say or do an option of the current node
+    {"type": "input", "value": "GH-512-KL"}  the value a record action asked for
+    {"type": "provider", "id": "tow-x"}      the provider a dispatch or booking asked for
+    {"type": "record", "field": "plate", "value": "..."}  edit the case file at any time
+    {"type": "speak", "lang": "nl"}          switch the language spoken to the caller
+    {"type": "switch", "case": "b"}          take another call of a multi-case scenario
+    {"type": "silence"}                      the agent said nothing in time
+    {"type": "note", "text": "..."}          a private note in the case file
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+from enum import Enum
+from typing import Any
+
+from simulator import model as m
+from simulator.errors import PlateauError
+from simulator.providers import eta_minutes, road_km
+
+STATE_VERSION = 1
+MIN_COMPATIBLE_STATE_VERSION = 1
+
+SILENCE_STRESS = 10
+WRONG_LANGUAGE_STRESS = 5
+RECORD_SECONDS = 15
+SWITCH_SECONDS = 10
+PROVIDER_SECONDS = 60
+MAX_EVENT_ROUNDS = 1000
+
+
+class Status(str, Enum):
+    READY = "ready"
+    AWAITING_CHOICE = "awaiting_choice"
+    AWAITING_INPUT = "awaiting_input"
+    AWAITING_PROVIDER = "awaiting_provider"
+    ENDED = "ended"
+
+
+class CaseStatus(str, Enum):
+    WAITING = "waiting"    # the phone has not rung yet
+    RINGING = "ringing"    # rang, not answered yet
+    LIVE = "live"
+    ENDED = "ended"
+
+
+class IllegalAction(PlateauError):
+    """An action the session cannot take now; `.possible` lists what it could take."""
+
+    def __init__(self, message: str, possible: list[str]):
+        self.possible = possible
+        super().__init__(f"{message} Possible now: {'; '.join(possible) if possible else 'nothing, the call is over'}.")
+
+
+class ScenarioDeadEnd(PlateauError):
+    """The scenario left the trainee with nothing to do (a fault `plateau lint` reports)."""
+
+
+@dataclass
+class CaseState:
+    node: str
+    stress: float
+    status: CaseStatus = CaseStatus.WAITING
+    flags: list[str] = field(default_factory=list)
+    known: list[str] = field(default_factory=list)
+    file: dict[str, str] = field(default_factory=dict)
+    chosen: list[str] = field(default_factory=list)
+    fired: list[str] = field(default_factory=list)
+    speaking: str = "en"
+    dispatched: dict | None = None
+    booked: list[dict] = field(default_factory=list)
+    ending: str | None = None
+
+
+@dataclass
+class State:
+    scenario: str
+    content_hash: str
+    cases: dict[str, CaseState]
+    active: str
+    clock: int = 0  # seconds since the first call rang
+    status: Status = Status.READY
+    pending: dict | None = None
+    turn: int = 0
+    ending: str | None = None
+    version: int = STATE_VERSION
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["status"] = self.status.value
+        for case in data["cases"].values():
+            case["status"] = case["status"].value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "State":
+        version = data.get("version", 0)
+        if not MIN_COMPATIBLE_STATE_VERSION <= version <= STATE_VERSION:
+            raise PlateauError(f"this saved call is in format {version}; this Plateau reads formats "
+                               f"{MIN_COMPATIBLE_STATE_VERSION} to {STATE_VERSION}.")
+        cases = {cid: CaseState(**{**c, "status": CaseStatus(c["status"])}) for cid, c in data["cases"].items()}
+        return cls(**{**data, "cases": cases, "status": Status(data["status"])})
+
+
+class Session:
+    """One call (or several at once) being played."""
+
+    def __init__(self, scenario: m.Scenario, directory: m.Directory | None = None, state: State | None = None):
+        self.scenario = scenario
+        self.directory = directory or m.Directory()
+        if state is None:
+            first = next(iter(scenario.cases))
+            state = State(scenario.id, scenario.content_hash,
+                          {cid: CaseState(case.start, float(case.caller.stress)) for cid, case in scenario.cases.items()},
+                          active=first)
+        self.state = state
+        self._flags = _all_flags(scenario)
+
+    @classmethod
+    def restore(cls, scenario: m.Scenario, data: dict, directory: m.Directory | None = None) -> "Session":
+        state = State.from_dict(data)
+        if state.scenario != scenario.id:
+            raise PlateauError(f"this saved call is for the scenario '{state.scenario}', not '{scenario.id}'.")
+        return cls(scenario, directory, state)
+
+    def snapshot(self) -> dict:
+        return self.state.to_dict()
+
+    # ------------------------------------------------------------------ queries
+
+    @property
+    def ended(self) -> bool:
+        return self.state.status is Status.ENDED
+
+    @property
+    def case(self) -> m.Case:
+        return self.scenario.cases[self.state.active]
+
+    @property
+    def case_state(self) -> CaseState:
+        return self.state.cases[self.state.active]
+
+    def now(self):
+        return self.scenario.clock_start + timedelta(seconds=self.state.clock)
+
+    def context(self, case_id: str | None = None) -> dict[str, Any]:
+        """What conditions and texts of a case can refer to."""
+        cid = case_id or self.state.active
+        case, cs = self.scenario.cases[cid], self.state.cases[cid]
+        ctx: dict[str, Any] = {flag: False for flag in self._flags}
+        ctx.update({flag: True for flag in cs.flags})
+        ctx.update({
+            "stress": round(cs.stress),
+            "minutes": self.state.clock / 60,
+            "time": self.now().strftime("%H:%M"),
+            "known": {fid: fid in cs.known for fid in case.truth},
+            "file": {fid: cs.file.get(fid, "") for fid in case.truth},
+            "dispatched": dict(cs.dispatched) if cs.dispatched else None,
+            "eta": cs.dispatched["eta"] if cs.dispatched else None,
+            "provider": cs.dispatched["name"] if cs.dispatched else "",
+            "lang": cs.speaking,
+            "caller": case.caller.name,
+            "reference": case.reference,
+        })
+        return ctx
+
+    def options(self, case_id: str | None = None) -> list[m.Option]:
+        """Options offered now at the current node of a case (the active one by default)."""
+        cid = case_id or self.state.active
+        cs = self.state.cases[cid]
+        if cs.status is not CaseStatus.LIVE:
+            return []
+        node = self.scenario.cases[cid].nodes[cs.node]
+        ctx = self.context(cid)
+        return [o for o in node.options
+                if (o.repeatable or o.id not in cs.chosen) and (o.when is None or o.when(ctx))]
+
+    def possible(self) -> list[str]:
+        """What the session accepts now, in words (for errors and front-ends)."""
+        st = self.state
+        if st.status is Status.READY:
+            return ["start (pick up the call)"]
+        if st.status is Status.ENDED:
+            return []
+        if st.status is Status.AWAITING_INPUT:
+            return [f"input (a value for '{st.pending['field']}')"]
+        if st.status is Status.AWAITING_PROVIDER:
+            ids = [p.id for p in self.directory.of_kind(st.pending["kind"])]
+            return [f"provider (one of: {', '.join(ids)})"]
+        out = [f"choose (one of: {', '.join(o.id for o in self.options())})", "record", "speak", "silence", "note"]
+        others = [cid for cid, cs in st.cases.items() if cid != st.active and cs.status in (CaseStatus.RINGING, CaseStatus.LIVE)]
+        if others:
+            out.append(f"switch (to: {', '.join(others)})")
+        return out
+
+    # ------------------------------------------------------------------ actions
+
+    def apply(self, action: dict) -> list[dict]:
+        """Apply one action and return the events it caused. Raises IllegalAction if not possible now."""
+        if not isinstance(action, dict) or not isinstance(action.get("type"), str):
+            raise IllegalAction("an action must be a mapping with a 'type'.", self.possible())
+        handler = getattr(self, "_do_" + action["type"], None)
+        if handler is None:
+            raise IllegalAction(f"there is no action '{action['type']}'.", self.possible())
+        self._events: list[dict] = []
+        handler(action)
+        self.state.turn += 1
+        return self._events
+
+    def _require(self, *statuses: Status, what: str) -> None:
+        if self.state.status not in statuses:
+            raise IllegalAction(f"cannot {what} now (the session is {self.state.status.value}).", self.possible())
+
+    def _do_start(self, action: dict) -> None:
+        self._require(Status.READY, what="start")
+        lang = action.get("lang", "en")
+        if lang not in m.LANGS:
+            raise IllegalAction(f"unknown language '{lang}'.", [f"start with lang {', '.join(m.LANGS)}"])
+        for cs in self.state.cases.values():
+            cs.speaking = lang
+        self._ring_due()
+        self.state.status = Status.AWAITING_CHOICE
+        first = min(self.scenario.cases.values(), key=lambda c: c.rings_at_seconds)
+        if first.rings_at_seconds > 0:
+            self._advance(first.rings_at_seconds)
+        self._answer(first.id)
+        self._fire_due()
+        self._settle()
+
+    def _do_choose(self, action: dict) -> None:
+        self._require(Status.AWAITING_CHOICE, what="choose an option")
+        cid = action.get("case", self.state.active)
+        if cid != self.state.active:
+            raise IllegalAction(f"the case '{cid}' is not the one on the line.", self.possible())
+        offered = {o.id: o for o in self.options()}
+        option = offered.get(action.get("option"))
+        if option is None:
+            raise IllegalAction(f"the option '{action.get('option')}' is not offered now.", self.possible())
+        case, cs = self.case, self.case_state
+        cs.chosen.append(option.id)
+        self._emit("chose", option=option.id, node=cs.node, step=option.step, tone=option.tone.value,
+                   lang=cs.speaking, text=option.text.render(cs.speaking, self.context()))
+        if cs.speaking not in case.caller.languages:
+            self._stress(cid, WRONG_LANGUAGE_STRESS, "language")
+        self._stress(cid, option.stress_delta, "tone")
+        self._flags_effects(cs, option.effects)
+        self._reveal(cid, option.effects.reveal)
+        self._advance(option.effects.seconds)
+        if option.action is not None:
+            if option.action.needs_input:
+                self._await(option)
+                return
+            self._simple_action(cid, option.action)
+        self._conclude(cid, option)
+
+    def _do_input(self, action: dict) -> None:
+        self._require(Status.AWAITING_INPUT, what="type a value")
+        value = action.get("value")
+        if not isinstance(value, str):
+            raise IllegalAction("the input value must be a text.", self.possible())
+        pending = self.state.pending
+        cs = self.state.cases[pending["case"]]
+        cs.file[pending["field"]] = value.strip()
+        self._flag(cs, "recorded")
+        self._emit("recorded", field=pending["field"], value=value.strip())
+        self._advance(RECORD_SECONDS)
+        self._resume_pending()
+
+    def _do_provider(self, action: dict) -> None:
+        self._require(Status.AWAITING_PROVIDER, what="choose a provider")
+        pending = self.state.pending
+        provider = self.directory.get(str(action.get("id")))
+        if provider is None or provider.kind != pending["kind"]:
+            raise IllegalAction(f"'{action.get('id')}' is not a provider of kind {pending['kind']}.", self.possible())
+        cid = pending["case"]
+        case, cs = self.scenario.cases[cid], self.state.cases[cid]
+        target = case.location.coordinates if case.location else provider.coordinates
+        eta = eta_minutes(provider, target, self.scenario.traffic)
+        km = round(road_km(provider, target), 1)
+        info = {"id": provider.id, "name": provider.name, "kind": provider.kind,
+                "capabilities": sorted(provider.capabilities), "eta": eta, "km": km,
+                "at": round(self.state.clock / 60, 2), "open": provider.is_open(self.now())}
+        if pending["action"] == m.ActionType.DISPATCH.value:
+            cs.dispatched = info
+            self._flag(cs, "dispatched")
+        else:
+            cs.booked.append(info)
+            self._flag(cs, "booked")
+        self._emit("dispatched" if pending["action"] == m.ActionType.DISPATCH.value else "booked", **info)
+        self._advance(PROVIDER_SECONDS)
+        self._resume_pending()
+
+    def _do_record(self, action: dict) -> None:
+        self._require(Status.AWAITING_CHOICE, what="edit the case file")
+        field_id, value = action.get("field"), action.get("value")
+        if field_id not in self.case.truth or not isinstance(value, str):
+            raise IllegalAction(f"the case file has no field '{field_id}'.", [f"record (field: {', '.join(self.case.truth)})"])
+        self.case_state.file[field_id] = value.strip()
+        self._flag(self.case_state, "recorded")
+        self._emit("recorded", field=field_id, value=value.strip())
+        self._advance(RECORD_SECONDS)
+        self._after(self.state.active)
+
+    def _do_speak(self, action: dict) -> None:
+        self._require(Status.AWAITING_CHOICE, what="change language")
+        lang = action.get("lang")
+        if lang not in m.LANGS:
+            raise IllegalAction(f"unknown language '{lang}'.", [f"speak ({', '.join(m.LANGS)})"])
+        self.case_state.speaking = lang
+        self._emit("spoke", lang=lang)
+
+    def _do_silence(self, action: dict) -> None:
+        self._require(Status.AWAITING_CHOICE, what="stay silent")
+        cid = self.state.active
+        caller = self.case.caller
+        self._emit("silence")
+        if caller.silence is not None:
+            self._say(cid, m.Speaker.CALLER, caller.silence, "silence")
+        self._stress(cid, SILENCE_STRESS, "silence")
+        self._advance(self.scenario.decision_seconds)
+        self._after(cid)
+
+    def _do_note(self, action: dict) -> None:
+        if self.state.status is Status.READY or self.state.status is Status.ENDED:
+            raise IllegalAction("notes are taken during the call.", self.possible())
+        text = action.get("text")
+        if not isinstance(text, str):
+            raise IllegalAction("a note must be a text.", self.possible())
+        self._emit("note", text=text)
+
+    def _do_switch(self, action: dict) -> None:
+        self._require(Status.AWAITING_CHOICE, what="switch calls")
+        cid = action.get("case")
+        cs = self.state.cases.get(cid)
+        if cs is None or cid == self.state.active or cs.status not in (CaseStatus.RINGING, CaseStatus.LIVE):
+            raise IllegalAction(f"cannot switch to '{cid}'.", self.possible())
+        self._advance(SWITCH_SECONDS)
+        self.state.active = cid
+        self._emit("switched", to=cid)
+        if cs.status is CaseStatus.RINGING:
+            self._answer(cid)
+        self._fire_due()
+        self._settle()
+
+    # ------------------------------------------------------------------ internals
+
+    def _emit(self, event_type: str, case: str | None = None, **data) -> None:
+        self._events.append({"type": event_type, "case": case or self.state.active, "clock": self.state.clock, **data})
+
+    def _say(self, cid: str, speaker: m.Speaker, text: m.Text, source: str, variant: int = 0) -> None:
+        case, cs = self.scenario.cases[cid], self.state.cases[cid]
+        lang = cs.speaking if (speaker is not m.Speaker.CALLER or cs.speaking in case.caller.languages) else case.caller.languages[0]
+        self._emit("said", case=cid, speaker=speaker.value, source=source, variant=variant, lang=lang,
+                   text=text.render_all(self.context(cid)))
+
+    def _say_lines(self, cid: str, speaker: m.Speaker, lines: m.Lines | None, source: str) -> None:
+        if lines is None:
+            return
+        picked = lines.pick(self.context(cid))
+        if picked is not None:
+            self._say(cid, speaker, picked[1], source, picked[0])
+
+    def _stress(self, cid: str, delta: float, reason: str) -> None:
+        cs = self.state.cases[cid]
+        before = cs.stress
+        cs.stress = min(100.0, max(0.0, round(before + delta, 2)))
+        if round(cs.stress) != round(before) or (delta and cs.stress != before):
+            self._emit("stress", case=cid, before=round(before), after=round(cs.stress), reason=reason)
+
+    def _flag(self, cs: CaseState, flag: str) -> None:
+        if flag not in cs.flags:
+            cs.flags.append(flag)
+
+    def _flags_effects(self, cs: CaseState, effects: m.Effects) -> None:
+        for flag in effects.set:
+            self._flag(cs, flag)
+        cs.flags = [f for f in cs.flags if f not in effects.unset]
+
+    def _reveal(self, cid: str, facts: tuple[str, ...]) -> None:
+        case, cs = self.scenario.cases[cid], self.state.cases[cid]
+        for fact in facts:
+            if fact in cs.known:
+                continue
+            if cs.stress > case.caller.vague_above:
+                self._emit("withheld", case=cid, fact=fact)
+            else:
+                cs.known.append(fact)
+                self._emit("revealed", case=cid, fact=fact)
+
+    def _advance(self, seconds: int) -> None:
+        """Move the shared clock; callers on hold get more stressed, waiting calls ring."""
+        if seconds <= 0:
+            return
+        start = self.state.clock
+        self.state.clock += int(seconds)
+        for cid, cs in self.state.cases.items():
+            if cid == self.state.active or cs.status not in (CaseStatus.LIVE, CaseStatus.RINGING):
+                continue
+            on_hold = self.scenario.cases[cid].caller.on_hold
+            if on_hold:
+                self._stress(cid, on_hold * (self.state.clock - start) / 60, "on_hold")
+        self._ring_due()
+
+    def _ring_due(self) -> None:
+        for cid, case in self.scenario.cases.items():
+            cs = self.state.cases[cid]
+            if cs.status is CaseStatus.WAITING and case.rings_at_seconds <= self.state.clock:
+                cs.status = CaseStatus.RINGING
+                if self.state.status is not Status.READY:
+                    self._emit("ringing", case=cid, reference=case.reference)
+
+    def _answer(self, cid: str) -> None:
+        cs = self.state.cases[cid]
+        cs.status = CaseStatus.LIVE
+        self.state.active = cid
+        self._emit("answered", case=cid, reference=self.scenario.cases[cid].reference)
+        self._enter(cid, self.scenario.cases[cid].start)
+
+    def _enter(self, cid: str, node_id: str) -> None:
+        cs = self.state.cases[cid]
+        cs.node = node_id
+        node = self.scenario.cases[cid].nodes[node_id]
+        self._emit("node", case=cid, node=node_id)
+        self._say_lines(cid, node.speaker, node.say, "node:" + node_id)
+        if node.end is not None:
+            self._end_case(cid, node.end)
+
+    def _await(self, option: m.Option) -> None:
+        act = option.action
+        self.state.pending = {"case": self.state.active, "option": option.id, "action": act.type.value,
+                              "field": act.field, "kind": act.kind}
+        if act.type is m.ActionType.RECORD:
+            self.state.status = Status.AWAITING_INPUT
+            self._emit("prompt", input="field", field=act.field)
+        else:
+            self.state.status = Status.AWAITING_PROVIDER
+            self._emit("prompt", input="provider", kind=act.kind)
+
+    def _resume_pending(self) -> None:
+        pending, self.state.pending = self.state.pending, None
+        self.state.status = Status.AWAITING_CHOICE
+        _, option = self.scenario.cases[pending["case"]].option(pending["option"])
+        self._conclude(pending["case"], option)
+
+    def _simple_action(self, cid: str, action: m.Action) -> None:
+        cs = self.state.cases[cid]
+        self._flag(cs, m.ACTION_FLAGS[action.type])
+        data = {"action": action.type.value}
+        if action.to:
+            data["to"] = action.to
+        if action.type is m.ActionType.CALL_PROVIDER and cs.dispatched:
+            data["provider"] = cs.dispatched["id"]
+        self._emit("acted", case=cid, **data)
+
+    def _conclude(self, cid: str, option: m.Option) -> None:
+        """What follows a choice once its action (if any) is complete: reply, next node, end."""
+        speaker = self.scenario.cases[cid].nodes[self.state.cases[cid].node].speaker
+        self._say_lines(cid, speaker, option.reply, "reply:" + option.id)
+        if option.end is not None:
+            self._end_case(cid, option.end)
+        elif option.goto is not None:
+            self._enter(cid, option.goto)
+        self._after(cid)
+
+    def _after(self, cid: str) -> None:
+        self._check_hang_up()
+        self._fire_due()
+        self._settle()
+
+    def _check_hang_up(self) -> None:
+        for cid, cs in self.state.cases.items():
+            caller = self.scenario.cases[cid].caller
+            if cs.status in (CaseStatus.LIVE, CaseStatus.RINGING) and cs.stress >= caller.hangs_up_at:
+                self._emit("hung_up", case=cid, stress=round(cs.stress))
+                self._end_case(cid, caller.hang_up_ending)
+
+    def _fire_due(self) -> None:
+        for _ in range(MAX_EVENT_ROUNDS):
+            fired = False
+            for cid, case in self.scenario.cases.items():
+                cs = self.state.cases[cid]
+                if cs.status is not CaseStatus.LIVE:
+                    continue
+                for event in case.events:
+                    if cs.status is not CaseStatus.LIVE:
+                        break
+                    if event.id in cs.fired:
+                        continue
+                    if event.at_seconds is not None and self.state.clock < case.rings_at_seconds + event.at_seconds:
+                        continue
+                    if event.when is not None and not event.when(self.context(cid)):
+                        continue
+                    self._fire(cid, event)
+                    fired = True
+            if not fired:
+                return
+            self._check_hang_up()
+
+    def _fire(self, cid: str, event: m.Event) -> None:
+        cs = self.state.cases[cid]
+        cs.fired.append(event.id)
+        self._emit("event", case=cid, event=event.id)
+        self._say_lines(cid, event.speaker, event.say, "event:" + event.id)
+        if event.effects.stress:
+            self._stress(cid, event.effects.stress, "event:" + event.id)
+        self._flags_effects(cs, event.effects)
+        self._reveal(cid, event.effects.reveal)
+        if event.end is not None:
+            self._end_case(cid, event.end)
+        elif event.goto is not None:
+            if self.state.pending and self.state.pending["case"] == cid:
+                self.state.pending, self.state.status = None, Status.AWAITING_CHOICE
+            self._enter(cid, event.goto)
+
+    def _end_case(self, cid: str, ending_id: str) -> None:
+        cs = self.state.cases[cid]
+        if cs.status is CaseStatus.ENDED:
+            return
+        cs.status, cs.ending = CaseStatus.ENDED, ending_id
+        ending = self.scenario.endings[ending_id]
+        self._emit("case_ended", case=cid, ending=ending_id, outcome=ending.outcome.value)
+        if self.state.pending and self.state.pending["case"] == cid:
+            self.state.pending, self.state.status = None, Status.AWAITING_CHOICE
+
+    def _settle(self) -> None:
+        """After an action: stay on a live call, move to another, wait for the next to ring, or end."""
+        st = self.state
+        if st.status is Status.ENDED or st.pending is not None:
+            return
+        for _ in range(4 * len(st.cases) + 4):
+            if st.cases[st.active].status is CaseStatus.LIVE:
+                if not self.options():
+                    raise ScenarioDeadEnd(f"the scenario offers nothing to do at node '{self.case_state.node}' "
+                                          f"of case '{st.active}'.")
+                return
+            nxt = next((cid for cid, cs in st.cases.items() if cs.status is CaseStatus.LIVE), None) or \
+                next((cid for cid, cs in st.cases.items() if cs.status is CaseStatus.RINGING), None)
+            if nxt is not None:
+                st.active = nxt
+                self._emit("switched", case=nxt, to=nxt)
+                if st.cases[nxt].status is CaseStatus.RINGING:
+                    self._answer(nxt)
+                self._check_hang_up()
+                self._fire_due()
+                continue
+            waiting = [c for cid, c in self.scenario.cases.items() if st.cases[cid].status is CaseStatus.WAITING]
+            if waiting:
+                self._advance(min(c.rings_at_seconds for c in waiting) - st.clock)
+                continue
+            self._end_session()
+            return
+
+    def _end_session(self) -> None:
+        st = self.state
+        endings = [self.scenario.endings[cs.ending] for cs in st.cases.values() if cs.ending]
+        worst = min(endings, key=lambda e: m.OUTCOME_SEVERITY.index(e.outcome))
+        st.status, st.ending = Status.ENDED, worst.id
+        self._emit("session_ended", ending=worst.id, outcome=worst.outcome.value)
+
+
+def _all_flags(scenario: m.Scenario) -> set[str]:
+    flags = set(m.ACTION_FLAGS.values())
+    for case in scenario.cases.values():
+        for node in case.nodes.values():
+            for option in node.options:
+                flags.update(option.effects.set, option.effects.unset)
+        for event in case.events:
+            flags.update(event.effects.set, event.effects.unset)
+    return flags
+
+
+def final_summary(session: Session) -> dict:
+    """The final state as `plateau play --json` prints it."""
+    st = session.state
+    single = len(st.cases) == 1
+    cases = {cid: {"ending": cs.ending, "flags": sorted(cs.flags), "facts": sorted(cs.known), "file": cs.file,
+                   "stress": round(cs.stress)} for cid, cs in st.cases.items()}
+    first = next(iter(cases.values()))
+    out = {"scenario": st.scenario, "ending": st.ending,
+           "outcome": session.scenario.endings[st.ending].outcome.value if st.ending else None,
+           "clock": round(st.clock / 60, 2),
+           "flags": first["flags"] if single else {cid: c["flags"] for cid, c in cases.items()},
+           "facts": first["facts"] if single else {cid: c["facts"] for cid, c in cases.items()},
+           "turns": st.turn}
+    if not single:
+        out["cases"] = cases
+    return out

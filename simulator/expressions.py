@@ -1,0 +1,110 @@
+"""Conditions and text interpolation, run only in Jinja2's sandbox.
+
+A scenario author writes `stress >= 70 and not located` or `Il arrive dans {{ eta }} minutes`.
+Both are compiled once by the loader through a `SandboxedEnvironment`; a scenario can never
+reach Python internals (`''.__class__` raises a SecurityError at run time and the loader
+refuses any name or attribute starting with an underscore before that).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+class ExpressionError(ValueError):
+    """A condition or text template cannot be compiled or run; `.hint` says what to do."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Names:
+    """What an expression refers to: bare names and `known.X` / `file.X` attributes."""
+
+    names: frozenset[str] = frozenset()
+    attributes: frozenset[tuple[str, str]] = frozenset()
+
+
+def _names_of(ast: nodes.Node) -> Names:
+    attributes = set()
+    for node in ast.find_all(nodes.Getattr):
+        if isinstance(node.node, nodes.Name):
+            attributes.add((node.node.name, node.attr))
+        if node.attr.startswith("_"):
+            raise ExpressionError(f"'{node.attr}' cannot be used: names starting with '_' are reserved.",
+                                  "Use the flags, facts and variables listed in the authoring guide.")
+    names = set(meta.find_undeclared_variables(ast))
+    for name in names:
+        if name.startswith("_"):
+            raise ExpressionError(f"'{name}' cannot be used: names starting with '_' are reserved.",
+                                  "Use the flags, facts and variables listed in the authoring guide.")
+    return Names(frozenset(names), frozenset(attributes))
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A compiled condition such as `stress >= 70 and not located`."""
+
+    source: str
+    names: Names = field(compare=False)
+    _fn: Callable[..., Any] = field(compare=False, repr=False)
+
+    def __call__(self, context: dict[str, Any]) -> bool:
+        try:
+            return bool(self._fn(**context))
+        except (SecurityError, UndefinedError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+            raise ExpressionError(f"the condition '{self.source}' failed: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Template:
+    """A compiled text with `{{ }}` placeholders; plain texts skip Jinja entirely."""
+
+    source: str
+    names: Names = field(compare=False)
+    _template: Any = field(compare=False, repr=False, default=None)
+
+    def render(self, context: dict[str, Any]) -> str:
+        if self._template is None:
+            return self.source
+        try:
+            return self._template.render(**context)
+        except (SecurityError, UndefinedError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
+            raise ExpressionError(f"the text '{self.source[:60]}' could not be filled in: {exc}") from None
+
+
+def compile_condition(source: str) -> Condition:
+    """Compile a condition; raise ExpressionError with a plain message if it is malformed."""
+    text = str(source).strip()
+    if not text:
+        raise ExpressionError("the condition is empty.", "Write a condition such as 'stress >= 70', or remove 'when'.")
+    try:
+        ast = _ENV.parse("{{ (" + text + ") }}")
+        fn = _ENV.compile_expression(text, undefined_to_none=False)
+    except TemplateSyntaxError as exc:
+        raise ExpressionError(f"the condition '{text}' is not valid: {exc.message}.",
+                              "Conditions look like 'stress >= 70 and not located'; text values go between quotes.") from None
+    return Condition(text, _names_of(ast), fn)
+
+
+def compile_template(source: str) -> Template:
+    """Compile a text that may contain `{{ name }}` placeholders."""
+    text = str(source)
+    if "{{" not in text and "{%" not in text:
+        return Template(text, Names(), None)
+    try:
+        ast = _ENV.parse(text)
+        template = _ENV.from_string(text)
+    except TemplateSyntaxError as exc:
+        raise ExpressionError(f"the text has a malformed placeholder: {exc.message}.",
+                              "Placeholders look like '{{ eta }}'; check that every '{{' has its '}}'.") from None
+    return Template(text, _names_of(ast), template)

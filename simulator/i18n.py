@@ -1,0 +1,147 @@
+"""Interface strings in French, Dutch and English. One place for every word the trainee reads.
+
+The interface language (menus, debrief) is separate from the language the trainee speaks to
+the caller: a French-speaking floor answers a Dutch tourist in Dutch.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+
+from simulator.model import LANGS
+
+STRINGS: dict[str, dict[str, str]] = {
+    "case": {"fr": "Dossier", "nl": "Dossier", "en": "Case"},
+    "clock": {"fr": "Heure", "nl": "Tijd", "en": "Time"},
+    "caller": {"fr": "Appelant", "nl": "Beller", "en": "Caller"},
+    "stress": {"fr": "Stress", "nl": "Stress", "en": "Stress"},
+    "stress.calm": {"fr": "calme", "nl": "rustig", "en": "calm"},
+    "stress.tense": {"fr": "tendu", "nl": "gespannen", "en": "tense"},
+    "stress.stressed": {"fr": "très stressé", "nl": "erg gestrest", "en": "very stressed"},
+    "stress.panic": {"fr": "panique", "nl": "paniek", "en": "panicking"},
+    "speaker.caller": {"fr": "{name}", "nl": "{name}", "en": "{name}"},
+    "speaker.provider": {"fr": "Prestataire", "nl": "Hulpverlener", "en": "Provider"},
+    "speaker.colleague": {"fr": "Collègue", "nl": "Collega", "en": "Colleague"},
+    "speaker.medical": {"fr": "Équipe médicale", "nl": "Medisch team", "en": "Medical team"},
+    "speaker.system": {"fr": "Système", "nl": "Systeem", "en": "System"},
+    "you": {"fr": "Vous", "nl": "U", "en": "You"},
+    "briefing": {"fr": "Briefing", "nl": "Briefing", "en": "Briefing"},
+    "your_options": {"fr": "Que faites-vous ?", "nl": "Wat doet u?", "en": "What do you do?"},
+    "prompt.choice": {"fr": "Votre choix (numéro, ? pour l'aide)", "nl": "Uw keuze (nummer, ? voor hulp)",
+                      "en": "Your choice (number, ? for help)"},
+    "prompt.field": {"fr": "Encodez « {field} »", "nl": "Vul « {field} » in", "en": "Type the {field}"},
+    "prompt.provider": {"fr": "Choisissez un prestataire (numéro)", "nl": "Kies een hulpverlener (nummer)",
+                        "en": "Choose a provider (number)"},
+    "bad_choice": {"fr": "Tapez un numéro entre 1 et {n}, ou ? pour l'aide.",
+                   "nl": "Typ een nummer van 1 tot {n}, of ? voor hulp.",
+                   "en": "Type a number from 1 to {n}, or ? for help."},
+    "help": {
+        "fr": "Tapez le numéro d'une option. Commandes : /dossier (voir le dossier), /encoder CHAMP VALEUR, "
+              "/prestataires [TYPE], /langue fr|nl|en (langue parlée à l'appelant), /note TEXTE, "
+              "/appel CODE (changer d'appel), /quitter (sauver et quitter).",
+        "nl": "Typ het nummer van een optie. Commando's: /dossier (dossier bekijken), /invoeren VELD WAARDE, "
+              "/hulpverleners [SOORT], /taal fr|nl|en (taal tegen de beller), /notitie TEKST, "
+              "/oproep CODE (andere oproep), /stoppen (bewaren en stoppen).",
+        "en": "Type an option's number. Commands: /file (see the case file), /record FIELD VALUE, "
+              "/providers [KIND], /speak fr|nl|en (language spoken to the caller), /note TEXT, "
+              "/call CODE (switch call), /quit (save and quit).",
+    },
+    "file.title": {"fr": "Dossier {ref}", "nl": "Dossier {ref}", "en": "Case file {ref}"},
+    "file.empty": {"fr": "(vide)", "nl": "(leeg)", "en": "(empty)"},
+    "file.field": {"fr": "Champ", "nl": "Veld", "en": "Field"},
+    "file.value": {"fr": "Encodé", "nl": "Ingevoerd", "en": "Recorded"},
+    "file.known": {"fr": "Donné par l'appelant", "nl": "Gegeven door de beller", "en": "Given by the caller"},
+    "file.unknown_field": {"fr": "Champ inconnu. Champs : {fields}", "nl": "Onbekend veld. Velden: {fields}",
+                           "en": "Unknown field. Fields: {fields}"},
+    "providers.title": {"fr": "Prestataires ({kind})", "nl": "Hulpverleners ({kind})", "en": "Providers ({kind})"},
+    "providers.name": {"fr": "Nom", "nl": "Naam", "en": "Name"},
+    "providers.place": {"fr": "Lieu", "nl": "Plaats", "en": "Place"},
+    "providers.km": {"fr": "km", "nl": "km", "en": "km"},
+    "providers.eta": {"fr": "Arrivée", "nl": "Aankomst", "en": "ETA"},
+    "providers.open": {"fr": "Ouvert", "nl": "Open", "en": "Open"},
+    "providers.capabilities": {"fr": "Capacités", "nl": "Mogelijkheden", "en": "Capabilities"},
+    "providers.partner": {"fr": "Partenaire", "nl": "Partner", "en": "Partner"},
+    "providers.cost": {"fr": "Coût", "nl": "Kosten", "en": "Cost"},
+    "yes": {"fr": "oui", "nl": "ja", "en": "yes"},
+    "no": {"fr": "non", "nl": "nee", "en": "no"},
+    "min": {"fr": "{n} min", "nl": "{n} min", "en": "{n} min"},
+    "dispatched": {"fr": "Mandaté : {name}, arrivée estimée dans {eta} min ({km} km).",
+                   "nl": "Ingeschakeld: {name}, verwachte aankomst binnen {eta} min ({km} km).",
+                   "en": "Dispatched: {name}, expected in {eta} min ({km} km)."},
+    "booked": {"fr": "Réservé : {name}.", "nl": "Geboekt: {name}.", "en": "Booked: {name}."},
+    "recorded": {"fr": "Encodé : {field} = {value}", "nl": "Ingevoerd: {field} = {value}", "en": "Recorded: {field} = {value}"},
+    "acted.call_112": {"fr": "Vous appelez le 112.", "nl": "U belt 112.", "en": "You call 112."},
+    "acted.transfer": {"fr": "Transfert : {to}.", "nl": "Doorverbonden: {to}.", "en": "Transferred: {to}."},
+    "acted.call_provider": {"fr": "Vous rappelez le prestataire.", "nl": "U belt de hulpverlener terug.",
+                            "en": "You call the provider back."},
+    "withheld": {"fr": "Trop stressé, l'appelant reste vague ({fact}).", "nl": "Te gestrest: de beller blijft vaag ({fact}).",
+                 "en": "Too stressed, the caller stays vague ({fact})."},
+    "revealed": {"fr": "Noté : {fact}", "nl": "Genoteerd: {fact}", "en": "Noted: {fact}"},
+    "silence": {"fr": "(silence)", "nl": "(stilte)", "en": "(silence)"},
+    "silence.default": {"fr": "Allô ? Vous êtes toujours là ?", "nl": "Hallo? Bent u daar nog?", "en": "Hello? Are you still there?"},
+    "hung_up": {"fr": "L'appelant a raccroché.", "nl": "De beller heeft ingehaakt.", "en": "The caller hung up."},
+    "ringing": {"fr": "Un autre appel sonne : {ref}.", "nl": "Er belt nog iemand: {ref}.", "en": "Another call is ringing: {ref}."},
+    "switched": {"fr": "Vous passez à l'appel {ref}.", "nl": "U neemt oproep {ref}.", "en": "You take call {ref}."},
+    "speaking": {"fr": "Vous parlez maintenant {lang}.", "nl": "U spreekt nu {lang}.", "en": "You now speak {lang}."},
+    "lang.fr": {"fr": "français", "nl": "Frans", "en": "French"},
+    "lang.nl": {"fr": "néerlandais", "nl": "Nederlands", "en": "Dutch"},
+    "lang.en": {"fr": "anglais", "nl": "Engels", "en": "English"},
+    "note.saved": {"fr": "Note ajoutée.", "nl": "Notitie toegevoegd.", "en": "Note added."},
+    "case_ended": {"fr": "Fin de l'appel : {title}", "nl": "Einde van de oproep: {title}", "en": "Call over: {title}"},
+    "saved_at": {"fr": "Appel enregistré : {path}", "nl": "Oproep bewaard: {path}", "en": "Call saved: {path}"},
+    "resume_hint": {"fr": "Reprenez-le avec : plateau resume", "nl": "Hervat met: plateau resume",
+                    "en": "Resume it with: plateau resume"},
+    "quit.confirm": {"fr": "Sauver et quitter ? [O/n]", "nl": "Bewaren en stoppen? [J/n]", "en": "Save and quit? [Y/n]"},
+    "answers.short": {"fr": "Le fichier de réponses s'arrête avant la fin de l'appel.",
+                      "nl": "Het antwoordenbestand stopt voor het einde van de oproep.",
+                      "en": "The answers file ends before the call does."},
+    "ending": {"fr": "Issue", "nl": "Afloop", "en": "Outcome"},
+    "outcome.resolved": {"fr": "résolu", "nl": "opgelost", "en": "resolved"},
+    "outcome.escalated": {"fr": "escaladé", "nl": "geëscaleerd", "en": "escalated"},
+    "outcome.hung_up": {"fr": "l'appelant a raccroché", "nl": "beller ingehaakt", "en": "caller hung up"},
+    "outcome.unsafe": {"fr": "dangereux", "nl": "onveilig", "en": "unsafe"},
+    "outcome.failed": {"fr": "échec", "nl": "mislukt", "en": "failed"},
+}
+
+COMMANDS: dict[str, dict[str, str]] = {
+    "file": {"fr": "/dossier", "nl": "/dossier", "en": "/file"},
+    "record": {"fr": "/encoder", "nl": "/invoeren", "en": "/record"},
+    "providers": {"fr": "/prestataires", "nl": "/hulpverleners", "en": "/providers"},
+    "speak": {"fr": "/langue", "nl": "/taal", "en": "/speak"},
+    "note": {"fr": "/note", "nl": "/notitie", "en": "/note"},
+    "switch": {"fr": "/appel", "nl": "/oproep", "en": "/call"},
+    "quit": {"fr": "/quitter", "nl": "/stoppen", "en": "/quit"},
+    "help": {"fr": "?", "nl": "?", "en": "?"},
+}
+
+
+def t(key: str, lang: str, **values) -> str:
+    """The interface text `key` in `lang`, with `{name}` placeholders filled in."""
+    entry = STRINGS[key]
+    return entry.get(lang, entry["en"]).format(**values)
+
+
+def command_of(word: str) -> str | None:
+    """The command a typed word names, in any language (`/dossier`, `/file` -> "file")."""
+    word = word.lower()
+    for command, names in COMMANDS.items():
+        if word in names.values():
+            return command
+    return None
+
+
+def detect_lang(explicit: str | None = None) -> str:
+    """--lang, else the locale (PLATEAU_LANG, LC_ALL, LC_MESSAGES, LANG), else English."""
+    if explicit in LANGS:
+        return explicit
+    candidates = [os.environ.get(k, "") for k in ("PLATEAU_LANG", "LC_ALL", "LC_MESSAGES", "LANG")]
+    try:
+        candidates.append(locale.getlocale()[0] or "")
+    except ValueError:
+        pass
+    for value in candidates:
+        code = value[:2].lower()
+        if code in LANGS:
+            return code
+    return "en"

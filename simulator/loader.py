@@ -1,0 +1,832 @@
+"""Load scenario, rubric and provider files into the model, reporting every problem at once.
+
+Each problem is `file:line:column: CODE message` with a hint. The positions of semantic
+problems found after parsing (a `goto` to a node that does not exist) come from the
+Document's path-to-position map, so they still point at the right line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from simulator import model as m
+from simulator.errors import Problem, ScenarioError, Severity
+from simulator.expressions import Condition, ExpressionError, Template, compile_condition, compile_template
+from simulator.yamlsource import Document, load_yaml, parse_yaml
+
+# --- Keys each object accepts: name -> required. One place, used by the loader and the schema.
+
+SCENARIO_KEYS = {"id": True, "version": True, "title": True, "summary": True, "briefing": True,
+                 "difficulty": True, "minutes": True, "rubric": True, "clock_start": True,
+                 "decision_seconds": False, "traffic": False, "endings": True, "cases": True}
+ENDING_KEYS = {"outcome": True, "title": True, "debrief": True}
+CASE_KEYS = {"reference": True, "rings_at": False, "caller": True, "truth": True, "needs": False,
+             "start": True, "nodes": True, "events": False}
+CALLER_KEYS = {"name": True, "languages": True, "stress": True, "vague_above": False, "hangs_up_at": False,
+               "hang_up_ending": False, "silence": False, "on_hold": False}
+FACT_KEYS = {"value": True, "kind": False, "label": True, "coordinates": False, "tolerance_km": False,
+             "accept": False}
+NODE_KEYS = {"speaker": False, "say": False, "options": False, "end": False}
+OPTION_KEYS = {"id": True, "text": True, "step": False, "tone": False, "stress": False, "minutes": False,
+               "when": False, "set": False, "unset": False, "reveal": False, "reply": False, "action": False,
+               "goto": False, "end": False, "repeatable": False, "debrief": False}
+ACTION_KEYS = {"type": True, "field": False, "kind": False, "to": False}
+EVENT_KEYS = {"id": True, "at": False, "when": False, "speaker": False, "say": False, "stress": False,
+              "set": False, "unset": False, "reveal": False, "goto": False, "end": False}
+VARIANT_KEYS = {"when": False, "text": True}
+TRAFFIC_KEYS = {"factor": False, "delay": False}
+PROVIDER_KEYS = {"id": True, "name": True, "kind": True, "place": True, "coordinates": True,
+                 "capabilities": False, "hours": False, "languages": False, "partner": False, "cost": False,
+                 "speed_kmh": False, "phone": False}
+RUBRIC_KEYS = {"id": True, "title": True, "pass_mark": True, "critical_cap": False, "compliance": True,
+               "levels": True, "criteria": True, "protocol": True}
+LEVEL_KEYS = {"min": True, "name": True, "description": True}
+CRITERION_KEYS = {"weight": True, "levels": False, "settings": False}
+STEP_KEYS = {"id": True, "label": True, "critical": False, "within": False, "before": False, "weight": False,
+             "why": False}
+
+CRITERIA = ("calm", "procedure", "provider", "case_file", "timing", "language")
+COMPLIANCE_LEVELS = ("high_compliance", "compliant", "partial", "low", "non_compliant")
+
+# Names a condition or text may use besides the flags the scenario sets.
+BUILTIN_NAMES = {"stress", "minutes", "time", "known", "file", "dispatched", "eta", "lang", "caller",
+                 "provider", "reference"} | set(m.ACTION_FLAGS.values())
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_DURATION = re.compile(r"^\s*(?:(?P<h>\d+)\s*h\s*(?P<hm>\d+)?\s*(?:min|m)?|(?P<m>\d+(?:[.,]\d+)?)\s*(?:min|m)|(?P<s>\d+)\s*s)\s*$")
+_HOURS = re.compile(r"^(?:(?P<d1>Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:-(?P<d2>Mon|Tue|Wed|Thu|Fri|Sat|Sun))?\s+)?(?P<a>\d{1,2}):(?P<am>\d{2})-(?P<b>\d{1,2}):(?P<bm>\d{2})$")
+_DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+TYPE_NAMES = {str: "a text", int: "a whole number", float: "a number", bool: "true or false",
+              dict: "a mapping (keys with ':')", list: "a list (lines starting with '-')"}
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A 'did you mean' hint, or '' when nothing is close."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f"Did you mean '{close[0]}'?" if close else ""
+
+
+def _choices_hint(word: str, choices: Iterable[str]) -> str:
+    choices = sorted(choices)
+    guess = suggest(word, choices)
+    listed = ", ".join(choices[:12]) + (", ..." if len(choices) > 12 else "")
+    return (guess + " " if guess else "") + f"Possible values: {listed}."
+
+
+class Checker:
+    """Collects problems while reading a Document; never stops at the first one."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def error(self, path, code: str, message: str, hint: str = "", *, key: bool = False) -> None:
+        self.problems.append(self.doc.problem(tuple(path), code, message, hint, key=key))
+
+    def warn(self, path, code: str, message: str, hint: str = "", *, key: bool = False) -> None:
+        p = self.doc.problem(tuple(path), code, message, hint, key=key)
+        self.problems.append(Problem(p.file, p.line, p.column, p.code, p.message, p.hint, Severity.WARNING))
+
+    # --- shapes
+
+    def mapping(self, path: tuple, value: Any, keys: dict[str, bool], what: str) -> dict:
+        if not isinstance(value, dict):
+            self.error(path, "S003", f"{what} must be {TYPE_NAMES[dict]}, not {_type_name(value)}.",
+                       "Write it as 'key: value' lines, indented under its name.")
+            return {}
+        for key in value:
+            if key not in keys:
+                guess = suggest(key, keys)
+                self.error(path + (key,), "S001", f"unknown key '{key}' in {what}.",
+                           guess or f"Keys allowed here: {', '.join(keys)}.", key=True)
+        for key, required in keys.items():
+            if required and key not in value:
+                self.error(path, "S002", f"{what} has no '{key}'.", f"Add a '{key}:' line to {what}.", key=bool(path))
+        return value
+
+    def typed(self, path: tuple, value: Any, kind: type | tuple, what: str, default=None):
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
+        if not ok:
+            names = " or ".join(TYPE_NAMES[k] for k in kinds)
+            self.error(path, "S003", f"{what} must be {names}, not {_type_name(value)}.",
+                       "Check the value after the ':'.")
+            return default
+        return value
+
+    def number(self, path, value, what, lo=None, hi=None, default=None, whole=False):
+        v = self.typed(path, value, int if whole else (int, float), what, default)
+        if v is default:
+            return default
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            self.error(path, "S004", f"{what} must be between {lo} and {hi}, not {v}.", f"Use a value from {lo} to {hi}.")
+            return default
+        return v
+
+    def choice(self, path, value, choices: Iterable[str], what: str, default=None):
+        choices = list(choices)
+        if not isinstance(value, str) or value not in choices:
+            self.error(path, "S004", f"{what} cannot be '{value}'.", _choices_hint(str(value), choices))
+            return default
+        return value
+
+    def ident(self, path, value, what: str) -> str | None:
+        if not isinstance(value, str) or not _ID.match(value):
+            self.error(path, "S004", f"{what} '{value}' is not a valid name.",
+                       "Use lowercase letters, digits, '-' and '_', starting with a letter or digit.")
+            return None
+        return value
+
+    def strings(self, path, value, what: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.error(path, "S003", f"{what} must be a list, not {_type_name(value)}.", "Write it as [a, b].")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, (str, int)) or isinstance(item, bool):
+                self.error(path + (i,), "S003", f"each item of {what} must be a text.", "Write it as [a, b].")
+            else:
+                out.append(str(item))
+        return tuple(out)
+
+    # --- values with a grammar
+
+    def text(self, path: tuple, value: Any, what: str) -> m.Text | None:
+        if isinstance(value, str):
+            self.error(path, "T001", f"{what} is written in one language only.",
+                       "Write it as a mapping with fr:, nl: and en: lines.")
+            return None
+        if not isinstance(value, dict):
+            self.error(path, "S003", f"{what} must be a text in fr, nl and en, not {_type_name(value)}.",
+                       "Write it as a mapping with fr:, nl: and en: lines.")
+            return None
+        templates: dict[str, Template] = {}
+        for lang, text in value.items():
+            if lang not in m.LANGS:
+                if text is None and not _ID.match(str(lang)):
+                    self.error(path + (lang,), "T003", f"a comma cuts {what} in two.",
+                               "Inside { }, a comma ends the text: put the whole text between double quotes.", key=True)
+                else:
+                    self.error(path + (lang,), "T002", f"unknown language '{lang}' in {what}.",
+                               _choices_hint(str(lang), m.LANGS), key=True)
+                continue
+            if not isinstance(text, (str, int, float)) or isinstance(text, bool) or str(text).strip() == "":
+                self.error(path + (lang,), "T001", f"the {lang} text of {what} is empty or not a text.",
+                           f"Write the {lang} text after '{lang}:'.")
+                continue
+            try:
+                templates[lang] = compile_template(str(text))
+            except ExpressionError as exc:
+                self.error(path + (lang,), "X001", str(exc), exc.hint)
+        missing = [lang for lang in m.LANGS if lang not in value]
+        if missing:
+            self.error(path, "T001", f"{what} has no {' or '.join(missing)} translation.",
+                       f"Add a '{missing[0]}:' line with the translation.")
+        return m.Text(templates) if len(templates) == len(m.LANGS) else None
+
+    def lines(self, path: tuple, value: Any, what: str) -> m.Lines | None:
+        if isinstance(value, list):
+            variants = []
+            for i, item in enumerate(value):
+                item = self.mapping(path + (i,), item, VARIANT_KEYS, f"variant {i + 1} of {what}")
+                cond = self.condition(path + (i, "when"), item["when"]) if "when" in item else None
+                text = self.text(path + (i, "text"), item.get("text"), what) if "text" in item else None
+                if text is not None:
+                    variants.append(m.Variant(cond, text))
+            return m.Lines(tuple(variants))
+        text = self.text(path, value, what)
+        return m.Lines((m.Variant(None, text),)) if text else None
+
+    def duration(self, path: tuple, value: Any, what: str) -> int | None:
+        seconds = parse_duration(value)
+        if seconds is None:
+            self.error(path, "D001", f"{what} '{value}' is not a duration.",
+                       "Write minutes as a number (5, 0.5) or as a text: '30s', '2 min', '1h30'.")
+        return seconds
+
+    def condition(self, path: tuple, value: Any) -> Condition | None:
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        if not isinstance(value, str):
+            self.error(path, "S003", f"a condition must be a text, not {_type_name(value)}.",
+                       "Write it as 'stress >= 70 and not located'.")
+            return None
+        try:
+            return compile_condition(value)
+        except ExpressionError as exc:
+            self.error(path, "X001", str(exc), exc.hint)
+            return None
+
+    def coordinates(self, path, value, what) -> tuple[float, float] | None:
+        if (not isinstance(value, list) or len(value) != 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+            self.error(path, "S003", f"{what} must be [latitude, longitude].", "For example [50.3961, 3.7779].")
+            return None
+        lat, lon = float(value[0]), float(value[1])
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            self.error(path, "S004", f"{what} [{lat}, {lon}] is not on Earth: latitude is between -90 and 90, longitude between -180 and 180.",
+                       "Check that latitude comes first (Belgium is around [50.5, 4.5]).")
+            return None
+        return lat, lon
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "empty"
+    for kind in (bool, int, float, str, dict, list):
+        if isinstance(value, kind):
+            return TYPE_NAMES[kind]
+    return type(value).__name__
+
+
+def parse_duration(value: Any) -> int | None:
+    """Seconds from `5`, `0.5`, `'30s'`, `'2 min'`, `'1h30'`; None when malformed."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(round(value * 60)) if value >= 0 else None
+    if not isinstance(value, str):
+        return None
+    match = _DURATION.match(value)
+    if not match:
+        return None
+    if match["h"] is not None:
+        return int(match["h"]) * 3600 + int(match["hm"] or 0) * 60
+    if match["m"] is not None:
+        return int(round(float(match["m"].replace(",", ".")) * 60))
+    return int(match["s"])
+
+
+# ------------------------------------------------------------------ scenarios
+
+
+def load_scenario(path: Path | str, rubrics: dict[str, m.Rubric] | None = None,
+                  directory: m.Directory | None = None) -> m.Scenario:
+    """Load a scenario file; raise ScenarioError listing every problem in it."""
+    path = Path(path)
+    doc = load_yaml(path)
+    return build_scenario(doc, content_hash(path.read_bytes()), rubrics, directory)
+
+
+def parse_scenario(text: str, name: str = "scenario.yaml", rubrics=None, directory=None) -> m.Scenario:
+    """Load a scenario from text (tests, tools)."""
+    return build_scenario(parse_yaml(text, name), content_hash(text.encode("utf-8")), rubrics, directory)
+
+
+def build_scenario(doc: Document, digest: str, rubrics: dict[str, m.Rubric] | None = None,
+                   directory: m.Directory | None = None) -> m.Scenario:
+    c = Checker(doc)
+    root = c.mapping((), doc.data, SCENARIO_KEYS, "the scenario")
+    if not root:
+        raise ScenarioError(c.problems or [doc.problem((), "S003", "the file is empty.", "Start from the example in docs/authoring.md.")])
+    sid = c.ident(("id",), root.get("id"), "the scenario id") if "id" in root else None
+    version = c.number(("version",), root.get("version"), "version", 1, 10_000, whole=True) if "version" in root else None
+    texts = {k: c.text((k,), root[k], k) for k in ("title", "summary", "briefing") if k in root}
+    difficulty = c.number(("difficulty",), root["difficulty"], "difficulty", 1, 5, whole=True) if "difficulty" in root else None
+    minutes = c.number(("minutes",), root["minutes"], "minutes", 1, 240, whole=True) if "minutes" in root else None
+    decision = c.number(("decision_seconds",), root.get("decision_seconds", 30), "decision_seconds", 5, 600, whole=True)
+    rubric_id = root.get("rubric")
+    rubric = None
+    if "rubric" in root and c.typed(("rubric",), rubric_id, str, "rubric") is not None and rubrics is not None:
+        rubric = rubrics.get(rubric_id)
+        if rubric is None:
+            c.error(("rubric",), "R005", f"there is no rubric '{rubric_id}'.", _choices_hint(rubric_id, rubrics))
+    clock_start = None
+    if "clock_start" in root:
+        try:
+            clock_start = datetime.fromisoformat(str(root["clock_start"]).replace(" ", "T"))
+        except ValueError:
+            c.error(("clock_start",), "D002", f"clock_start '{root['clock_start']}' is not a date and time.",
+                    "Write it as 2026-07-03T23:40 (local time where the call happens).")
+    traffic = _traffic(c, root.get("traffic"), directory)
+    endings = _endings(c, root.get("endings"))
+    cases: dict[str, m.Case] = {}
+    raw_cases = root.get("cases") if "cases" in root else {}
+    if not isinstance(raw_cases, dict) or ("cases" in root and not raw_cases):
+        c.error(("cases",), "S003", "cases must be a mapping with at least one case.",
+                "Add one case under 'cases:', named after the caller (see docs/authoring.md).")
+        raw_cases = {}
+    for case_id, raw in (raw_cases or {}).items():
+        if c.ident(("cases", case_id), case_id, "the case name") is None:
+            continue
+        case = _case(c, ("cases", case_id), case_id, raw, endings, rubric, directory)
+        if case is not None:
+            cases[case_id] = case
+    if c.problems and any(p.severity is Severity.ERROR for p in c.problems):
+        raise ScenarioError(c.problems)
+    return m.Scenario(
+        id=sid, version=version, title=texts["title"], summary=texts["summary"], briefing=texts["briefing"],
+        difficulty=difficulty, minutes=minutes, rubric_id=rubric_id, clock_start=clock_start,
+        decision_seconds=decision, traffic=traffic, endings=endings, cases=cases, source=doc.name,
+        content_hash=digest,
+    )
+
+
+def _traffic(c: Checker, raw, directory) -> dict[str, m.Traffic]:
+    out = {}
+    if raw is None:
+        return out
+    if not isinstance(raw, dict):
+        c.error(("traffic",), "S003", "traffic must be a mapping of provider ids.", "See 'Traffic' in docs/authoring.md.")
+        return out
+    for pid, item in raw.items():
+        path = ("traffic", pid)
+        if directory is not None and pid != "*" and directory.get(pid) is None:
+            c.error(path, "R006", f"there is no provider '{pid}' in the directory.",
+                    _choices_hint(str(pid), [p.id for p in directory.providers]), key=True)
+        item = c.mapping(path, item, TRAFFIC_KEYS, f"the traffic of '{pid}'")
+        factor = c.number(path + ("factor",), item.get("factor", 1.0), "factor", 0.1, 10, default=1.0)
+        delay = c.duration(path + ("delay",), item["delay"], "delay") if "delay" in item else 0
+        out[str(pid)] = m.Traffic(float(factor), delay or 0)
+    return out
+
+
+def _endings(c: Checker, raw) -> dict[str, m.Ending]:
+    out = {}
+    if raw is None:
+        return out
+    if not isinstance(raw, dict) or not raw:
+        c.error(("endings",), "S003", "endings must be a mapping with at least one ending.", "See 'Endings' in docs/authoring.md.")
+        return out
+    for eid, item in raw.items():
+        path = ("endings", eid)
+        if c.ident(path, eid, "the ending name") is None:
+            continue
+        item = c.mapping(path, item, ENDING_KEYS, f"the ending '{eid}'")
+        outcome = c.choice(path + ("outcome",), item.get("outcome"), [o.value for o in m.Outcome], "outcome") if "outcome" in item else None
+        title = c.text(path + ("title",), item["title"], f"the title of ending '{eid}'") if "title" in item else None
+        debrief = c.text(path + ("debrief",), item["debrief"], f"the debrief of ending '{eid}'") if "debrief" in item else None
+        if outcome and title and debrief:
+            out[eid] = m.Ending(eid, m.Outcome(outcome), title, debrief)
+    return out
+
+
+def _effects(c: Checker, path: tuple, raw: dict, default_seconds: int) -> m.Effects:
+    stress = c.number(path + ("stress",), raw["stress"], "stress", -100, 100, whole=True) if "stress" in raw else None
+    seconds = default_seconds
+    if "minutes" in raw:
+        seconds = c.duration(path + ("minutes",), raw["minutes"], "minutes")
+        seconds = default_seconds if seconds is None else seconds
+    return m.Effects(stress=stress, seconds=seconds,
+                     set=c.strings(path + ("set",), raw.get("set"), "set"),
+                     unset=c.strings(path + ("unset",), raw.get("unset"), "unset"),
+                     reveal=c.strings(path + ("reveal",), raw.get("reveal"), "reveal"))
+
+
+def _case(c: Checker, path: tuple, case_id: str, raw, endings, rubric, directory) -> m.Case | None:
+    raw = c.mapping(path, raw, CASE_KEYS, f"the case '{case_id}'")
+    if not raw:
+        return None
+    caller = _caller(c, path + ("caller",), raw.get("caller"), endings) if "caller" in raw else None
+    truth = _truth(c, path + ("truth",), raw.get("truth")) if "truth" in raw else {}
+    rings = c.duration(path + ("rings_at",), raw["rings_at"], "rings_at") if "rings_at" in raw else 0
+    needs = c.strings(path + ("needs",), raw.get("needs"), "needs")
+    reference = str(raw.get("reference", ""))
+    nodes: dict[str, m.Node] = {}
+    raw_nodes = raw.get("nodes")
+    if "nodes" in raw and (not isinstance(raw_nodes, dict) or not raw_nodes):
+        c.error(path + ("nodes",), "S003", "nodes must be a mapping with at least one node.", "See 'Nodes' in docs/authoring.md.")
+        raw_nodes = {}
+    option_ids: dict[str, tuple] = {}
+    for node_id, item in (raw_nodes or {}).items():
+        npath = path + ("nodes", node_id)
+        if c.ident(npath, node_id, "the node name") is None:
+            continue
+        node = _node(c, npath, node_id, item, option_ids)
+        if node is not None:
+            nodes[node_id] = node
+    events = tuple(e for e in (_event(c, path + ("events", i), item)
+                               for i, item in enumerate(_list(c, path + ("events",), raw.get("events"), "events"))) if e)
+    _check_references(c, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes or {})
+    if caller is None:
+        return None
+    return m.Case(id=case_id, reference=reference, rings_at_seconds=rings or 0, caller=caller, truth=truth,
+                  needs=needs, start=str(raw.get("start")), nodes=nodes, events=events)
+
+
+def _list(c: Checker, path, value, what) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        c.error(path, "S003", f"{what} must be a list (lines starting with '-'), not {_type_name(value)}.",
+                "Start each item with '- '.")
+        return []
+    return value
+
+
+def _caller(c: Checker, path, raw, endings) -> m.Caller | None:
+    raw = c.mapping(path, raw, CALLER_KEYS, "the caller")
+    if not raw:
+        return None
+    langs = c.strings(path + ("languages",), raw.get("languages"), "languages")
+    for i, lang in enumerate(langs):
+        if lang not in m.LANGS:
+            c.error(path + ("languages", i), "T002", f"unknown language '{lang}'.", _choices_hint(lang, m.LANGS))
+    stress = c.number(path + ("stress",), raw.get("stress"), "the caller's stress", 0, 100, whole=True, default=0) if "stress" in raw else 0
+    vague = c.number(path + ("vague_above",), raw.get("vague_above", 75), "vague_above", 0, 100, whole=True, default=75)
+    hang = c.number(path + ("hangs_up_at",), raw.get("hangs_up_at", 100), "hangs_up_at", 1, 100, whole=True, default=100)
+    hang_end = raw.get("hang_up_ending")
+    if hang_end is not None and hang_end not in endings:
+        c.error(path + ("hang_up_ending",), "R004", f"there is no ending '{hang_end}'.", _choices_hint(str(hang_end), endings))
+    silence = c.text(path + ("silence",), raw["silence"], "the caller's silence line") if "silence" in raw else None
+    on_hold = c.number(path + ("on_hold",), raw.get("on_hold", 2), "on_hold", 0, 50, default=2)
+    name = c.typed(path + ("name",), raw.get("name"), str, "the caller's name", default="")
+    if not langs or not name:
+        return None
+    return m.Caller(name, langs, stress, vague, hang, hang_end, silence, float(on_hold))
+
+
+def _truth(c: Checker, path, raw) -> dict[str, m.Fact]:
+    out = {}
+    if not isinstance(raw, dict):
+        c.error(path, "S003", "truth must be a mapping of facts.", "See 'Truth' in docs/authoring.md.")
+        return out
+    for fid, item in raw.items():
+        fpath = path + (fid,)
+        if c.ident(fpath, fid, "the fact name") is None:
+            continue
+        item = c.mapping(fpath, item, FACT_KEYS, f"the fact '{fid}'")
+        if not item:
+            continue
+        kind = c.choice(fpath + ("kind",), item.get("kind", "text"), [k.value for k in m.FactKind], "kind", "text")
+        label = c.text(fpath + ("label",), item["label"], f"the label of '{fid}'") if "label" in item else None
+        coords = c.coordinates(fpath + ("coordinates",), item["coordinates"], "coordinates") if "coordinates" in item else None
+        if kind == "location" and "coordinates" not in item:
+            c.error(fpath, "S002", f"the location '{fid}' has no coordinates.", "Add 'coordinates: [latitude, longitude]'.")
+        tol = c.number(fpath + ("tolerance_km",), item.get("tolerance_km", 0.5), "tolerance_km", 0, 100, default=0.5)
+        accept = c.strings(fpath + ("accept",), item.get("accept"), "accept")
+        if label is not None and "value" in item:
+            out[fid] = m.Fact(fid, item["value"], m.FactKind(kind or "text"), label, coords, float(tol), accept)
+    return out
+
+
+def _node(c: Checker, path, node_id, raw, option_ids) -> m.Node | None:
+    raw = c.mapping(path, raw, NODE_KEYS, f"the node '{node_id}'")
+    if not isinstance(raw, dict):
+        return None
+    speaker = c.choice(path + ("speaker",), raw.get("speaker", "caller"), [s.value for s in m.Speaker], "speaker", "caller")
+    say = c.lines(path + ("say",), raw["say"], f"what is said at '{node_id}'") if "say" in raw else None
+    options = []
+    for i, item in enumerate(_list(c, path + ("options",), raw.get("options"), "options")):
+        option = _option(c, path + ("options", i), item)
+        if option is None:
+            continue
+        if option.id in option_ids:
+            c.error(path + ("options", i, "id"), "R008", f"the option id '{option.id}' is used twice in this case.",
+                    "Give each option its own id: it names the choice in transcripts and answers files.")
+        option_ids[option.id] = path + ("options", i)
+        options.append(option)
+    return m.Node(node_id, m.Speaker(speaker or "caller"), say, tuple(options), raw.get("end"), path)
+
+
+def _option(c: Checker, path, raw) -> m.Option | None:
+    raw = c.mapping(path, raw, OPTION_KEYS, "the option")
+    if not raw:
+        return None
+    oid = c.ident(path + ("id",), raw.get("id"), "the option id") if "id" in raw else None
+    text = c.text(path + ("text",), raw["text"], f"the text of option '{oid}'") if "text" in raw else None
+    tone = c.choice(path + ("tone",), raw.get("tone", "neutral"), [t.value for t in m.Tone], "tone", "neutral")
+    effects = _effects(c, path, raw, 30)
+    when = c.condition(path + ("when",), raw["when"]) if "when" in raw else None
+    reply = c.lines(path + ("reply",), raw["reply"], f"the reply to '{oid}'") if "reply" in raw else None
+    debrief = c.text(path + ("debrief",), raw["debrief"], f"the debrief of '{oid}'") if "debrief" in raw else None
+    repeatable = c.typed(path + ("repeatable",), raw.get("repeatable", False), bool, "repeatable", default=False)
+    action = _action(c, path + ("action",), raw["action"]) if "action" in raw else None
+    if "goto" in raw and "end" in raw:
+        c.error(path + ("end",), "S004", "an option cannot have both 'goto' and 'end'.", "Keep 'end' to finish the call, or 'goto' to go on.", key=True)
+    if oid is None or text is None:
+        return None
+    step = raw.get("step")
+    return m.Option(oid, text, str(step) if step is not None else None, m.Tone(tone or "neutral"), effects, when,
+                    reply, action, raw.get("goto"), raw.get("end"), bool(repeatable), debrief, path)
+
+
+def _action(c: Checker, path, raw) -> m.Action | None:
+    raw = c.mapping(path, raw, ACTION_KEYS, "the action")
+    if "type" not in raw:
+        return None
+    kind = c.choice(path + ("type",), raw["type"], [a.value for a in m.ActionType], "the action type")
+    if kind is None:
+        return None
+    kind = m.ActionType(kind)
+    if kind is m.ActionType.RECORD and "field" not in raw:
+        c.error(path, "S002", "a record action needs the 'field' the trainee types.", "Add 'field: plate' (a fact of the case).")
+    if kind in (m.ActionType.DISPATCH, m.ActionType.BOOK):
+        if "kind" not in raw:
+            c.error(path, "S002", f"a {kind.value} action needs the 'kind' of provider.", "Add 'kind: tow' (or taxi, hotel, ...).")
+        else:
+            c.choice(path + ("kind",), raw["kind"], m.PROVIDER_KINDS, "the provider kind")
+    if kind is m.ActionType.TRANSFER:
+        c.choice(path + ("to",), raw.get("to", "medical"), m.TRANSFER_TARGETS, "the transfer target")
+    return m.Action(kind, raw.get("field"), raw.get("kind"), raw.get("to", "medical") if kind is m.ActionType.TRANSFER else None)
+
+
+def _event(c: Checker, path, raw) -> m.Event | None:
+    raw = c.mapping(path, raw, EVENT_KEYS, "the event")
+    if not raw:
+        return None
+    eid = c.ident(path + ("id",), raw.get("id"), "the event id") if "id" in raw else None
+    at = c.duration(path + ("at",), raw["at"], "at") if "at" in raw else None
+    when = c.condition(path + ("when",), raw["when"]) if "when" in raw else None
+    if "at" not in raw and "when" not in raw:
+        c.error(path, "S002", "the event has neither 'at' nor 'when'.", "Say when it happens: 'at: 25 min' or 'when: dispatched'.")
+    speaker = c.choice(path + ("speaker",), raw.get("speaker", "caller"), [s.value for s in m.Speaker], "speaker", "caller")
+    say = c.lines(path + ("say",), raw["say"], f"what is said at event '{eid}'") if "say" in raw else None
+    effects = _effects(c, path, raw, 0)
+    if eid is None:
+        return None
+    return m.Event(eid, at, when, m.Speaker(speaker or "caller"), say, effects, raw.get("goto"), raw.get("end"), path)
+
+
+def _check_references(c: Checker, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes) -> None:
+    """Every goto, end, step, fact and flag named in a case must exist."""
+    node_ids = list(raw_nodes)
+    start = raw.get("start")
+    if start is not None and start not in raw_nodes:
+        c.error(path + ("start",), "R001", f"the start node '{start}' does not exist.", _choices_hint(str(start), node_ids))
+    flags = set()
+    for node in nodes.values():
+        for option in node.options:
+            flags.update(option.effects.set, option.effects.unset)
+    for event in events:
+        flags.update(event.effects.set, event.effects.unset)
+    names = BUILTIN_NAMES | flags
+    steps = list(rubric.protocol) if rubric is not None else None
+
+    def check_effects(p, effects):
+        for key in ("reveal",):
+            for i, fact in enumerate(getattr(effects, key)):
+                if fact not in truth:
+                    c.error(p + (key, i), "R003", f"there is no fact '{fact}' in this case's truth.", _choices_hint(fact, truth))
+
+    def check_target(p, goto, end):
+        if goto is not None and goto not in raw_nodes:
+            c.error(p + ("goto",), "R001", f"there is no node '{goto}' in this case.", _choices_hint(str(goto), node_ids))
+        if end is not None and end not in endings:
+            c.error(p + ("end",), "R004", f"there is no ending '{end}'.", _choices_hint(str(end), endings))
+
+    def check_names(p, names_of):
+        for name in sorted(names_of.names):
+            if name not in names:
+                c.error(p, "R007", f"'{name}' is neither a flag set in this case nor a known variable.",
+                        suggest(name, names) or "Flags exist once an option or event sets them ('set: [name]').")
+        for obj, attr in sorted(names_of.attributes):
+            if obj in ("known", "file") and attr not in truth:
+                c.error(p, "R003", f"there is no fact '{attr}' in this case's truth.", _choices_hint(attr, truth))
+
+    def check_lines(p, lines):
+        if lines is None:
+            return
+        for i, variant in enumerate(lines.variants):
+            if variant.when is not None:
+                check_names(p + (i, "when"), variant.when.names)
+            for lang, template in variant.text.values.items():
+                check_names(p, template.names)
+
+    for node in nodes.values():
+        check_target(node.origin, None, node.end)
+        check_lines(node.origin + ("say",), node.say)
+        if not node.options and node.end is None:
+            c.error(node.origin, "R009", f"the node '{node.id}' has no option and no end: the call would be stuck there.",
+                    "Add options, or 'end: ENDING' to finish the call here.", key=True)
+        for option in node.options:
+            p = option.origin
+            check_target(p, option.goto, option.end)
+            check_effects(p, option.effects)
+            check_lines(p + ("reply",), option.reply)
+            if option.when is not None:
+                check_names(p + ("when",), option.when.names)
+            if option.step is not None and steps is not None and option.step not in steps:
+                c.error(p + ("step",), "R002", f"the step '{option.step}' is not in the '{rubric.id}' rubric's protocol.",
+                        _choices_hint(option.step, steps))
+            if option.action and option.action.type is m.ActionType.RECORD and option.action.field not in truth:
+                c.error(p + ("action", "field"), "R003", f"there is no fact '{option.action.field}' to record.", _choices_hint(str(option.action.field), truth))
+    for event in events:
+        check_target(event.origin, event.goto, event.end)
+        check_effects(event.origin, event.effects)
+        check_lines(event.origin + ("say",), event.say)
+        if event.when is not None:
+            check_names(event.origin + ("when",), event.when.names)
+    if caller is not None and caller.hangs_up_at <= 100 and caller.hang_up_ending is None:
+        c.error(path + ("caller",), "S002", "the caller can hang up but 'hang_up_ending' is missing.",
+                "Add 'hang_up_ending: NAME' naming an ending with outcome hung_up.")
+
+
+# ------------------------------------------------------------------ providers
+
+
+def load_directory(paths: Iterable[Path]) -> m.Directory:
+    """Load every provider file; raise ScenarioError listing every problem across them."""
+    providers: list[m.Provider] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for path in sorted(paths):
+        try:
+            doc = load_yaml(path)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        c = Checker(doc)
+        root = c.mapping((), doc.data, {"providers": True}, "the provider file")
+        for i, raw in enumerate(_list(c, ("providers",), root.get("providers"), "providers")):
+            provider = _provider(c, ("providers", i), raw)
+            if provider is None:
+                continue
+            if provider.id in seen:
+                c.error(("providers", i, "id"), "R008", f"the provider id '{provider.id}' is already used in {seen[provider.id]}.",
+                        "Give each provider its own id.")
+                continue
+            seen[provider.id] = doc.name
+            providers.append(provider)
+        problems.extend(c.problems)
+    if problems:
+        raise ScenarioError(problems)
+    return m.Directory(tuple(providers))
+
+
+def _provider(c: Checker, path, raw) -> m.Provider | None:
+    raw = c.mapping(path, raw, PROVIDER_KEYS, "the provider")
+    if not raw or any(k not in raw for k, req in PROVIDER_KEYS.items() if req):
+        return None
+    pid = c.ident(path + ("id",), raw["id"], "the provider id")
+    kind = c.choice(path + ("kind",), raw["kind"], m.PROVIDER_KINDS, "the provider kind")
+    coords = c.coordinates(path + ("coordinates",), raw["coordinates"], "coordinates")
+    hours_raw = raw.get("hours", "24/7")
+    hours = _hours(c, path + ("hours",), hours_raw)
+    speed = c.number(path + ("speed_kmh",), raw.get("speed_kmh", 50), "speed_kmh", 5, 200, default=50)
+    cost = c.number(path + ("cost",), raw.get("cost", 0), "cost", 0, 1_000_000, default=0)
+    partner = c.typed(path + ("partner",), raw.get("partner", False), bool, "partner", default=False)
+    if pid is None or kind is None or coords is None or hours is None:
+        return None
+    hours_text = hours_raw if isinstance(hours_raw, str) else ", ".join(map(str, hours_raw))
+    return m.Provider(pid, str(raw["name"]), kind, str(raw["place"]), coords,
+                      frozenset(c.strings(path + ("capabilities",), raw.get("capabilities"), "capabilities")),
+                      hours, c.strings(path + ("languages",), raw.get("languages"), "languages"),
+                      bool(partner), int(cost), float(speed), str(raw.get("phone", "")), hours_text)
+
+
+def _hours(c: Checker, path, raw) -> tuple[m.Hours, ...] | None:
+    if raw == "24/7":
+        return m.ALWAYS_OPEN
+    items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else None
+    if items is None:
+        c.error(path, "S003", "hours must be '24/7' or a list such as ['Mon-Fri 07:00-19:00'].", "See 'Providers' in docs/authoring.md.")
+        return None
+    out = []
+    for i, item in enumerate(items):
+        match = _HOURS.match(str(item).strip())
+        p = path + (i,) if isinstance(raw, list) else path
+        if not match:
+            c.error(p, "D002", f"'{item}' is not an opening time.", "Write 'Mon-Fri 07:00-19:00', 'Sat 08:00-12:00' or '24/7'.")
+            continue
+        d1 = _DAYS.index(match["d1"]) if match["d1"] else 0
+        d2 = _DAYS.index(match["d2"]) if match["d2"] else (d1 if match["d1"] else 6)
+        days = frozenset(range(d1, d2 + 1)) if d1 <= d2 else frozenset(list(range(d1, 7)) + list(range(0, d2 + 1)))
+        start = int(match["a"]) * 60 + int(match["am"])
+        end = int(match["b"]) * 60 + int(match["bm"])
+        if start >= 24 * 60 or end > 24 * 60:
+            c.error(p, "D002", f"'{item}' is not an opening time.", "Hours go from 00:00 to 24:00.")
+            continue
+        out.append(m.Hours(days, start, end))
+    return tuple(out) if out else None
+
+
+# ------------------------------------------------------------------ rubrics
+
+
+def load_rubric(path: Path | str) -> m.Rubric:
+    path = Path(path)
+    return build_rubric(load_yaml(path), content_hash(path.read_bytes()))
+
+
+def build_rubric(doc: Document, digest: str = "") -> m.Rubric:
+    c = Checker(doc)
+    root = c.mapping((), doc.data, RUBRIC_KEYS, "the rubric")
+    if not root:
+        raise ScenarioError(c.problems)
+    rid = c.ident(("id",), root.get("id"), "the rubric id") if "id" in root else None
+    title = c.text(("title",), root["title"], "the title") if "title" in root else None
+    pass_mark = c.number(("pass_mark",), root.get("pass_mark"), "pass_mark", 0, 100, default=70) if "pass_mark" in root else 70
+    cap = c.number(("critical_cap",), root.get("critical_cap", min(pass_mark - 1, 49)), "critical_cap", 0, 100, default=49)
+    if cap >= pass_mark:
+        c.error(("critical_cap",), "S004", f"critical_cap ({cap}) must be below the pass mark ({pass_mark}).",
+                "A missed critical step must make the call fail: lower critical_cap.")
+    compliance = _compliance(c, root.get("compliance"))
+    levels = _levels(c, ("levels",), root.get("levels"))
+    criteria = {}
+    raw_criteria = root.get("criteria")
+    if isinstance(raw_criteria, dict):
+        for cid, raw in raw_criteria.items():
+            cpath = ("criteria", cid)
+            if cid not in CRITERIA:
+                c.error(cpath, "R010", f"there is no criterion '{cid}'.", _choices_hint(str(cid), CRITERIA), key=True)
+                continue
+            raw = c.mapping(cpath, raw, CRITERION_KEYS, f"the criterion '{cid}'")
+            if not raw:
+                continue
+            weight = c.number(cpath + ("weight",), raw.get("weight"), "weight", 0, 100, default=None) if "weight" in raw else None
+            own = _levels(c, cpath + ("levels",), raw["levels"]) if "levels" in raw else levels
+            settings = raw.get("settings", {})
+            if not isinstance(settings, dict):
+                c.error(cpath + ("settings",), "S003", "settings must be a mapping.", "See docs/rubrics.md.")
+                settings = {}
+            if cid == "timing":
+                for step, target in (settings.get("targets") or {}).items():
+                    c.duration(cpath + ("settings", "targets", step), target, f"the target for '{step}'")
+            if weight is not None:
+                criteria[cid] = m.Criterion(cid, float(weight), dict(settings), own)
+    elif "criteria" in root:
+        c.error(("criteria",), "S003", "criteria must be a mapping of criterion names.", f"Criteria: {', '.join(CRITERIA)}.")
+    protocol = {}
+    for i, raw in enumerate(_list(c, ("protocol",), root.get("protocol"), "protocol")):
+        step = _step(c, ("protocol", i), raw)
+        if step is None:
+            continue
+        if step.id in protocol:
+            c.error(("protocol", i, "id"), "R008", f"the step '{step.id}' is defined twice.", "Keep one definition per step.")
+        protocol[step.id] = step
+    for i, raw in enumerate(root.get("protocol") or []):
+        for j, other in enumerate((raw or {}).get("before") or [] if isinstance(raw, dict) else []):
+            if other not in protocol:
+                c.error(("protocol", i, "before", j), "R002", f"the step '{other}' is not in this protocol.", _choices_hint(str(other), protocol))
+    if "timing" in criteria:
+        for step in criteria["timing"].settings.get("targets") or {}:
+            if step not in protocol:
+                c.error(("criteria", "timing", "settings", "targets", step), "R002", f"the step '{step}' is not in this protocol.",
+                        _choices_hint(str(step), protocol), key=True)
+    if c.problems:
+        raise ScenarioError(c.problems)
+    return m.Rubric(rid, title, float(pass_mark), float(cap), compliance, criteria, protocol, doc.name, digest)
+
+
+def _compliance(c: Checker, raw) -> tuple[tuple[str, float], ...]:
+    if not isinstance(raw, dict):
+        c.error(("compliance",), "S003", "compliance must map each level to its lowest procedure score.",
+                "For example 'high_compliance: 90', down to 'non_compliant: 0'.")
+        return ()
+    for key in raw:
+        if key not in COMPLIANCE_LEVELS:
+            c.error(("compliance", key), "S001", f"unknown compliance level '{key}'.", _choices_hint(str(key), COMPLIANCE_LEVELS), key=True)
+    bands = []
+    for level in COMPLIANCE_LEVELS:
+        if level not in raw:
+            c.error(("compliance",), "S002", f"the compliance level '{level}' has no lowest score.", f"Add '{level}: NUMBER'.")
+            continue
+        value = c.number(("compliance", level), raw[level], level, 0, 100)
+        if value is not None:
+            bands.append((level, float(value)))
+    for (hi, hi_min), (lo, lo_min) in zip(bands, bands[1:]):
+        if lo_min >= hi_min:
+            c.error(("compliance", lo), "S005", f"the bands overlap: '{lo}' starts at {lo_min:g}, not below '{hi}' ({hi_min:g}).",
+                    "Each level must start lower than the one above it.")
+    if bands and bands[-1][1] != 0:
+        c.error(("compliance", bands[-1][0]), "S005", f"the bands leave a gap: scores below {bands[-1][1]:g} have no level.",
+                f"Set '{bands[-1][0]}: 0'.")
+    return tuple(bands)
+
+
+def _levels(c: Checker, path, raw) -> tuple[m.Level, ...]:
+    out = []
+    for i, item in enumerate(_list(c, path, raw, "levels")):
+        item = c.mapping(path + (i,), item, LEVEL_KEYS, "the level")
+        if not item or "min" not in item:
+            continue
+        low = c.number(path + (i, "min"), item["min"], "min", 0, 100)
+        name = c.text(path + (i, "name"), item.get("name"), "the level name") if "name" in item else None
+        desc = c.text(path + (i, "description"), item.get("description"), "the level description") if "description" in item else None
+        if low is not None and name and desc:
+            out.append(m.Level(float(low), name, desc))
+    out.sort(key=lambda level: -level.min)
+    if out and out[-1].min != 0:
+        c.error(path, "S005", f"the levels leave a gap: scores below {out[-1].min:g} have no level.", "Give the lowest level 'min: 0'.")
+    return tuple(out)
+
+
+def _step(c: Checker, path, raw) -> m.Step | None:
+    raw = c.mapping(path, raw, STEP_KEYS, "the step")
+    if not raw or "id" not in raw:
+        return None
+    sid = c.ident(path + ("id",), raw["id"], "the step id")
+    label = c.text(path + ("label",), raw["label"], f"the label of '{sid}'") if "label" in raw else None
+    critical = c.typed(path + ("critical",), raw.get("critical", False), bool, "critical", default=False)
+    within = c.duration(path + ("within",), raw["within"], "within") if "within" in raw else None
+    before = c.strings(path + ("before",), raw.get("before"), "before")
+    weight = c.number(path + ("weight",), raw.get("weight", 1), "weight", 0, 100, default=1)
+    why = c.text(path + ("why",), raw["why"], f"the explanation of '{sid}'") if "why" in raw else None
+    if sid is None or label is None:
+        return None
+    return m.Step(sid, label, bool(critical), within, before, float(weight), why)

@@ -1,0 +1,364 @@
+"""The immutable model of scenarios, rubrics and the provider directory.
+
+Built once by the loader, never mutated. Everything that changes during a call lives in
+`engine.State`, not here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any, Mapping
+
+from simulator.expressions import Condition, Template
+
+LANGS: tuple[str, ...] = ("fr", "nl", "en")
+
+
+class Tone(str, Enum):
+    REASSURING = "reassuring"
+    EMPATHETIC = "empathetic"
+    NEUTRAL = "neutral"
+    CURT = "curt"
+    ALARMING = "alarming"
+
+
+# Stress change of a reply when the option does not set its own.
+TONE_STRESS: dict[Tone, int] = {
+    Tone.REASSURING: -8,
+    Tone.EMPATHETIC: -6,
+    Tone.NEUTRAL: 0,
+    Tone.CURT: 8,
+    Tone.ALARMING: 15,
+}
+
+
+class Outcome(str, Enum):
+    RESOLVED = "resolved"
+    ESCALATED = "escalated"
+    HUNG_UP = "hung_up"
+    UNSAFE = "unsafe"
+    FAILED = "failed"
+
+
+# Worst first: the ending of a multi-case session is its most severe case ending.
+OUTCOME_SEVERITY = [Outcome.UNSAFE, Outcome.FAILED, Outcome.HUNG_UP, Outcome.ESCALATED, Outcome.RESOLVED]
+
+
+class ActionType(str, Enum):
+    RECORD = "record"
+    DISPATCH = "dispatch"
+    BOOK = "book"
+    CALL_PROVIDER = "call_provider"
+    TRANSFER = "transfer"
+    CALL_112 = "call_112"
+
+
+# Flag set by each action once performed.
+ACTION_FLAGS: dict[ActionType, str] = {
+    ActionType.RECORD: "recorded",
+    ActionType.DISPATCH: "dispatched",
+    ActionType.BOOK: "booked",
+    ActionType.CALL_PROVIDER: "called_provider",
+    ActionType.TRANSFER: "transferred",
+    ActionType.CALL_112: "called_112",
+}
+
+
+class FactKind(str, Enum):
+    TEXT = "text"
+    MEMBER = "member"
+    PLATE = "plate"
+    PHONE = "phone"
+    LOCATION = "location"
+    NUMBER = "number"
+
+
+class Speaker(str, Enum):
+    CALLER = "caller"
+    PROVIDER = "provider"
+    COLLEAGUE = "colleague"
+    MEDICAL = "medical"
+    SYSTEM = "system"
+
+
+PROVIDER_KINDS = ("tow", "garage", "ambulance", "emergency", "hospital", "doctor", "taxi", "hotel",
+                  "consulate", "travel", "funds")
+TRANSFER_TARGETS = ("medical", "police", "colleague")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One text in every language: {"fr": ..., "nl": ..., "en": ...}."""
+
+    values: Mapping[str, Template]
+
+    def render(self, lang: str, context: Mapping[str, Any] | None = None) -> str:
+        template = self.values.get(lang) or self.values.get("en") or next(iter(self.values.values()))
+        return template.render(dict(context or {}))
+
+    def render_all(self, context: Mapping[str, Any] | None = None) -> dict[str, str]:
+        return {lang: t.render(dict(context or {})) for lang, t in self.values.items()}
+
+    def __getitem__(self, lang: str) -> str:
+        return self.render(lang)
+
+
+@dataclass(frozen=True)
+class Variant:
+    when: Condition | None
+    text: Text
+
+
+@dataclass(frozen=True)
+class Lines:
+    """What someone says: the first variant whose condition holds."""
+
+    variants: tuple[Variant, ...]
+
+    def pick(self, context: Mapping[str, Any]) -> tuple[int, Text] | None:
+        for index, variant in enumerate(self.variants):
+            if variant.when is None or variant.when(dict(context)):
+                return index, variant.text
+        return None
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    value: Any
+    kind: FactKind
+    label: Text
+    coordinates: tuple[float, float] | None = None
+    tolerance_km: float = 0.5
+    accept: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    languages: tuple[str, ...]
+    stress: int
+    vague_above: int = 75
+    hangs_up_at: int = 100
+    hang_up_ending: str | None = None
+    silence: Text | None = None
+    on_hold: float = 2.0
+
+
+@dataclass(frozen=True)
+class Effects:
+    stress: int | None = None
+    seconds: int = 30
+    set: tuple[str, ...] = ()
+    unset: tuple[str, ...] = ()
+    reveal: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Action:
+    type: ActionType
+    field: str | None = None
+    kind: str | None = None
+    to: str | None = None
+
+    @property
+    def needs_input(self) -> bool:
+        return self.type in (ActionType.RECORD, ActionType.DISPATCH, ActionType.BOOK)
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: Text
+    step: str | None
+    tone: Tone
+    effects: Effects
+    when: Condition | None = None
+    reply: Lines | None = None
+    action: Action | None = None
+    goto: str | None = None
+    end: str | None = None
+    repeatable: bool = False
+    debrief: Text | None = None
+    origin: tuple = ()  # path in the source file, for tools that point back at it
+
+    @property
+    def stress_delta(self) -> int:
+        return self.effects.stress if self.effects.stress is not None else TONE_STRESS[self.tone]
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    speaker: Speaker
+    say: Lines | None
+    options: tuple[Option, ...]
+    end: str | None = None
+    origin: tuple = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    at_seconds: int | None
+    when: Condition | None
+    speaker: Speaker
+    say: Lines | None
+    effects: Effects
+    goto: str | None = None
+    end: str | None = None
+    origin: tuple = ()
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    reference: str
+    rings_at_seconds: int
+    caller: Caller
+    truth: Mapping[str, Fact]
+    needs: tuple[str, ...]
+    start: str
+    nodes: Mapping[str, Node]
+    events: tuple[Event, ...]
+
+    @property
+    def location(self) -> Fact | None:
+        """The fact whose coordinates providers are sent to."""
+        return next((f for f in self.truth.values() if f.kind is FactKind.LOCATION and f.coordinates), None)
+
+    def option(self, option_id: str) -> tuple[Node, Option] | None:
+        for node in self.nodes.values():
+            for option in node.options:
+                if option.id == option_id:
+                    return node, option
+        return None
+
+
+@dataclass(frozen=True)
+class Ending:
+    id: str
+    outcome: Outcome
+    title: Text
+    debrief: Text
+
+
+@dataclass(frozen=True)
+class Traffic:
+    factor: float = 1.0
+    delay_seconds: int = 0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    version: int
+    title: Text
+    summary: Text
+    briefing: Text
+    difficulty: int
+    minutes: int
+    rubric_id: str
+    clock_start: datetime
+    decision_seconds: int
+    traffic: Mapping[str, Traffic]
+    endings: Mapping[str, Ending]
+    cases: Mapping[str, Case]
+    source: str = ""
+    content_hash: str = ""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return LANGS
+
+
+@dataclass(frozen=True)
+class Hours:
+    """Opening hours: days of the week (0 = Monday) and a time span in minutes since midnight."""
+
+    days: frozenset[int]
+    start: int
+    end: int  # may be smaller than start: open over midnight
+
+    def is_open(self, moment: datetime) -> bool:
+        minute = moment.hour * 60 + moment.minute
+        day = moment.weekday()
+        if self.start <= self.end:
+            return day in self.days and self.start <= minute < self.end
+        # Over midnight: the evening part belongs to `day`, the morning part to the day before.
+        return (day in self.days and minute >= self.start) or ((day - 1) % 7 in self.days and minute < self.end)
+
+
+ALWAYS_OPEN = (Hours(frozenset(range(7)), 0, 24 * 60),)
+
+
+@dataclass(frozen=True)
+class Provider:
+    id: str
+    name: str
+    kind: str
+    place: str
+    coordinates: tuple[float, float]
+    capabilities: frozenset[str]
+    hours: tuple[Hours, ...]
+    languages: tuple[str, ...]
+    partner: bool
+    cost: int
+    speed_kmh: float = 50.0
+    phone: str = ""
+    hours_text: str = "24/7"
+
+    def is_open(self, moment: datetime) -> bool:
+        return any(h.is_open(moment) for h in self.hours)
+
+
+@dataclass(frozen=True)
+class Directory:
+    providers: tuple[Provider, ...] = ()
+
+    def get(self, provider_id: str) -> Provider | None:
+        return next((p for p in self.providers if p.id == provider_id), None)
+
+    def of_kind(self, kind: str) -> tuple[Provider, ...]:
+        return tuple(p for p in self.providers if p.kind == kind)
+
+
+@dataclass(frozen=True)
+class Level:
+    min: float
+    name: Text
+    description: Text
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    label: Text
+    critical: bool = False
+    within_seconds: int | None = None
+    before: tuple[str, ...] = ()
+    weight: float = 1.0
+    why: Text | None = None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    weight: float
+    settings: Mapping[str, Any]
+    levels: tuple[Level, ...]
+
+
+@dataclass(frozen=True)
+class Rubric:
+    id: str
+    title: Text
+    pass_mark: float
+    critical_cap: float
+    compliance: tuple[tuple[str, float], ...]  # (level, min %), best first
+    criteria: Mapping[str, Criterion]
+    protocol: Mapping[str, Step]
+    source: str = ""
+    content_hash: str = ""

@@ -1,0 +1,153 @@
+"""The transcript: the session's actions and events, one JSON line per action, on disk at once.
+
+The first line is a header (who, which scenario and version, when). Each following line is
+one action with the events it caused, and a hash chained to the line before, so an edited
+transcript is detected. Every line is flushed and fsync'ed before the player shows the next
+prompt: a crash, Ctrl-C or a closed terminal loses at most the keystrokes in progress.
+Replaying the actions on a fresh Session reproduces the events; that is how a call resumes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from simulator import model as m
+from simulator.engine import IllegalAction, Session
+from simulator.errors import PlateauError, Problem, ScenarioError, display_path
+
+FORMAT = 1
+GENESIS = "0" * 16
+
+
+def _canonical(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def chain(previous: str, action: dict, events: list[dict]) -> str:
+    return hashlib.sha256((previous + _canonical(action) + _canonical(events)).encode("utf-8")).hexdigest()[:16]
+
+
+class TranscriptWriter:
+    """Appends to a transcript file, syncing each line to disk."""
+
+    def __init__(self, path: Path, header: dict | None = None, *, last_hash: str = GENESIS, turns: int = 0):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.last = last_hash
+        self.turns = turns
+        if header is not None:
+            self._file = open(self.path, "w", encoding="utf-8", newline="\n")
+            self._write({"type": "header", "format": FORMAT, **header})
+        else:
+            self._file = open(self.path, "a", encoding="utf-8", newline="\n")
+
+    def _write(self, record: dict) -> None:
+        self._file.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def append(self, action: dict, events: list[dict], at: str | None = None) -> None:
+        self.last = chain(self.last, action, events)
+        self.turns += 1
+        record = {"type": "turn", "n": self.turns, "action": action, "events": events, "hash": self.last}
+        if at:
+            record["at"] = at
+        self._write(record)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass
+class Transcript:
+    path: Path
+    header: dict
+    turns: list[dict]
+    warnings: list[str] = field(default_factory=list)
+    tampered: bool = False
+
+    @property
+    def actions(self) -> list[dict]:
+        return [t["action"] for t in self.turns]
+
+    @property
+    def events(self) -> list[list[dict]]:
+        return [t["events"] for t in self.turns]
+
+    @property
+    def last_hash(self) -> str:
+        return self.turns[-1]["hash"] if self.turns else GENESIS
+
+
+def read_transcript(path: Path | str) -> Transcript:
+    """Read a transcript; a torn last line (a crash while writing) is dropped with a warning."""
+    path = Path(path)
+    name = display_path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlateauError(f"cannot read the transcript {name}: {getattr(exc, 'strerror', None) or exc}.") from None
+    lines = raw.split("\n")
+    records, warnings = [], []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError
+        except ValueError:
+            last = all(not rest.strip() for rest in lines[number:])
+            if last and records:
+                warnings.append(f"{name}:{number}: the last line was cut off (the program stopped while writing it); "
+                                "that action is dropped and the call goes on from the one before.")
+                break
+            raise ScenarioError([Problem(name, number, 1, "J001", "this line of the transcript is not valid JSON.",
+                                         "A transcript is written by Plateau; do not edit it by hand.")]) from None
+        records.append(record)
+    if not records or records[0].get("type") != "header":
+        raise ScenarioError([Problem(name, 1, 1, "J002", "this file is not a Plateau transcript (no header line).",
+                                     "Give the .jsonl file that 'plateau play' wrote.")])
+    header, turns = records[0], records[1:]
+    if header.get("format") != FORMAT:
+        raise PlateauError(f"{name} is a transcript in format {header.get('format')}; this Plateau reads format {FORMAT}.")
+    transcript = Transcript(path, header, turns, warnings)
+    previous = GENESIS
+    for turn in turns:
+        if not isinstance(turn.get("action"), dict) or not isinstance(turn.get("events"), list):
+            transcript.tampered = True
+            break
+        previous = chain(previous, turn["action"], turn["events"])
+        if previous != turn.get("hash"):
+            transcript.tampered = True
+            break
+    return transcript
+
+
+class TranscriptMismatch(PlateauError):
+    """Replaying a transcript's actions did not give its recorded events."""
+
+
+def replay(scenario: m.Scenario, directory: m.Directory, transcript: Transcript, *, strict: bool = True) -> Session:
+    """A Session brought to the transcript's last state by replaying its actions."""
+    if transcript.header.get("scenario") != scenario.id:
+        raise TranscriptMismatch(f"this transcript is for the scenario '{transcript.header.get('scenario')}', not '{scenario.id}'.")
+    if strict and transcript.header.get("content_hash") != scenario.content_hash:
+        raise TranscriptMismatch(
+            f"this transcript was recorded with another version of '{scenario.id}' (the scenario file has changed since). "
+            "Score it with the version it was played on.")
+    session = Session(scenario, directory)
+    for number, turn in enumerate(transcript.turns, 1):
+        try:
+            events = session.apply(turn["action"])
+        except IllegalAction as exc:
+            raise TranscriptMismatch(f"turn {number} of the transcript cannot be replayed: {exc}") from None
+        if strict and events != turn["events"]:
+            raise TranscriptMismatch(f"turn {number} of the transcript gives other events when replayed; "
+                                     "the transcript or the scenario was changed.")
+    return session

@@ -1,0 +1,110 @@
+"""The loader reports every authoring mistake as file:line:column: CODE message, with a hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.errors import ScenarioError
+from simulator.loader import parse_duration, parse_scenario
+from tests.conftest import scenario_text
+
+
+def problems_of(text, lib):
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, "call.yaml", lib.rubrics, lib.directory)
+    return caught.value.problems
+
+
+def check(lib, replacements, code, line, column, message):
+    """The scenario with `replacements` fails with exactly this problem (the first of its code)."""
+    problems = problems_of(scenario_text(**replacements), lib)
+    first = next(p for p in problems if p.code == code)
+    assert (first.code, first.line, first.column, first.message) == (code, line, column, message)
+    assert first.hint
+
+
+CASES = {
+    "unknown key with a did-you-mean": (
+        {"            tone: curt\n": "            tnoe: curt\n"}, "S001", 69, 13, "unknown key 'tnoe' in the option."),
+    "missing required key": (
+        {"minutes: 5\n": ""}, "S002", 2, 1, "the scenario has no 'minutes'."),
+    "wrong type": (
+        {"difficulty: 1\n": "difficulty: easy\n"}, "S003", 13, 13, "difficulty must be a whole number, not a text."),
+    "value out of range": (
+        {"difficulty: 1\n": "difficulty: 9\n"}, "S004", 13, 13, "difficulty must be between 1 and 5, not 9."),
+    "unknown tone": (
+        {"tone: curt": "tone: rude"}, "S004", 69, 19, "tone cannot be 'rude'."),
+    "option pointing to an unknown node": (
+        {"            goto: wait\n": "            goto: waiting\n"}, "R001", 99, 19, "there is no node 'waiting' in this case."),
+    "unknown procedure step": (
+        {"step: safety_check": "step: safety"}, "R002", 76, 19, "the step 'safety' is not in the 'roadside' rubric's protocol."),
+    "unknown fact revealed": (
+        {"reveal: [location]": "reveal: [locaton]"}, "R003", 84, 22, "there is no fact 'locaton' in this case's truth."),
+    "unknown ending": (
+        {"end: unsafe": "end: danger"}, "R004", 104, 18, "there is no ending 'danger'."),
+    "unknown rubric": (
+        {"rubric: roadside": "rubric: roadsid"}, "R005", 15, 9, "there is no rubric 'roadsid'."),
+    "unknown flag in a condition": (
+        {"when: safe\n": "when: saf\n"}, "R007", 95, 19, "'saf' is neither a flag set in this case nor a known variable."),
+    "malformed duration": (
+        {"minutes: 1\n": "minutes: 1 minute\n"}, "D001", 79, 22, "minutes '1 minute' is not a duration."),
+    "malformed clock start": (
+        {"clock_start: 2026-03-12T08:10": "clock_start: tomorrow 8am"}, "D002", 16, 14,
+        "clock_start 'tomorrow 8am' is not a date and time."),
+    "invalid condition expression": (
+        {"when: stress >= 70": "when: stress >= = 70"}, "X001", 57, 19,
+        "the condition 'stress >= = 70' is not valid: unexpected '='."),
+    "condition reaching Python internals": (
+        {"when: not safe": "when: safe.__class__"}, "X001", 116, 15,
+        "'__class__' cannot be used: names starting with '_' are reserved."),
+    "missing translation": (
+        {', en: "Your plate?"}': '}'}, "T001", 67, 19, "the text of option 'plate-first' has no en translation."),
+    "unknown language": (
+        {'en: "Your plate?"': 'de: "Ihr Kennzeichen?"'}, "T002", 67, 65, "unknown language 'de' in the text of option 'plate-first'."),
+    "text split by a comma": (
+        {'"Gilet, puis derrière la glissière."': 'Gilet, puis derrière la glissière.'}, "T003", 75, 31,
+        "a comma cuts the text of option 'behind-rail' in two."),
+    "duplicate option id": (
+        {"- id: where": "- id: behind-rail"}, "R008", 81, 17, "the option id 'behind-rail' is used twice in this case."),
+}
+
+
+@pytest.mark.parametrize("replacements, code, line, column, message", CASES.values(), ids=CASES.keys())
+def test_loader_error_is_positioned(lib, replacements, code, line, column, message):
+    check(lib, replacements, code, line, column, message)
+
+
+def test_did_you_mean_hint_for_unknown_key(lib):
+    problems = problems_of(scenario_text(**{"            tone: curt\n": "            tnoe: curt\n"}), lib)
+    assert problems[0].hint == "Did you mean 'tone'?"
+
+
+def test_every_problem_of_a_file_is_reported_at_once(lib):
+    text = scenario_text(**{"goto: wait": "goto: waiting", "step: safety_check": "step: safety",
+                            "difficulty: 1\n": "difficulty: 9\n"})
+    codes = [(p.code, p.line) for p in problems_of(text, lib)]
+    assert codes == [("S004", 13), ("R002", 76), ("R001", 99)]
+
+
+def test_problem_formats_as_file_line_column_code_message_and_hint(lib):
+    problem = problems_of(scenario_text(**{"goto: wait": "goto: waiting"}), lib)[0]
+    assert problem.format() == ("call.yaml:99:19: R001 there is no node 'waiting' in this case.\n"
+                                "    hint: Did you mean 'wait'? Possible values: opening, safety, wait.")
+
+
+@pytest.mark.parametrize("text, seconds", [(5, 300), (0.5, 30), ("30s", 30), ("2 min", 120), ("1h30", 5400),
+                                           ("1h", 3600), ("1,5 min", 90), ("5m", 300)])
+def test_duration_forms(text, seconds):
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["soon", "-3", "5 mins", "", "1 h 30 s", True])
+def test_malformed_durations_are_refused(text):
+    assert parse_duration(text) is None
+
+
+def test_node_without_option_or_end_is_reported(lib):
+    broken = scenario_text(**{"      wait:\n": "      limbo:\n        say: {fr: \"...\", nl: \"...\", en: \"...\"}\n      wait:\n"})
+    problems = problems_of(broken, lib)
+    assert [(p.code, p.line, p.column, p.message) for p in problems] == [
+        ("R009", 105, 7, "the node 'limbo' has no option and no end: the call would be stuck there.")]
