@@ -121,12 +121,83 @@ def cmd_play(args) -> int:
         return EXIT_INTERRUPTED
     finally:
         writer.close()
+    from simulator.report import Debrief, render_terminal
+    from simulator.scoring import score_actions
+
+    score = score_actions(scenario, lib.rubrics[scenario.rubric_id], lib.directory, writer_actions(path))
     summary = final_summary(session)
     summary["transcript"] = str(path)
+    summary["score"] = {"overall": score.overall, "passed": score.passed}
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
+        render_terminal(Debrief(lang, scenario, score, args.trainee or "", header["started"]), console)
         console.print(t("saved_at", lang, path=display_path(path)))
+    return EXIT_OK
+
+
+def writer_actions(path: Path) -> list[dict]:
+    from simulator.transcript import read_transcript
+    return read_transcript(path).actions
+
+
+# ------------------------------------------------------------------ score and report
+
+
+def _load_scored(transcript_path: str):
+    """The transcript, its scenario (by id, or the file it names), and its Score."""
+    from simulator.catalog import open_scenario
+    from simulator.scoring import score_actions
+    from simulator.transcript import TranscriptMismatch, read_transcript
+
+    transcript = read_transcript(transcript_path)
+    for warning in transcript.warnings:
+        _err(warning)
+    if transcript.tampered:
+        raise PlateauError(f"{display_path(transcript_path)} has been edited after it was recorded (its checksums do not match); "
+                           "it cannot be scored.")
+    header = transcript.header
+    name = header.get("scenario", "")
+    source = header.get("scenario_file")
+    try:
+        scenario, lib = open_scenario(source if source and Path(source).is_file() else name)
+    except PlateauError:
+        scenario, lib = open_scenario(name)
+    if header.get("content_hash") != scenario.content_hash:
+        raise TranscriptMismatch(
+            f"{display_path(transcript_path)} was recorded with another version of the scenario '{name}' "
+            f"(version {header.get('scenario_version')}, the file has changed since); it cannot be scored against this one.")
+    rubric = lib.rubrics[scenario.rubric_id]
+    return transcript, scenario, score_actions(scenario, rubric, lib.directory, transcript.actions)
+
+
+def cmd_score(args) -> int:
+    from simulator.i18n import detect_lang
+    from simulator.report import Debrief, render_terminal
+
+    transcript, scenario, score = _load_scored(args.transcript)
+    if args.json:
+        print(json.dumps(score.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        lang = detect_lang(args.lang or transcript.header.get("lang"))
+        render_terminal(Debrief(lang, scenario, score, transcript.header.get("trainee", ""),
+                                transcript.header.get("started", "")), _console())
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from simulator.i18n import detect_lang
+    from simulator.report import Debrief, render_html, render_markdown
+
+    transcript, scenario, score = _load_scored(args.transcript)
+    lang = detect_lang(args.lang or transcript.header.get("lang"))
+    debrief = Debrief(lang, scenario, score, transcript.header.get("trainee", ""), transcript.header.get("started", ""))
+    text = render_html(debrief) if args.format == "html" else render_markdown(debrief)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(display_path(args.output))
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 
@@ -208,6 +279,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--transcript", metavar="FILE", help="where to write the transcript (default: the data directory)")
     p.add_argument("--json", action="store_true", help="print the final state as JSON (ending, flags, facts, clock)")
     p.add_argument("--trainee", metavar="NAME", help="the trainee's name, kept with the session")
+
+    p = add("score", "Score a saved call and show its debrief.", "plateau score session.jsonl --json", cmd_score)
+    p.add_argument("transcript", help="a transcript (.jsonl) written by 'plateau play'")
+    p.add_argument("--json", action="store_true", help="print the score as JSON (overall, passed, criteria...)")
+    p.add_argument("--lang", choices=["fr", "nl", "en"], help="language of the debrief (default: the call's)")
+
+    p = add("report", "Write the debrief of a saved call as Markdown or HTML (prints on A4).",
+            "plateau report session.jsonl --format html -o debrief.html", cmd_report)
+    p.add_argument("transcript", help="a transcript (.jsonl) written by 'plateau play'")
+    p.add_argument("--format", choices=["md", "html"], default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the screen")
+    p.add_argument("--lang", choices=["fr", "nl", "en"], help="language of the debrief (default: the call's)")
 
     p = add("lint", "Check scenario and rubric files and report every problem with its line.",
             "plateau lint scenarios/my-call.yaml", cmd_lint)

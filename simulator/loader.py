@@ -34,7 +34,7 @@ FACT_KEYS = {"value": True, "kind": False, "label": True, "coordinates": False, 
 NODE_KEYS = {"speaker": False, "say": False, "options": False, "end": False}
 OPTION_KEYS = {"id": True, "text": True, "step": False, "tone": False, "stress": False, "minutes": False,
                "when": False, "set": False, "unset": False, "reveal": False, "reply": False, "action": False,
-               "goto": False, "end": False, "repeatable": False, "debrief": False}
+               "goto": False, "end": False, "repeatable": False, "debrief": False, "breaks": False}
 ACTION_KEYS = {"type": True, "field": False, "kind": False, "to": False}
 EVENT_KEYS = {"id": True, "at": False, "when": False, "speaker": False, "say": False, "stress": False,
               "set": False, "unset": False, "reveal": False, "goto": False, "end": False}
@@ -511,8 +511,9 @@ def _option(c: Checker, path, raw) -> m.Option | None:
     if oid is None or text is None:
         return None
     step = raw.get("step")
+    breaks = c.strings(path + ("breaks",), raw.get("breaks"), "breaks")
     return m.Option(oid, text, str(step) if step is not None else None, m.Tone(tone or "neutral"), effects, when,
-                    reply, action, raw.get("goto"), raw.get("end"), bool(repeatable), debrief, path)
+                    reply, action, raw.get("goto"), raw.get("end"), bool(repeatable), debrief, breaks, path)
 
 
 def _action(c: Checker, path, raw) -> m.Action | None:
@@ -613,6 +614,10 @@ def _check_references(c: Checker, path, raw, nodes, events, truth, endings, rubr
             if option.step is not None and steps is not None and option.step not in steps:
                 c.error(p + ("step",), "R002", f"the step '{option.step}' is not in the '{rubric.id}' rubric's protocol.",
                         _choices_hint(option.step, steps))
+            for i, broken in enumerate(option.breaks):
+                if steps is not None and broken not in steps:
+                    c.error(p + ("breaks", i), "R002", f"the step '{broken}' is not in the '{rubric.id}' rubric's protocol.",
+                            _choices_hint(broken, steps))
             if option.action and option.action.type is m.ActionType.RECORD and option.action.field not in truth:
                 c.error(p + ("action", "field"), "R003", f"there is no fact '{option.action.field}' to record.", _choices_hint(str(option.action.field), truth))
     for event in events:

@@ -182,6 +182,7 @@ class Option:
     end: str | None = None
     repeatable: bool = False
     debrief: Text | None = None
+    breaks: tuple[str, ...] = ()  # procedure steps this choice goes against
     origin: tuple = ()  # path in the source file, for tools that point back at it
 
     @property

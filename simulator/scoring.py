@@ -1,0 +1,511 @@
+"""Scoring: a pure function of (scenario, rubric, directory, actions) -> Score with evidence.
+
+The transcript's actions are replayed on a fresh engine Session, so the score never trusts
+recorded events and always knows which options were offered at each turn (to name the best
+one where points were lost). Every point given or taken is an Evidence item: which turn, the
+simulated time, what happened, what was expected, how many points.
+
+Overall = weighted mean of the criteria that apply, out of 100 (criteria that do not apply
+to a scenario are left out, as in call-centre scorecards). A missed or broken critical step,
+or an unsafe ending, caps the overall score at the rubric's critical_cap, below the pass
+mark, whatever else the call did well (as in dispatch case review).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import timedelta
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator import model as m
+from simulator.engine import Session, Status
+from simulator.i18n import num, t
+from simulator.providers import distance_km, search
+
+Localised = dict[str, str]
+
+GOOD_TONES = (m.Tone.REASSURING, m.Tone.EMPATHETIC)
+
+
+def _all(key: str, **values) -> Localised:
+    """An interface string in every language, values rendered per language when they are Texts."""
+    out = {}
+    for lang in m.LANGS:
+        rendered = {k: (v.render(lang) if isinstance(v, m.Text) else v.get(lang, "") if isinstance(v, dict)
+                        else num(v, lang) if isinstance(v, float) else v)
+                    for k, v in values.items()}
+        out[lang] = t(key, lang, **rendered)
+    return out
+
+
+@dataclass
+class Evidence:
+    criterion: str
+    points: float
+    what: Localised
+    expected: Localised | None = None
+    turn: int | None = None
+    clock: float | None = None
+    case: str | None = None
+    better: Localised | None = None
+    extra: dict = field(default_factory=dict)
+    detail: Localised | None = None
+
+    def as_dict(self) -> dict:
+        return {"criterion": self.criterion, "turn": self.turn, "clock": self.clock, "case": self.case,
+                "points": round(self.points, 1), "what": self.what, "expected": self.expected, "better": self.better,
+                "detail": self.detail, **self.extra}
+
+
+@dataclass
+class CriterionResult:
+    id: str
+    weight: float
+    percent: float
+    level: m.Level | None
+    evidence: list[Evidence] = field(default_factory=list)
+    applies: bool = True
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def score(self) -> float:
+        return round(self.weight * self.percent / 100, 1)
+
+    def as_dict(self) -> dict:
+        return {"score": self.score, "max": self.weight, "percent": round(self.percent, 1),
+                "level": self.level.name.render_all() if self.level else None, "applies": self.applies,
+                "evidence": [e.as_dict() for e in self.evidence], **self.extra}
+
+
+@dataclass
+class Score:
+    scenario: str
+    rubric: str
+    overall: float
+    passed: bool
+    pass_mark: float
+    critical_failures: list[dict]
+    compliance: str
+    ending: str | None
+    outcome: str | None
+    criteria: dict[str, CriterionResult]
+    notes: list[dict] = field(default_factory=list)  # the scenario's debrief notes on choices made
+
+    def as_dict(self) -> dict:
+        return {"scenario": self.scenario, "rubric": self.rubric, "overall": self.overall, "passed": self.passed,
+                "pass_mark": self.pass_mark, "critical_failures": self.critical_failures,
+                "compliance": self.compliance, "ending": self.ending, "outcome": self.outcome,
+                "criteria": {cid: c.as_dict() for cid, c in self.criteria.items()}, "notes": self.notes}
+
+
+# ------------------------------------------------------------------ what happened
+
+
+@dataclass
+class Turn:
+    """One choice of the trainee with its context, rebuilt by replaying."""
+
+    number: int
+    case: str
+    clock: float
+    option: m.Option
+    node: str
+    lang: str
+    offered: list[m.Option]
+    done_before: set[str]
+
+
+@dataclass
+class CaseRecord:
+    turns: list[Turn] = field(default_factory=list)
+    silences: list[tuple[int, float]] = field(default_factory=list)
+    stress: list[float] = field(default_factory=list)
+    steps: dict[str, tuple[int, float]] = field(default_factory=dict)  # first time each step was performed
+    broken: list[tuple[Turn, str]] = field(default_factory=list)
+    providers: list[dict] = field(default_factory=list)  # dispatched/booked events with their turn
+    hung_up: bool = False
+
+
+def replay_record(scenario: m.Scenario, directory: m.Directory, actions: list[dict]) -> tuple[Session, dict[str, CaseRecord]]:
+    session = Session(scenario, directory)
+    records = {cid: CaseRecord(stress=[float(c.caller.stress)]) for cid, c in scenario.cases.items()}
+    for number, action in enumerate(actions, 1):
+        offered = session.options() if session.state.status is Status.AWAITING_CHOICE else []
+        active = session.state.active
+        clock = session.state.clock / 60
+        node = session.case_state.node
+        lang = session.case_state.speaking
+        events = session.apply(action)
+        rec = records[active]
+        if action.get("type") == "choose":
+            option = next(o for o in offered if o.id == action["option"])
+            turn = Turn(number, active, clock, option, node, lang, offered, set(rec.steps))
+            rec.turns.append(turn)
+            if option.step and option.step not in rec.steps:
+                rec.steps[option.step] = (number, clock)
+            for step in option.breaks:
+                rec.broken.append((turn, step))
+        elif action.get("type") == "silence":
+            rec.silences.append((number, clock))
+        for event in events:
+            cid = event.get("case", active)
+            if event["type"] == "stress":
+                records[cid].stress.append(float(event["after"]))
+            elif event["type"] in ("dispatched", "booked"):
+                records[cid].providers.append({**event, "turn": number})
+            elif event["type"] == "hung_up":
+                records[cid].hung_up = True
+    return session, records
+
+
+# ------------------------------------------------------------------ criteria
+
+
+def _scale(evidence: list[Evidence], factor: float) -> None:
+    """Express evidence points in the criterion's own points (out of its weight)."""
+    for e in evidence:
+        e.points *= factor
+
+
+def level_for(levels: tuple[m.Level, ...], percent: float) -> m.Level | None:
+    return next((lv for lv in levels if percent >= lv.min), levels[-1] if levels else None)
+
+
+def _best_option(offered: list[m.Option], rubric: m.Rubric, done: set[str]) -> m.Option | None:
+    """What a senior agent would have picked among the options offered at that point."""
+    def value(o: m.Option):
+        step = rubric.protocol.get(o.step) if o.step else None
+        fresh = step is not None and o.step not in done
+        return (not o.breaks, fresh and step.critical, (step.weight if fresh else 0), o.tone in GOOD_TONES,
+                -m.TONE_STRESS[o.tone])
+    good = [o for o in offered if not o.breaks]
+    return max(good, key=value) if good else None
+
+
+def score_calm(scenario, rubric, criterion, records, session) -> CriterionResult:
+    s = criterion.settings
+    penalties = {m.Tone.CURT: s.get("curt_penalty", 12), m.Tone.ALARMING: s.get("alarming_penalty", 20)}
+    silence_penalty = s.get("silence_penalty", 8)
+    bonus_drop = s.get("calm_bonus_drop", 20)
+    evidence = []
+    percents = []
+    for cid, rec in records.items():
+        if not rec.turns and not rec.silences:
+            continue
+        case = scenario.cases[cid]
+        start, end = rec.stress[0], session.state.cases[cid].stress
+        drop = start - end
+        pct = 70 + 30 * max(0.0, min(1.0, drop / bonus_drop)) if bonus_drop else 70
+        evidence.append(Evidence("calm", 0, _all("ev.stress_trajectory", start=round(start), end=round(end),
+                                                     peak=round(max(rec.stress))), case=cid))
+        for turn in rec.turns:
+            if turn.option.tone in penalties:
+                lost = penalties[turn.option.tone]
+                pct -= lost
+                better = _best_option(turn.offered, rubric, turn.done_before)
+                evidence.append(Evidence("calm", -lost, _all("ev.tone", tone=_tone_words(turn.option.tone), text=turn.option.text),
+                                         _all("ev.tone_expected"), turn.number, round(turn.clock, 1), cid,
+                                         better.text.render_all() if better else None))
+        for number, clock in rec.silences:
+            pct -= silence_penalty
+            evidence.append(Evidence("calm", -silence_penalty, _all("ev.silence"), _all("ev.silence_expected"),
+                                     number, round(clock, 1), cid))
+        if rec.hung_up:
+            pct = 0
+            evidence.append(Evidence("calm", 0, _all("ev.hung_up", name=case.caller.name), case=cid))
+        elif max(rec.stress) > case.caller.vague_above and max(rec.stress) > start:
+            pct -= 10
+            evidence.append(Evidence("calm", -10, _all("ev.panic", name=case.caller.name), _all("ev.panic_expected"), case=cid))
+        percents.append(max(0.0, min(100.0, pct)))
+    applies = bool(percents)
+    pct = sum(percents) / len(percents) if percents else 0
+    _scale(evidence, criterion.weight / 100 / max(len(percents), 1))
+    return CriterionResult("calm", criterion.weight, pct, level_for(criterion.levels, pct), evidence, applies)
+
+
+def _tone_words(tone: m.Tone) -> Localised:
+    return {lang: t("tone." + tone.value, lang) for lang in m.LANGS}
+
+
+def _performable_steps(case: m.Case) -> set[str]:
+    return {o.step for n in case.nodes.values() for o in n.options if o.step}
+
+
+def score_procedure(scenario, rubric, criterion, records, session) -> tuple[CriterionResult, list[dict]]:
+    evidence, critical = [], []
+    earned = possible = 0.0
+    for cid, rec in records.items():
+        case = scenario.cases[cid]
+        applicable = _performable_steps(case)
+        for step in rubric.protocol.values():
+            if step.id not in applicable:
+                continue
+            possible += step.weight
+            done = rec.steps.get(step.id)
+            broken = [turn for turn, s in rec.broken if s == step.id]
+            if broken:
+                turn = broken[0]
+                better = _best_option(turn.offered, rubric, turn.done_before)
+                why = step.why.render_all() if step.why else None
+                evidence.append(Evidence("procedure", -step.weight, _all("ev.step_broken", step=step.label, text=turn.option.text),
+                                         why or _all("ev.step_expected", step=step.label), turn.number, round(turn.clock, 1), cid,
+                                         better.text.render_all() if better else None))
+                if step.critical:
+                    critical.append({"case": cid, "step": step.id, "label": step.label.render_all(), "reason": "broken",
+                                     "turn": turn.number})
+                continue
+            if done is None:
+                evidence.append(Evidence("procedure", -step.weight, _all("ev.step_missed", step=step.label),
+                                         step.why.render_all() if step.why else None, case=cid))
+                if step.critical and not (session.state.cases[cid].ending and rec.hung_up and not rec.turns):
+                    critical.append({"case": cid, "step": step.id, "label": step.label.render_all(), "reason": "missed"})
+                continue
+            number, clock = done
+            points = step.weight
+            since = clock - case.rings_at_seconds / 60
+            if step.within_seconds is not None and since * 60 > step.within_seconds:
+                points -= step.weight / 2
+                evidence.append(Evidence("procedure", -step.weight / 2,
+                                         _all("ev.step_late", step=step.label, at=round(since, 1), within=round(step.within_seconds / 60, 1)),
+                                         step.why.render_all() if step.why else None, number, round(clock, 1), cid))
+            for later in step.before:
+                other = rec.steps.get(later)
+                if other is not None and other[0] < number and later in rubric.protocol:
+                    points -= step.weight / 2
+                    evidence.append(Evidence("procedure", -step.weight / 2,
+                                             _all("ev.step_order", step=step.label, other=rubric.protocol[later].label),
+                                             step.why.render_all() if step.why else None, number, round(clock, 1), cid))
+                    break
+            points = max(points, 0.0)
+            if points == step.weight:
+                evidence.append(Evidence("procedure", step.weight, _all("ev.step_done", step=step.label), None,
+                                         number, round(clock, 1), cid))
+            earned += points
+    pct = 100 * earned / possible if possible else 0
+    _scale(evidence, criterion.weight / possible if possible else 0)
+    compliance = next((lvl for lvl, low in rubric.compliance if pct >= low), "non_compliant")
+    result = CriterionResult("procedure", criterion.weight, pct, level_for(criterion.levels, pct), evidence, possible > 0,
+                             {"compliance": compliance})
+    return result, critical
+
+
+def rank_providers(scenario: m.Scenario, case: m.Case, directory: m.Directory, kind: str, at) -> list[dict]:
+    """Every provider of a kind, ranked for the case: suitable first, then by a time-equivalent cost.
+
+    A provider is unsuitable when it lacks a capability the case needs or is closed at that
+    hour. Suitable ones are ranked by minutes to the scene, plus 15 minutes for a provider
+    without a contract, plus one minute per 20 euros of call-out cost.
+    """
+    target = case.location.coordinates if case.location else None
+    hits = search(directory, kind=kind, near=target, at=at, needs=case.needs, traffic=scenario.traffic)
+    ranked = []
+    for hit in hits:
+        suitable = not hit.missing and hit.open
+        utility = hit.eta + (0 if hit.provider.partner else 15) + hit.provider.cost / 20
+        ranked.append({"id": hit.provider.id, "name": hit.provider.name, "km": round(hit.km, 1), "eta": hit.eta,
+                       "open": hit.open, "missing": list(hit.missing), "partner": hit.provider.partner,
+                       "cost": hit.provider.cost, "capabilities": sorted(hit.provider.capabilities),
+                       "suitable": suitable, "utility": round(utility, 1)})
+    ranked.sort(key=lambda r: (not r["suitable"], r["utility"], r["id"]))
+    return ranked
+
+
+def _provider_line(r: dict, lang: str) -> str:
+    parts = [f"{r['name']}: {r['km']:.0f} km, {r['eta']} min"]
+    if r["partner"]:
+        parts.append(t("ev.partner", lang))
+    if r["missing"]:
+        parts.append(t("ev.missing", lang, what=", ".join(r["missing"])))
+    if not r["open"]:
+        parts.append(t("ev.closed", lang))
+    parts.append(f"€{r['cost']}")
+    return ", ".join(parts)
+
+
+def score_provider(scenario, rubric, criterion, records, session, directory) -> CriterionResult:
+    evidence, percents = [], []
+    for cid, rec in records.items():
+        case = scenario.cases[cid]
+        kinds = {o.action.kind for n in case.nodes.values() for o in n.options
+                 if o.action and o.action.type in (m.ActionType.DISPATCH, m.ActionType.BOOK)}
+        if not kinds:
+            continue
+        if not rec.providers:
+            percents.append(0.0)
+            evidence.append(Evidence("provider", 0, _all("ev.no_provider"), _all("ev.no_provider_expected"), case=cid))
+            continue
+        for chosen in rec.providers:
+            at = scenario.clock_start + timedelta(seconds=chosen["clock"])
+            ranked = rank_providers(scenario, case, directory, chosen["kind"], at)
+            best = ranked[0] if ranked else None
+            mine = next((r for r in ranked if r["id"] == chosen["id"]), None)
+            if mine is None or best is None:
+                continue
+            if not mine["suitable"]:
+                verdict, pct = "unsuitable", 0.0
+            elif mine["id"] == best["id"]:
+                verdict, pct = "best", 100.0
+            elif mine["utility"] - best["utility"] <= 20:
+                verdict, pct = "acceptable", 60.0
+            else:
+                verdict, pct = "acceptable", 40.0
+            percents.append(pct)
+            top = ranked[:4] if mine in ranked[:4] else ranked[:3] + [mine]
+            ranking = {lang: "; ".join(_provider_line(r, lang) for r in top) for lang in m.LANGS}
+            what = _all("ev.provider_" + verdict, name=mine["name"])
+            expected = None if verdict == "best" else _all("ev.provider_best", name=best["name"])
+            evidence.append(Evidence("provider", pct / 100 - 1 if pct < 100 else 1.0, what, expected, chosen["turn"],
+                                     round(chosen["clock"] / 60, 1), cid, None, {"verdict": verdict, "ranking": top},
+                                     ranking))
+    pct = sum(percents) / len(percents) if percents else 0
+    _scale(evidence, criterion.weight / max(len(percents), 1))
+    result = CriterionResult("provider", criterion.weight, pct, level_for(criterion.levels, pct), evidence, bool(percents))
+    result.extra = {"verdicts": [e.extra["verdict"] for e in evidence if "verdict" in e.extra]}
+    return result
+
+
+def normalise(text: Any) -> str:
+    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
+    return re.sub(r"[^a-z0-9]", "", text)
+
+
+_COORDS = re.compile(r"(-?\d{1,2}[.,]\d+)\s*[,; ]\s*(-?\d{1,3}[.,]\d+)")
+
+
+def field_matches(fact: m.Fact, typed: str) -> bool:
+    """Does what the trainee typed say the same as the truth, for this kind of fact?"""
+    if not typed.strip():
+        return False
+    if fact.kind is m.FactKind.LOCATION:
+        match = _COORDS.search(typed)
+        if match and fact.coordinates:
+            lat, lon = (float(g.replace(",", ".")) for g in match.groups())
+            return distance_km((lat, lon), fact.coordinates) <= fact.tolerance_km
+        wanted = [normalise(a) for a in fact.accept] or [normalise(fact.value)]
+        return any(w and w in normalise(typed) for w in wanted)
+    if fact.kind in (m.FactKind.PHONE, m.FactKind.MEMBER):
+        digits = re.sub(r"\D", "", typed)
+        truth = re.sub(r"\D", "", str(fact.value))
+        if fact.kind is m.FactKind.PHONE:
+            # +33 6 12 34 56 78, 0033612345678 and 0612345678 are the same number.
+            return digits.lstrip("0")[-9:] == truth.lstrip("0")[-9:] and len(digits) >= 9
+        return digits == truth and bool(truth) or normalise(typed) == normalise(fact.value)
+    if fact.kind is m.FactKind.NUMBER:
+        digits = re.findall(r"\d+", typed)
+        return bool(digits) and int(digits[0]) == int(fact.value)
+    if fact.accept:
+        return any(normalise(a) in normalise(typed) for a in fact.accept)
+    return normalise(typed) == normalise(fact.value)
+
+
+def score_case_file(scenario, rubric, criterion, records, session) -> CriterionResult:
+    evidence, earned, possible = [], 0, 0
+    for cid, case in scenario.cases.items():
+        fields = [o.action.field for n in case.nodes.values() for o in n.options
+                  if o.action and o.action.type is m.ActionType.RECORD]
+        typed = session.state.cases[cid].file
+        for fid in dict.fromkeys(fields):
+            fact = case.truth[fid]
+            possible += 1
+            value = typed.get(fid, "")
+            if field_matches(fact, value):
+                earned += 1
+                evidence.append(Evidence("case_file", 1, _all("ev.field_ok", field=fact.label, value=value), case=cid))
+            elif not value:
+                evidence.append(Evidence("case_file", -1, _all("ev.field_missing", field=fact.label),
+                                         _all("ev.field_expected", value=str(fact.value)), case=cid))
+            else:
+                evidence.append(Evidence("case_file", -1, _all("ev.field_wrong", field=fact.label, value=value),
+                                         _all("ev.field_expected", value=str(fact.value)), case=cid))
+    pct = 100 * earned / possible if possible else 0
+    _scale(evidence, criterion.weight / possible if possible else 0)
+    return CriterionResult("case_file", criterion.weight, pct, level_for(criterion.levels, pct), evidence, possible > 0)
+
+
+def score_timing(scenario, rubric, criterion, records, session) -> CriterionResult:
+    from simulator.loader import parse_duration
+    targets = {step: parse_duration(v) for step, v in (criterion.settings.get("targets") or {}).items()}
+    evidence, percents = [], []
+    for cid, rec in records.items():
+        case = scenario.cases[cid]
+        applicable = _performable_steps(case)
+        for step_id, target in targets.items():
+            if step_id not in applicable or target is None:
+                continue
+            step = rubric.protocol[step_id]
+            done = rec.steps.get(step_id)
+            target_min = target / 60
+            if done is None:
+                percents.append(0)
+                evidence.append(Evidence("timing", 0, _all("ev.time_never", step=step.label, target=round(target_min, 1)), case=cid))
+                continue
+            since = done[1] - case.rings_at_seconds / 60
+            pct = 100 if since <= target_min else 50 if since <= 2 * target_min else 0
+            percents.append(pct)
+            key = "ev.time_ok" if pct == 100 else "ev.time_late"
+            evidence.append(Evidence("timing", pct / 100, _all(key, step=step.label, at=round(since, 1), target=round(target_min, 1)),
+                                     None, done[0], round(done[1], 1), cid))
+    pct = sum(percents) / len(percents) if percents else 0
+    _scale(evidence, criterion.weight / max(len(percents), 1))
+    return CriterionResult("timing", criterion.weight, pct, level_for(criterion.levels, pct), evidence, bool(percents))
+
+
+def score_language(scenario, rubric, criterion, records, session) -> CriterionResult:
+    evidence, points = [], []
+    for cid, rec in records.items():
+        langs = scenario.cases[cid].caller.languages
+        wrong = []
+        for turn in rec.turns:
+            points.append(100 if turn.lang == langs[0] else 70 if turn.lang in langs else 0)
+            if turn.lang not in langs:
+                wrong.append(turn)
+        name = scenario.cases[cid].caller.name
+        preferred = {lang: t("lang." + langs[0], lang) for lang in m.LANGS}
+        if wrong:
+            evidence.append(Evidence("language", -criterion.weight * len(wrong) / max(len(rec.turns), 1), _all("ev.lang_wrong", n=len(wrong), name=name, language=preferred),
+                                     _all("ev.lang_expected", language=preferred), wrong[0].number, round(wrong[0].clock, 1), cid))
+        elif rec.turns:
+            used = {turn.lang for turn in rec.turns}
+            key = "ev.lang_ok" if used == {langs[0]} else "ev.lang_second"
+            evidence.append(Evidence("language", 0, _all(key, name=name, language=preferred), case=cid))
+    pct = sum(points) / len(points) if points else 0
+    return CriterionResult("language", criterion.weight, pct, level_for(criterion.levels, pct), evidence, bool(points))
+
+
+# ------------------------------------------------------------------ the whole score
+
+
+def score_actions(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, actions: list[dict]) -> Score:
+    session, records = replay_record(scenario, directory, actions)
+    results: dict[str, CriterionResult] = {}
+    critical: list[dict] = []
+    for cid, criterion in rubric.criteria.items():
+        if cid == "procedure":
+            results[cid], critical = score_procedure(scenario, rubric, criterion, records, session)
+        elif cid == "provider":
+            results[cid] = score_provider(scenario, rubric, criterion, records, session, directory)
+        else:
+            results[cid] = {"calm": score_calm, "case_file": score_case_file, "timing": score_timing,
+                            "language": score_language}[cid](scenario, rubric, criterion, records, session)
+    for cid, cs in session.state.cases.items():
+        if cs.ending and scenario.endings[cs.ending].outcome is m.Outcome.UNSAFE:
+            critical.append({"case": cid, "step": None, "label": scenario.endings[cs.ending].title.render_all(),
+                             "reason": "unsafe_ending"})
+    applying = [r for r in results.values() if r.applies]
+    total_weight = sum(r.weight for r in applying)
+    overall = sum(r.weight * r.percent for r in applying) / total_weight if total_weight else 0.0
+    if critical:
+        overall = min(overall, rubric.critical_cap)
+    if not session.ended:
+        overall = min(overall, rubric.critical_cap)
+    overall = round(overall, 1)
+    ending = session.state.ending
+    notes = [{"turn": turn.number, "case": cid, "clock": round(turn.clock, 1), "option": turn.option.id,
+              "text": turn.option.text.render_all(), "note": turn.option.debrief.render_all()}
+             for cid, rec in records.items() for turn in rec.turns if turn.option.debrief is not None]
+    return Score(scenario.id, rubric.id, overall, overall >= rubric.pass_mark and not critical and session.ended,
+                 rubric.pass_mark, critical, results["procedure"].extra.get("compliance", "non_compliant") if "procedure" in results else "",
+                 ending, scenario.endings[ending].outcome.value if ending else None, results,
+                 sorted(notes, key=lambda n: n["turn"]))
