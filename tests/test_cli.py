@@ -1,0 +1,100 @@
+"""The plateau command, driven as a user would: a subprocess, exact output and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import E411
+
+GOOD_ANSWERS = """\
+- {type: start, lang: fr}
+- greet
+- behind-rail
+- where
+- note-plate
+- {type: input, value: 1ABC234}
+- send-tow
+- {type: provider, id: hai-borinage-depannage-4x4}
+- give-eta
+"""
+
+
+def plateau(*args, cwd=None, env_home=None, timeout=30):
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+    if env_home:
+        env["PLATEAU_HOME"] = str(env_home)
+    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True,
+                          encoding="utf-8", cwd=cwd, env=env, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def test_scripted_play_reaches_the_ending_and_prints_the_final_state(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    result = plateau("play", str(E411), "--answers", str(answers), "--json", "--transcript", str(tmp_path / "t.jsonl"))
+    assert result.returncode == 0, result.stderr
+    state = json.loads(result.stdout)
+    assert (state["ending"], state["outcome"], state["clock"]) == ("resolved", "resolved", 4.75)
+    assert state["flags"] == ["dispatched", "recorded", "safe"]
+    assert state["facts"] == ["location", "plate"]
+    assert state["score"] == {"overall": 94.4, "passed": True}
+
+
+def test_an_illegal_answer_is_reported_at_its_line(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS.replace("- behind-rail\n", "- send-tow\n"), encoding="utf-8")
+    result = plateau("play", str(E411), "--answers", str(answers), "--json", "--transcript", str(tmp_path / "t.jsonl"))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{answers}:3:3: A002 the option 'send-tow' is not offered now. "
+                                    "Possible now: choose (one of: behind-rail, where, note-plate, stay-in-car)")
+    assert "Traceback" not in result.stderr
+
+
+def test_answers_that_stop_before_the_end_exit_1_with_what_comes_next(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("- {type: start, lang: fr}\n- greet\n", encoding="utf-8")
+    result = plateau("play", str(E411), "--answers", str(answers), "--json", "--transcript", str(tmp_path / "t.jsonl"))
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["ending"] is None
+    assert "The answers file ends before the call does." in result.stderr
+
+
+def test_unknown_scenario_suggests_the_bundled_ones():
+    result = plateau("play", "dour-festivl", "--json")
+    assert result.returncode == 1
+    assert result.stderr.startswith("plateau: there is no scenario 'dour-festivl'.")
+
+
+def test_usage_errors_exit_2():
+    result = plateau("play")
+    assert result.returncode == 2
+    assert "the following arguments are required: scenario" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["list", "play", "lint", "score", "report"])
+def test_every_command_has_help_with_an_example(command):
+    result = plateau(command, "--help")
+    assert result.returncode == 0
+    assert "Example:\n  plateau " + command in result.stdout
+
+
+def test_score_and_report_work_on_a_saved_transcript(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    transcript = tmp_path / "t.jsonl"
+    plateau("play", str(E411), "--answers", str(answers), "--json", "--transcript", str(transcript))
+    score = json.loads(plateau("score", str(transcript), "--json").stdout)
+    assert (score["overall"], score["passed"], score["critical_failures"]) == (94.4, True, [])
+    assert set(score["criteria"]) == {"calm", "procedure", "provider", "case_file", "timing", "language"}
+    assert {k: (c["score"], c["max"]) for k, c in score["criteria"].items()} == {
+        "calm": (20.0, 20.0), "procedure": (24.4, 30.0), "provider": (20.0, 20.0), "case_file": (15.0, 15.0),
+        "timing": (10.0, 10.0), "language": (5.0, 5.0)}
+    html = tmp_path / "debrief.html"
+    result = plateau("report", str(transcript), "--format", "html", "-o", str(html), "--lang", "nl")
+    assert result.returncode == 0
+    assert "<h2>Procedure (81%)</h2>" in html.read_text(encoding="utf-8")
