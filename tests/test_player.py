@@ -1,0 +1,92 @@
+"""The interactive player, driven as a trainee would: prompt-toolkit pipe input, Rich recorded console."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from prompt_toolkit import PromptSession
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from simulator.engine import Session
+from simulator.providers import search
+from simulator.player import Player, PromptAsker, Quit
+from simulator.transcript import TranscriptWriter, read_transcript
+
+
+@pytest.fixture
+def pipe():
+    with create_pipe_input() as inp:
+        yield inp
+
+
+def make_player(scenario, lib, pipe, tmp_path, lang="fr"):
+    console = Console(file=io.StringIO(), width=80, record=True, color_system=None, legacy_windows=False)
+    writer = TranscriptWriter(tmp_path / "call.jsonl", {"session": "t", "scenario": scenario.id,
+                                                        "content_hash": scenario.content_hash})
+    asker = PromptAsker(PromptSession(input=pipe, output=DummyOutput()))
+    player = Player(Session(scenario, lib.directory), lib, writer, lang=lang, console=console, ask=asker.ask)
+    return player, console
+
+
+def test_a_trainee_plays_the_call_to_its_end_by_typing_numbers(e411, lib, pipe, tmp_path):
+    player, console = make_player(e411, lib, pipe, tmp_path)
+    pipe.send_text("1\n1\n1\n1\n1ABC234\n1\n1\n1\n")
+    player.run()
+    assert player.session.state.ending == "resolved"
+    screen = console.export_text()
+    assert "Vous: Gilet, puis derrière la glissière." in screen
+    assert "Encodé : Plaque = 1ABC234" in screen
+    assert "Fin de l'appel : Dépanneuse en route" in screen
+
+
+def test_every_action_is_in_the_transcript_before_the_next_prompt(e411, lib, pipe, tmp_path):
+    player, _ = make_player(e411, lib, pipe, tmp_path)
+    pipe.send_text("1\n1\n/quit\n")
+    with pytest.raises(Quit):
+        player.run()
+    actions = read_transcript(tmp_path / "call.jsonl").actions
+    assert actions == [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "greet"},
+                       {"type": "choose", "option": "behind-rail"}]
+
+
+def test_the_header_shows_clock_case_and_stress_in_words(e411, lib, pipe, tmp_path):
+    player, console = make_player(e411, lib, pipe, tmp_path, lang="en")
+    pipe.send_text("/quit\n")
+    with pytest.raises(Quit):
+        player.run()
+    screen = console.export_text()
+    assert "Time 08:10" in screen and "Case DOS-2026-031201" in screen
+    assert "Stress █████░░░░░ 50 tense" in screen
+
+
+def test_the_case_file_command_shows_what_was_recorded(e411, lib, pipe, tmp_path):
+    player, console = make_player(e411, lib, pipe, tmp_path, lang="en")
+    pipe.send_text("/record plate 1-ABC-234\n/file\n/quit\n")
+    with pytest.raises(Quit):
+        player.run()
+    assert player.session.case_state.file == {"plate": "1-ABC-234"}
+    screen = console.export_text()
+    assert "Plate (plate)" in screen and "1-ABC-234" in screen
+
+
+def test_a_wrong_number_explains_what_to_type(e411, lib, pipe, tmp_path):
+    player, console = make_player(e411, lib, pipe, tmp_path, lang="nl")
+    pipe.send_text("9\n/stoppen\n")
+    with pytest.raises(Quit):
+        player.run()
+    assert "Typ een nummer van 1 tot 2, of ? voor hulp." in console.export_text()
+
+
+def test_the_provider_prompt_lists_the_directory_nearest_first(e411, lib, pipe, tmp_path):
+    player, console = make_player(e411, lib, pipe, tmp_path, lang="en")
+    pipe.send_text("1\n1\n3\n1\n/quit\n")
+    with pytest.raises(Quit):
+        player.run()
+    screen = console.export_text()
+    assert "Providers (tow)" in screen
+    nearest = search(lib.directory, kind="tow", near=(50.6958, 4.6326))[0].provider
+    assert player.session.case_state.dispatched["id"] == nearest.id
+    assert nearest.name in screen
