@@ -4,6 +4,7 @@ domain error into a clean message and exit code: 0 ok, 1 a problem in a file, 2 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
@@ -15,6 +16,10 @@ from simulator import __version__
 from simulator.errors import PlateauError, Problem, ScenarioError, display_path
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+# Modules that add subcommands: each has register(add), where add(name, help, example, func)
+# returns the subparser to which the command adds its arguments.
+EXTENSIONS = ("simulator.author_cli", "simulator.desk_cli")
 
 
 def _console(args=None, **kwargs):
@@ -201,49 +206,6 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
-# ------------------------------------------------------------------ lint
-
-
-def cmd_lint(args) -> int:
-    from simulator.catalog import RUBRICS, bundled_scenarios, library
-    from simulator.loader import load_rubric, load_scenario
-
-    paths = [Path(p) for p in args.paths] or bundled_scenarios() + sorted(RUBRICS.glob("*.yaml"))
-    problems: list[Problem] = []
-    try:
-        lib = library()
-    except ScenarioError as exc:
-        problems.extend(exc.problems)
-        lib = None
-    for path in paths:
-        if path.is_dir():
-            paths.extend(sorted(path.glob("*.yaml")))
-            continue
-        try:
-            if lib is None:
-                break
-            if path.resolve().parent == RUBRICS.resolve() or "pass_mark" in path.read_text(encoding="utf-8", errors="replace"):
-                load_rubric(path)
-            else:
-                lib_here = library(path)
-                load_scenario(path, lib_here.rubrics, lib_here.directory)
-        except ScenarioError as exc:
-            problems.extend(exc.problems)
-        except OSError as exc:
-            problems.append(Problem(display_path(path), 1, 1, "P000", f"cannot read this file ({exc.strerror}).", ""))
-    problems = sorted(set(problems))
-    if args.format == "json":
-        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
-    elif args.format == "github":
-        for p in problems:
-            print(f"::{p.severity.value} file={p.file},line={p.line},col={p.column}::{p.code} {p.message} {p.hint}".rstrip())
-    else:
-        for p in problems:
-            print(p.format())
-    errors = [p for p in problems if p.severity.value == "error" or args.strict]
-    return EXIT_PROBLEM if errors else EXIT_OK
-
-
 # ------------------------------------------------------------------ parser
 
 
@@ -292,11 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the screen")
     p.add_argument("--lang", choices=["fr", "nl", "en"], help="language of the debrief (default: the call's)")
 
-    p = add("lint", "Check scenario and rubric files and report every problem with its line.",
-            "plateau lint scenarios/my-call.yaml", cmd_lint)
-    p.add_argument("paths", nargs="*", help="files or folders (default: every bundled scenario and rubric)")
-    p.add_argument("--format", choices=["text", "json", "github"], default="text")
-    p.add_argument("--strict", action="store_true", help="warnings fail too")
+    for extension in EXTENSIONS:
+        importlib.import_module(extension).register(add)
     return parser
 
 
