@@ -75,32 +75,112 @@ def _transcript_path(scenario_id: str, session_id: str) -> Path:
     return home() / "sessions" / f"{stamp}-{scenario_id}-{session_id}.jsonl"
 
 
+def _asker(args):
+    from simulator.player import PlainAsker, PromptAsker
+    return PlainAsker().ask if args.plain else PromptAsker().ask
+
+
+def _trainee(args, lang: str, interactive: bool) -> str:
+    """--trainee, else the remembered name, else (first interactive use) ask once and remember it."""
+    from simulator.i18n import t
+    from simulator.sessions import remember_trainee, remembered_trainee
+
+    name = (args.trainee or "").strip() or remembered_trainee()
+    if not name and interactive:
+        try:
+            name = input(t("ask.trainee", lang) + " ").strip()
+        except (EOFError, KeyboardInterrupt):
+            name = ""
+    if name and name != remembered_trainee() and (args.trainee or interactive):
+        remember_trainee(name)
+    return name
+
+
 def cmd_play(args) -> int:
     from simulator.answers import load_answers
     from simulator.catalog import open_scenario
-    from simulator.engine import IllegalAction, Session, final_summary
-    from simulator.i18n import detect_lang, t
-    from simulator.player import Player, Quit, now_iso
+    from simulator.engine import Session
+    from simulator.i18n import detect_lang
+    from simulator.player import now_iso
     from simulator.transcript import TranscriptWriter
 
     scenario, lib = open_scenario(args.scenario)
     lang = detect_lang(args.lang)
     answers = load_answers(args.answers) if args.answers else []
-    session_id = uuid.uuid4().hex[:12]
-    path = Path(args.transcript) if args.transcript else _transcript_path(scenario.id, session_id)
-    header = {"session": session_id, "scenario": scenario.id, "scenario_version": scenario.version,
-              "content_hash": scenario.content_hash, "scenario_file": str(Path(scenario.source)),
-              "rubric": scenario.rubric_id, "trainee": args.trainee or "", "lang": lang,
-              "mode": "timed" if getattr(args, "timed", False) else "practice", "started": now_iso(),
-              "plateau": __version__}
-    writer = TranscriptWriter(path, header)
-    console = _console(quiet=args.json)
-    session = Session(scenario, lib.directory)
-    player = Player(session, lib, writer, lang=lang, console=console)
+    interactive = not answers and sys.stdin.isatty()
+    trainee = _trainee(args, lang, interactive)
+    while True:
+        session_id = uuid.uuid4().hex[:12]
+        path = Path(args.transcript) if args.transcript else _transcript_path(scenario.id, session_id)
+        header = {"session": session_id, "scenario": scenario.id, "scenario_version": scenario.version,
+                  "content_hash": scenario.content_hash, "scenario_file": str(Path(scenario.source).resolve()),
+                  "rubric": scenario.rubric_id, "trainee": trainee, "lang": lang,
+                  "mode": "timed" if args.timed else "practice", "started": now_iso(), "plateau": __version__}
+        writer = TranscriptWriter(path, header)
+        code, again = _run_call(args, scenario, lib, Session(scenario, lib.directory), writer, header, lang, answers)
+        if not again:
+            return code
+        answers = []
+
+
+def cmd_resume(args) -> int:
+    from simulator.catalog import open_scenario
+    from simulator.i18n import detect_lang
+    from simulator.sessions import find_session
+    from simulator.transcript import TranscriptWriter, read_transcript, replay
+
+    saved = find_session(args.session)
+    transcript = read_transcript(saved.path)
+    for warning in transcript.warnings:
+        _err(warning)
+    if transcript.tampered:
+        raise PlateauError(f"{display_path(saved.path)} was edited after it was recorded; it cannot be resumed.")
+    header = transcript.header
+    source = header.get("scenario_file")
+    scenario, lib = open_scenario(source if source and Path(source).is_file() else header["scenario"])
+    session = replay(scenario, lib.directory, transcript)
+    if transcript.warnings:
+        # Rewrite the file without the torn line, so the chain stays whole.
+        writer = TranscriptWriter(saved.path, {k: v for k, v in header.items() if k not in ("type", "format")})
+        for turn in transcript.turns:
+            writer.append(turn["action"], turn["events"], turn.get("at"))
+    else:
+        writer = TranscriptWriter(saved.path, last_hash=transcript.last_hash, turns=len(transcript.turns))
+    lang = detect_lang(args.lang or header.get("lang"))
+    args.timed = args.timed or header.get("mode") == "timed"
+    if session.ended:
+        _err(f"the session {saved.id} is already over; its debrief: plateau score {display_path(saved.path)}")
+        writer.close()
+        return EXIT_OK
+    console = _console(no_color=args.plain)
+    from simulator.i18n import t
+    console.print(t("resumed", lang, turns=len(transcript.turns)))
+    for turn in transcript.turns[-3:]:
+        for event in turn["events"]:
+            if event["type"] in ("said", "chose"):
+                from simulator.player import Player
+                Player(session, lib, None, lang=lang, console=console).draw_event(event)
+    code, _ = _run_call(args, scenario, lib, session, writer, header, lang, [], console=console, offer_replay=False)
+    return code
+
+
+def _run_call(args, scenario, lib, session, writer, header, lang, answers, console=None, offer_replay=True):
+    """Play (scripted answers first, then interactively), save, debrief. Returns (exit code, replay?)."""
+    from simulator.engine import IllegalAction, final_summary
+    from simulator.i18n import t
+    from simulator.player import Player, Quit
+    from simulator.report import Debrief, render_terminal
+    from simulator.scoring import score_actions
+
+    json_out = getattr(args, "json", False)
+    console = console or _console(quiet=json_out, no_color=args.plain)
+    player = Player(session, lib, writer, lang=lang, console=console, ask=_asker(args), timed=args.timed, plain=args.plain)
+    path = writer.path
     try:
         if answers:
             answers_name = display_path(args.answers)
-            player.start() if not answers or answers[0][0].get("type") != "start" else None
+            if answers[0][0].get("type") != "start":
+                player.start()
             for action, pos in answers:
                 if session.ended:
                     break
@@ -108,42 +188,70 @@ def cmd_play(args) -> int:
                     player.act(action)
                 except IllegalAction as exc:
                     raise ScenarioError([Problem(answers_name, pos.line, pos.column, "A002", str(exc),
-                                                 "Check the answers against the options offered at that point ('plateau paths' lists valid paths).")]) from None
-            if not session.ended and (args.json or not sys.stdin.isatty()):
-                if args.json:
+                                                 "Check the answers against the options offered at that point "
+                                                 "('plateau paths' lists valid paths).")]) from None
+            if not session.ended and (json_out or not sys.stdin.isatty()):
+                if json_out:
                     print(json.dumps(final_summary(session), ensure_ascii=False, indent=2))
-                _err(t("answers.short", lang) + " " + "Possible next: " + "; ".join(session.possible()))
-                return EXIT_PROBLEM
+                _err(t("answers.short", lang) + " Possible next: " + "; ".join(session.possible()))
+                return EXIT_PROBLEM, False
         player.run()
     except Quit:
         console.print(t("saved_at", lang, path=display_path(path)))
         console.print(t("resume_hint", lang))
-        return EXIT_OK
+        return EXIT_OK, False
     except (KeyboardInterrupt, EOFError):
         console.print()
         console.print(t("saved_at", lang, path=display_path(path)))
         console.print(t("resume_hint", lang))
-        return EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED, False
     finally:
         writer.close()
-    from simulator.report import Debrief, render_terminal
-    from simulator.scoring import score_actions
-
     score = score_actions(scenario, lib.rubrics[scenario.rubric_id], lib.directory, writer_actions(path))
     summary = final_summary(session)
     summary["transcript"] = str(path)
     summary["score"] = {"overall": score.overall, "passed": score.passed}
-    if args.json:
+    if json_out:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
-    else:
-        render_terminal(Debrief(lang, scenario, score, args.trainee or "", header["started"]), console)
-        console.print(t("saved_at", lang, path=display_path(path)))
-    return EXIT_OK
+        return EXIT_OK, False
+    render_terminal(Debrief(lang, scenario, score, header.get("trainee", ""), header.get("started", "")), console)
+    console.print(t("saved_at", lang, path=display_path(path)))
+    if offer_replay and not answers and sys.stdin.isatty():
+        try:
+            again = player.ask(player_ask(t("ask.replay", lang)))
+        except (KeyboardInterrupt, EOFError):
+            return EXIT_OK, False
+        return EXIT_OK, again.strip().lower() in ("r", "replay", "rejouer", "opnieuw")
+    return EXIT_OK, False
 
 
 def writer_actions(path: Path) -> list[dict]:
     from simulator.transcript import read_transcript
     return read_transcript(path).actions
+
+
+def player_ask(message: str):
+    from simulator.player import Ask
+    return Ask(message)
+
+
+def cmd_sessions(args) -> int:
+    from simulator.sessions import list_sessions
+
+    saved = list_sessions()
+    if args.json:
+        print(json.dumps([{"id": s.id, "scenario": s.scenario, "trainee": s.trainee, "started": s.started,
+                           "turns": s.turns, "ended": s.ended, "ending": s.ending, "path": str(s.path)} for s in saved],
+                         ensure_ascii=False, indent=2))
+        return EXIT_OK
+    from rich.table import Table
+    table = Table()
+    for col in ("id", "scenario", "trainee", "started", "turns", "state"):
+        table.add_column(col)
+    for s in saved:
+        table.add_row(s.id, s.scenario, s.trainee, s.started, str(s.turns), s.ending or "…")
+    _console().print(table)
+    return EXIT_OK
 
 
 # ------------------------------------------------------------------ score and report
@@ -240,7 +348,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--answers", metavar="FILE", help="play the actions in FILE (YAML list, or a transcript .jsonl)")
     p.add_argument("--transcript", metavar="FILE", help="where to write the transcript (default: the data directory)")
     p.add_argument("--json", action="store_true", help="print the final state as JSON (ending, flags, facts, clock)")
-    p.add_argument("--trainee", metavar="NAME", help="the trainee's name, kept with the session")
+    p.add_argument("--trainee", metavar="NAME", help="the trainee's name, kept with the session (remembered)")
+    p.add_argument("--timed", action="store_true", help="timed mode: each decision has a time limit; silence when it runs out")
+    p.add_argument("--plain", action="store_true", help="plain text, no colours or redraws (screen readers, logs)")
+
+    p = add("resume", "Continue a call that was interrupted, exactly where it stopped.", "plateau resume", cmd_resume)
+    p.add_argument("session", nargs="?", help="a session id or transcript file (default: the latest unfinished one)")
+    p.add_argument("--lang", choices=["fr", "nl", "en"], help="interface language (default: the call's)")
+    p.add_argument("--timed", action="store_true", help="timed mode")
+    p.add_argument("--plain", action="store_true", help="plain text, no colours or redraws")
+
+    p = add("sessions", "List the saved calls in the data directory.", "plateau sessions --json", cmd_sessions)
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("score", "Score a saved call and show its debrief.", "plateau score session.jsonl --json", cmd_score)
     p.add_argument("transcript", help="a transcript (.jsonl) written by 'plateau play'")
@@ -278,3 +397,23 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
+    except Exception:  # a bug of ours: say so plainly, keep the details for the developers
+        return _crash_report()
+
+
+def _crash_report() -> int:
+    import traceback
+    from simulator.catalog import home
+
+    detail = traceback.format_exc()
+    try:
+        logs = home() / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        log = logs / f"crash-{datetime.now().strftime('%Y%m%d-%H%M%S')}.log"
+        log.write_text(detail, encoding="utf-8")
+        where = f" Details for the developers: {log}"
+    except OSError:
+        where = ""
+    _err("something went wrong inside Plateau (a fault of the program, not of what you did). "
+         "Calls are saved after every action: 'plateau resume' continues yours." + where)
+    return 70

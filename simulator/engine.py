@@ -81,6 +81,7 @@ class CaseState:
     speaking: str = "en"
     dispatched: dict | None = None
     booked: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     ending: str | None = None
 
 
@@ -338,6 +339,7 @@ class Session:
         text = action.get("text")
         if not isinstance(text, str):
             raise IllegalAction("a note must be a text.", self.possible())
+        self.case_state.notes.append(text)
         self._emit("note", text=text)
 
     def _do_switch(self, action: dict) -> None:

@@ -7,13 +7,18 @@ nothing the engine or scoring decides.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import sys
+import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+from typing import Callable, TextIO
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.application.current import get_app
 from prompt_toolkit.completion import WordCompleter
-from rich.console import Console, Group
+from prompt_toolkit.key_binding import KeyBindings
+from rich import box
+from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -21,7 +26,7 @@ from rich.text import Text
 from simulator import model as m
 from simulator.catalog import Library
 from simulator.engine import IllegalAction, Session, Status
-from simulator.i18n import COMMANDS, command_of, t
+from simulator.i18n import COMMANDS, command_of, num, t
 from simulator.providers import search
 from simulator.transcript import TranscriptWriter
 
@@ -47,14 +52,30 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-@dataclass
 class Quit(Exception):
     """The trainee asked to save and quit."""
 
 
+class TimedOut(Exception):
+    """The decision time ran out before the trainee answered (timed mode)."""
+
+
+@dataclass
+class Ask:
+    """One question to the trainee."""
+
+    message: str
+    words: list[str] = field(default_factory=list)   # completion
+    choices: int = 0                                  # number of options, for the arrow keys
+    seconds: float | None = None                      # time limit (timed mode)
+    status: str = ""                                  # status line text
+
+
 class Player:
+    """Plays a Session with a trainee: draws events, asks, turns answers into actions."""
+
     def __init__(self, session: Session, library: Library, writer: TranscriptWriter | None, *, lang: str,
-                 console: Console, ask: Callable[[str, list[str]], str] | None = None):
+                 console: Console, ask: Callable[[Ask], str] | None = None, timed: bool = False, plain: bool = False):
         self.session = session
         self.scenario = session.scenario
         self.library = library
@@ -62,10 +83,12 @@ class Player:
         self.lang = lang
         self.console = console
         self.ask = ask or PromptAsker().ask
+        self.timed = timed
+        self.plain = plain
 
     # ------------------------------------------------------------------ drawing
 
-    def header(self) -> Panel:
+    def header(self):
         s, cs = self.session, self.session.case_state
         case = s.case
         line = Text.assemble(
@@ -74,14 +97,15 @@ class Player:
             f"{t('case', self.lang)} {case.reference}", "  ",
             f"{t('caller', self.lang)} {case.caller.name}  ",
             f"{t('stress', self.lang)} ", stress_bar(cs.stress, self.lang))
-        others = [c for cid, c in s.state.cases.items() if cid != s.state.active and c.status.value in ("ringing", "live")]
-        if others:
-            line.append("  ")
-            for cid in (cid for cid, c in s.state.cases.items() if cid != s.state.active and c.status.value in ("ringing", "live")):
-                other = s.state.cases[cid]
-                badge = "●" if other.status.value == "ringing" or other.stress >= 70 else "○"
-                line.append(f"[{badge} {self.scenario.cases[cid].reference}] ", style="bold magenta" if badge == "●" else "")
-        return Panel(line, expand=True)
+        for cid, other in s.state.cases.items():
+            if cid == s.state.active or other.status.value not in ("ringing", "live"):
+                continue
+            urgent = other.status.value == "ringing" or other.stress >= 70
+            words, _ = stress_words(other.stress, self.lang)
+            line.append(f"  [{'●' if urgent else '○'} {self.scenario.cases[cid].reference}: "
+                        f"{t('ringing.badge', self.lang) if other.status.value == 'ringing' else words}]",
+                        style="bold magenta" if urgent else "")
+        return line if self.plain else Panel(line, expand=True)
 
     def speaker_name(self, event: dict) -> str:
         if event["speaker"] == "caller":
@@ -99,12 +123,11 @@ class Player:
         elif kind == "recorded":
             c.print(Text(t("recorded", lang, field=self.field_label(event["case"], event["field"]), value=event["value"]), style="dim"))
         elif kind == "dispatched":
-            c.print(Text(t("dispatched", lang, name=event["name"], eta=event["eta"], km=event["km"]), style="bold"))
+            c.print(Text(t("dispatched", lang, name=event["name"], eta=event["eta"], km=num(event["km"], lang)), style="bold"))
         elif kind == "booked":
             c.print(Text(t("booked", lang, name=event["name"]), style="bold"))
         elif kind == "acted":
-            key = "acted." + event["action"]
-            c.print(Text(t(key, lang, to=event.get("to", "")), style="bold"))
+            c.print(Text(t("acted." + event["action"], lang, to=event.get("to", "")), style="bold"))
         elif kind == "withheld":
             c.print(Text(t("withheld", lang, fact=self.field_label(event["case"], event["fact"])), style="yellow"))
         elif kind == "hung_up":
@@ -135,22 +158,26 @@ class Player:
         self.console.print(Text(t("your_options", self.lang), style="bold"))
         self.console.print(table)
 
-    def provider_hits(self, kind: str):
+    def provider_hits(self, kind: str, words: list[str] = ()):
+        """Directory search from the command line: kind, capabilities, 'open', a distance in km."""
         case = self.session.case
         target = case.location.coordinates if case.location else None
-        return search(self.library.directory, kind=kind, near=target, at=self.session.now(), needs=case.needs,
-                      traffic=self.scenario.traffic)
+        capabilities = [w for w in words if w not in OPEN_WORDS and not w.isdigit()]
+        within = next((float(w) for w in words if w.isdigit()), None)
+        hits = search(self.library.directory, kind=kind, near=target, at=self.session.now(), needs=case.needs,
+                      within_km=within, open_only=any(w in OPEN_WORDS for w in words), traffic=self.scenario.traffic)
+        return [h for h in hits if all(c in h.provider.capabilities for c in capabilities)]
 
-    def draw_providers(self, kind: str) -> list:
+    def draw_providers(self, kind: str, words: list[str] = ()) -> list:
         lang = self.lang
-        hits = self.provider_hits(kind)
-        table = Table(title=t("providers.title", lang, kind=kind), expand=False)
-        for key in ("#", "providers.name", "providers.place", "providers.km", "providers.eta", "providers.open",
+        hits = self.provider_hits(kind, list(words))
+        table = Table(title=t("providers.title", lang, kind=kind), box=box.ASCII if self.plain else box.HEAVY_HEAD)
+        for key in ("#", "providers.name", "providers.km", "providers.eta", "providers.open",
                     "providers.capabilities", "providers.partner", "providers.cost"):
             table.add_column(key if key == "#" else t(key, lang), overflow="fold")
         for i, hit in enumerate(hits, 1):
             p = hit.provider
-            table.add_row(str(i), p.name, p.place, f"{hit.km:.0f}", t("min", lang, n=hit.eta),
+            table.add_row(str(i), f"{p.name}\n{p.place}", f"{hit.km:.0f}", t("min", lang, n=hit.eta),
                           t("yes", lang) if hit.open else t("no", lang), ", ".join(sorted(p.capabilities)),
                           t("yes", lang) if p.partner else t("no", lang), f"€{p.cost}")
         self.console.print(table)
@@ -158,13 +185,22 @@ class Player:
 
     def draw_file(self) -> None:
         case, cs = self.session.case, self.session.case_state
-        table = Table(title=t("file.title", self.lang, ref=case.reference))
+        table = Table(title=t("file.title", self.lang, ref=case.reference), box=box.ASCII if self.plain else box.HEAVY_HEAD)
         table.add_column(t("file.field", self.lang))
         table.add_column(t("file.value", self.lang))
         table.add_column(t("file.known", self.lang))
         for fid, fact in case.truth.items():
             table.add_row(f"{fact.label.render(self.lang)} ({fid})", cs.file.get(fid) or t("file.empty", self.lang),
-                          "✓" if fid in cs.known else "")
+                          t("yes", self.lang) if fid in cs.known else "")
+        self.console.print(table)
+        for note in cs.notes:
+            self.console.print(Text(f"• {note}", style="dim"))
+
+    def draw_help(self) -> None:
+        table = Table.grid(padding=(0, 2))
+        for command in ("file", "record", "providers", "speak", "note", "switch", "quit"):
+            table.add_row(COMMANDS[command][self.lang], t("help." + command, self.lang))
+        self.console.print(Text(t("help.intro", self.lang), style="bold"))
         self.console.print(table)
 
     # ------------------------------------------------------------------ playing
@@ -179,8 +215,12 @@ class Player:
         return events
 
     def start(self) -> None:
-        self.console.print(Panel(self.scenario.briefing.render(self.lang), title=self.scenario.title.render(self.lang),
-                                 subtitle=t("briefing", self.lang)))
+        briefing = self.scenario.briefing.render(self.lang)
+        if self.plain:
+            self.console.print(Text(f"{self.scenario.title.render(self.lang)} - {t('briefing', self.lang)}", style="bold"))
+            self.console.print(briefing)
+        else:
+            self.console.print(Panel(briefing, title=self.scenario.title.render(self.lang), subtitle=t("briefing", self.lang)))
         self.act({"type": "start", "lang": self.lang})
 
     def run(self) -> None:
@@ -188,19 +228,35 @@ class Player:
         if self.session.state.status is Status.READY:
             self.start()
         while not self.session.ended:
-            action = self.next_action()
+            try:
+                action = self.next_action()
+            except KeyboardInterrupt:
+                self.confirm_quit()
+                continue
             if action is not None:
-                self.act(action)
+                try:
+                    self.act(action)
+                except IllegalAction as exc:
+                    self.console.print(Text(str(exc), style="yellow"))
+
+    def confirm_quit(self) -> None:
+        """Ctrl-C: the call is already saved; ask whether to stop here."""
+        try:
+            answer = self.ask(Ask(t("quit.confirm", self.lang)))
+        except (KeyboardInterrupt, EOFError):
+            raise Quit() from None
+        if answer.strip().lower() in ("", "y", "yes", "o", "oui", "j", "ja"):
+            raise Quit()
 
     def next_action(self) -> dict | None:
         st = self.session.state
         if st.status is Status.AWAITING_INPUT:
             label = self.field_label(st.pending["case"], st.pending["field"])
-            value = self.ask(t("prompt.field", self.lang, field=label), [])
+            value = self.ask(Ask(t("prompt.field", self.lang, field=label)))
             return {"type": "input", "value": value} if value.strip() else None
         if st.status is Status.AWAITING_PROVIDER:
             hits = self.draw_providers(st.pending["kind"])
-            answer = self.ask(t("prompt.provider", self.lang), [h.provider.id for h in hits]).strip()
+            answer = self.ask(Ask(t("prompt.provider", self.lang), [h.provider.id for h in hits], len(hits))).strip()
             chosen = _pick(answer, [h.provider.id for h in hits])
             if chosen is None:
                 self.console.print(t("bad_choice", self.lang, n=len(hits)))
@@ -209,8 +265,13 @@ class Player:
         self.console.print(self.header())
         options = self.session.options()
         self.draw_options(options)
-        words = [names[self.lang] for names in COMMANDS.values()]
-        answer = self.ask(t("prompt.choice", self.lang), words).strip()
+        words = [names[self.lang] for names in COMMANDS.values()] + list(self.scenario.cases[st.active].truth)
+        seconds = self.scenario.decision_seconds if self.timed else None
+        try:
+            answer = self.ask(Ask(t("prompt.choice", self.lang), words, len(options), seconds,
+                                  t("status.timed" if self.timed else "status.practice", self.lang))).strip()
+        except TimedOut:
+            return {"type": "silence"}
         if not answer:
             return None
         chosen = _pick(answer, [o.id for o in options])
@@ -223,29 +284,34 @@ class Player:
         command = command_of(word)
         rest = rest.strip()
         if command == "help":
-            self.console.print(t("help", self.lang))
+            self.draw_help()
         elif command == "file":
             self.draw_file()
         elif command == "providers":
-            self.draw_providers(rest or (self.session.case.needs and "tow") or "tow")
+            words = rest.lower().split()
+            kind = next((w for w in words if w in m.PROVIDER_KINDS), "tow")
+            self.draw_providers(kind, [w for w in words if w != kind])
         elif command == "quit":
             raise Quit()
         elif command == "record":
-            field, _, value = rest.partition(" ")
-            if field not in self.session.case.truth or not value.strip():
+            field_id, _, value = rest.partition(" ")
+            if field_id not in self.session.case.truth or not value.strip():
                 self.console.print(t("file.unknown_field", self.lang, fields=", ".join(self.session.case.truth)))
                 return None
-            return {"type": "record", "field": field, "value": value}
+            return {"type": "record", "field": field_id, "value": value}
         elif command == "speak" and rest in m.LANGS:
             return {"type": "speak", "lang": rest}
         elif command == "note" and rest:
             return {"type": "note", "text": rest}
         elif command == "switch":
-            target = next((cid for cid, c in self.scenario.cases.items() if rest in (cid, c.reference)), rest)
+            target = next((cid for cid, c in self.scenario.cases.items() if rest.lower() in (cid, c.reference.lower())), rest)
             return {"type": "switch", "case": target}
         else:
             self.console.print(t("bad_choice", self.lang, n=n_options))
         return None
+
+
+OPEN_WORDS = ("open", "ouvert", "nu", "now")
 
 
 def _pick(answer: str, ids: list[str]) -> str | None:
@@ -256,27 +322,70 @@ def _pick(answer: str, ids: list[str]) -> str | None:
 
 
 class PromptAsker:
-    """Reads a line with prompt-toolkit: history, completion of commands and provider ids."""
+    """Reads a line with prompt-toolkit: completion, arrow keys over the options, a countdown."""
 
-    def __init__(self, session: PromptSession | None = None):
+    def __init__(self, session: PromptSession | None = None, clock: Callable[[], float] = time.monotonic):
         self._session = session
+        self.clock = clock
 
-    def ask(self, message: str, words: list[str]) -> str:
+    def ask(self, ask: Ask) -> str:
         if self._session is None:
             self._session = PromptSession()
-        completer = WordCompleter(words, ignore_case=True, sentence=True) if words else None
-        return self._session.prompt(message + " › ", completer=completer)
+        completer = WordCompleter(ask.words, ignore_case=True, sentence=True) if ask.words else None
+        bindings = KeyBindings()
+        if ask.choices:
+            @bindings.add("down")
+            def _down(event):
+                buffer = event.app.current_buffer
+                current = int(buffer.text) if buffer.text.isdigit() else 0
+                buffer.text = str(current % ask.choices + 1)
+                buffer.cursor_position = len(buffer.text)
+
+            @bindings.add("up")
+            def _up(event):
+                buffer = event.app.current_buffer
+                current = int(buffer.text) if buffer.text.isdigit() else 1
+                buffer.text = str((current - 2) % ask.choices + 1)
+                buffer.cursor_position = len(buffer.text)
+        started = self.clock()
+
+        def toolbar():
+            if ask.seconds is None:
+                return ask.status
+            left = ask.seconds - (self.clock() - started)
+            if left <= 0:
+                app = get_app()
+                if app.is_running and not app.future.done():
+                    app.exit(exception=TimedOut())
+                return ask.status
+            return f"⏱ {int(left) + 1:>3} s   {ask.status}"
+
+        return self._session.prompt(ask.message + " › ", completer=completer, key_bindings=bindings,
+                                    bottom_toolbar=toolbar if (ask.status or ask.seconds) else None,
+                                    refresh_interval=0.2 if ask.seconds else 0)
 
 
-def play_answers(session: Session, actions: list[tuple[dict, tuple[int, int]]], writer: TranscriptWriter | None,
-                 on_events: Callable[[list[dict]], None] | None = None) -> None:
-    """Apply scripted actions (each with its line and column in the answers file)."""
-    for action, _ in actions:
-        events = session.apply(action)
-        if writer is not None:
-            writer.append(action, events, now_iso())
-        if on_events:
-            on_events(events)
+class PlainAsker:
+    """For --plain: one line at a time from standard input, friendly to screen readers and logs.
 
+    A time limit cannot interrupt a plain read; an answer that comes after the limit counts as
+    a silence (the caller waited), which the player turns into the engine's silence action.
+    """
 
-__all__ = ["Player", "PromptAsker", "Quit", "IllegalAction", "play_answers", "stress_bar", "Group"]
+    def __init__(self, stream: TextIO | None = None, out: TextIO | None = None, clock: Callable[[], float] = time.monotonic):
+        self.stream = stream or sys.stdin
+        self.out = out or sys.stdout
+        self.clock = clock
+
+    def ask(self, ask: Ask) -> str:
+        if ask.seconds is not None:
+            self.out.write(f"({ask.status} {ask.seconds} s)\n")
+        self.out.write(ask.message + ": ")
+        self.out.flush()
+        started = self.clock()
+        line = self.stream.readline()
+        if not line:
+            raise EOFError
+        if ask.seconds is not None and self.clock() - started > ask.seconds:
+            raise TimedOut()
+        return line.rstrip("\n")

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from simulator.engine import Session
 from simulator.providers import search
-from simulator.player import Player, PromptAsker, Quit
+from simulator.player import Ask, Player, PromptAsker, Quit, TimedOut
 from simulator.transcript import TranscriptWriter, read_transcript
 
 

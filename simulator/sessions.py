@@ -1,0 +1,90 @@
+"""Saved sessions in the data directory: list them, find one, remember the trainee's name."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from simulator.catalog import home
+from simulator.errors import PlateauError, ScenarioError
+from simulator.transcript import read_transcript
+
+
+def sessions_dir() -> Path:
+    return home() / "sessions"
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    path: Path
+    id: str
+    scenario: str
+    trainee: str
+    started: str
+    turns: int
+    ended: bool
+    ending: str | None
+
+
+def _summary(path: Path) -> SavedSession | None:
+    try:
+        transcript = read_transcript(path)
+    except (PlateauError, ScenarioError):
+        return None
+    ending = None
+    for turn in transcript.turns:
+        for event in turn["events"]:
+            if event.get("type") == "session_ended":
+                ending = event.get("ending")
+    h = transcript.header
+    return SavedSession(path, h.get("session", path.stem), h.get("scenario", "?"), h.get("trainee", ""),
+                        h.get("started", ""), len(transcript.turns), ending is not None, ending)
+
+
+def list_sessions() -> list[SavedSession]:
+    """Saved sessions, newest first (unreadable files are skipped)."""
+    folder = sessions_dir()
+    found = [s for s in (_summary(p) for p in folder.glob("*.jsonl")) if s] if folder.is_dir() else []
+    return sorted(found, key=lambda s: (s.started, s.path.name), reverse=True)
+
+
+def find_session(name: str | None) -> SavedSession:
+    """A session by id, file name or path; without a name, the latest unfinished one."""
+    if name and Path(name).is_file():
+        found = _summary(Path(name))
+        if found is None:
+            raise PlateauError(f"'{name}' is not a readable Plateau transcript.")
+        return found
+    saved = list_sessions()
+    if name:
+        match = [s for s in saved if s.id == name or s.path.name == name or s.path.stem == name]
+        if not match:
+            raise PlateauError(f"there is no saved session '{name}'. See 'plateau sessions'.")
+        return match[0]
+    unfinished = [s for s in saved if not s.ended]
+    if not unfinished:
+        raise PlateauError("there is no unfinished session to resume. Start one with 'plateau play SCENARIO'.")
+    return unfinished[0]
+
+
+def _config_path() -> Path:
+    return home() / "config.json"
+
+
+def remembered_trainee() -> str:
+    try:
+        return json.loads(_config_path().read_text(encoding="utf-8")).get("trainee", "")
+    except (OSError, ValueError, AttributeError):
+        return ""
+
+
+def remember_trainee(name: str) -> None:
+    path = _config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = {}
+    config["trainee"] = name
+    path.write_text(json.dumps(config, ensure_ascii=False, indent=2), encoding="utf-8")
