@@ -130,34 +130,45 @@ class CaseRecord:
 
 def replay_record(scenario: m.Scenario, directory: m.Directory, actions: list[dict]) -> tuple[Session, dict[str, CaseRecord]]:
     session = Session(scenario, directory)
-    records = {cid: CaseRecord(stress=[float(c.caller.stress)]) for cid, c in scenario.cases.items()}
+    records = new_records(scenario)
     for number, action in enumerate(actions, 1):
-        offered = session.options() if session.state.status is Status.AWAITING_CHOICE else []
-        active = session.state.active
-        clock = session.state.clock / 60
-        node = session.case_state.node
-        lang = session.case_state.speaking
-        events = session.apply(action)
-        rec = records[active]
-        if action.get("type") == "choose":
-            option = next(o for o in offered if o.id == action["option"])
-            turn = Turn(number, active, clock, option, node, lang, offered, set(rec.steps))
-            rec.turns.append(turn)
-            if option.step and option.step not in rec.steps:
-                rec.steps[option.step] = (number, clock)
-            for step in option.breaks:
-                rec.broken.append((turn, step))
-        elif action.get("type") == "silence":
-            rec.silences.append((number, clock))
-        for event in events:
-            cid = event.get("case", active)
-            if event["type"] == "stress":
-                records[cid].stress.append(float(event["after"]))
-            elif event["type"] in ("dispatched", "booked"):
-                records[cid].providers.append({**event, "turn": number})
-            elif event["type"] == "hung_up":
-                records[cid].hung_up = True
+        record_action(session, records, number, action)
     return session, records
+
+
+def new_records(scenario: m.Scenario) -> dict[str, CaseRecord]:
+    """Empty records, one per case, before the first action."""
+    return {cid: CaseRecord(stress=[float(c.caller.stress)]) for cid, c in scenario.cases.items()}
+
+
+def record_action(session: Session, records: dict[str, CaseRecord], number: int, action: dict) -> list[dict]:
+    """Apply action number `number` to the session and note in `records` what scoring needs of it."""
+    offered = session.options() if session.state.status is Status.AWAITING_CHOICE else []
+    active = session.state.active
+    clock = session.state.clock / 60
+    node = session.case_state.node
+    lang = session.case_state.speaking
+    events = session.apply(action)
+    rec = records[active]
+    if action.get("type") == "choose":
+        option = next(o for o in offered if o.id == action["option"])
+        turn = Turn(number, active, clock, option, node, lang, offered, set(rec.steps))
+        rec.turns.append(turn)
+        if option.step and option.step not in rec.steps:
+            rec.steps[option.step] = (number, clock)
+        for step in option.breaks:
+            rec.broken.append((turn, step))
+    elif action.get("type") == "silence":
+        rec.silences.append((number, clock))
+    for event in events:
+        cid = event.get("case", active)
+        if event["type"] == "stress":
+            records[cid].stress.append(float(event["after"]))
+        elif event["type"] in ("dispatched", "booked"):
+            records[cid].providers.append({**event, "turn": number})
+        elif event["type"] == "hung_up":
+            records[cid].hung_up = True
+    return events
 
 
 # ------------------------------------------------------------------ criteria
@@ -479,6 +490,12 @@ def score_language(scenario, rubric, criterion, records, session) -> CriterionRe
 
 def score_actions(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, actions: list[dict]) -> Score:
     session, records = replay_record(scenario, directory, actions)
+    return score_records(scenario, rubric, directory, session, records)
+
+
+def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, session: Session,
+                  records: dict[str, CaseRecord]) -> Score:
+    """The score of a session whose actions were noted in `records` (by `record_action`)."""
     results: dict[str, CriterionResult] = {}
     critical: list[dict] = []
     for cid, criterion in rubric.criteria.items():
