@@ -22,8 +22,11 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXTENSIONS = ("simulator.author_cli", "simulator.desk_cli")
 
 
-def _console(args=None, **kwargs):
+def _console(args=None, *, plain: bool = False, **kwargs):
+    """The terminal. Plain mode writes no escape codes at all (screen readers, logs)."""
     from rich.console import Console
+    if plain:
+        kwargs.update(color_system=None, emoji=False)
     return Console(highlight=False, **kwargs)
 
 
@@ -152,7 +155,7 @@ def cmd_resume(args) -> int:
         _err(f"the session {saved.id} is already over; its debrief: plateau score {display_path(saved.path)}")
         writer.close()
         return EXIT_OK
-    console = _console(no_color=args.plain)
+    console = _console(plain=args.plain)
     from simulator.i18n import t
     console.print(t("resumed", lang, turns=len(transcript.turns)))
     for turn in transcript.turns[-3:]:
@@ -173,7 +176,7 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
     from simulator.scoring import score_actions
 
     json_out = getattr(args, "json", False)
-    console = console or _console(quiet=json_out, no_color=args.plain)
+    console = console or _console(quiet=json_out, plain=args.plain)
     player = Player(session, lib, writer, lang=lang, console=console, ask=_asker(args), timed=args.timed, plain=args.plain)
     path = writer.path
     try:

@@ -7,6 +7,7 @@ nothing the engine or scoring decides.
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from dataclasses import dataclass, field
@@ -349,20 +350,29 @@ class PromptAsker:
                 buffer.cursor_position = len(buffer.text)
         started = self.clock()
 
+        def left() -> float:
+            return ask.seconds - (self.clock() - started)
+
         def toolbar():
             if ask.seconds is None:
                 return ask.status
-            left = ask.seconds - (self.clock() - started)
-            if left <= 0:
-                app = get_app()
-                if app.is_running and not app.future.done():
+            return f"⏱ {max(0, int(left()) + 1):>3} s   {ask.status}"
+
+        def start_timer():
+            app = get_app()
+
+            async def watch():
+                while left() > 0:
+                    await asyncio.sleep(0.1)
+                if not app.future.done():
                     app.exit(exception=TimedOut())
-                return ask.status
-            return f"⏱ {int(left) + 1:>3} s   {ask.status}"
+
+            app.create_background_task(watch())
 
         return self._session.prompt(ask.message + " › ", completer=completer, key_bindings=bindings,
                                     bottom_toolbar=toolbar if (ask.status or ask.seconds) else None,
-                                    refresh_interval=0.2 if ask.seconds else 0)
+                                    refresh_interval=0.5 if ask.seconds else 0,
+                                    pre_run=start_timer if ask.seconds is not None else None)
 
 
 class PlainAsker:

@@ -90,3 +90,78 @@ def test_the_provider_prompt_lists_the_directory_nearest_first(e411, lib, pipe, 
     nearest = search(lib.directory, kind="tow", near=(50.6958, 4.6326))[0].provider
     assert player.session.case_state.dispatched["id"] == nearest.id
     assert nearest.name in screen
+
+
+class FakeClock:
+    """A clock that jumps `step` seconds each time it is read: the countdown runs out without the test sleeping."""
+
+    def __init__(self, step=0.0):
+        self.now = 1000.0
+        self.step = step
+
+    def __call__(self):
+        self.now += self.step
+        return self.now
+
+
+def test_the_countdown_runs_out_into_a_timeout(pipe):
+    asker = PromptAsker(PromptSession(input=pipe, output=DummyOutput()), clock=FakeClock(step=10))
+    with pytest.raises(TimedOut):
+        asker.ask(Ask("Votre choix", ["1", "2"], 2, seconds=30, status="Chrono"))
+
+
+def test_an_answer_within_the_limit_is_taken(pipe):
+    asker = PromptAsker(PromptSession(input=pipe, output=DummyOutput()), clock=FakeClock())
+    pipe.send_text("2\n")
+    assert asker.ask(Ask("Votre choix", ["1", "2"], 2, seconds=30, status="Chrono")) == "2"
+
+
+def test_in_timed_mode_running_out_of_time_is_a_silence_for_the_engine(e411, lib, tmp_path):
+    answers = iter([TimedOut, "/quit"])
+
+    def ask(question):
+        answer = next(answers)
+        if answer is TimedOut:
+            raise TimedOut()
+        return answer
+
+    console = Console(file=io.StringIO(), width=80, record=True, color_system=None)
+    player = Player(Session(e411, lib.directory), lib, None, lang="fr", console=console, ask=ask, timed=True)
+    with pytest.raises(Quit):
+        player.run()
+    assert "(silence)" in console.export_text()
+    assert player.session.case_state.stress == 60
+
+
+def test_the_arrow_keys_move_through_the_options(pipe):
+    asker = PromptAsker(PromptSession(input=pipe, output=DummyOutput()))
+    pipe.send_text("\x1b[B\x1b[B\x1b[B\x1b[A\r")  # down, down, down, up, Enter
+    assert asker.ask(Ask("Votre choix", [], 4)) == "2"
+
+
+def test_ctrl_c_asks_before_quitting_and_no_goes_on(e411, lib, tmp_path):
+    answers = iter([KeyboardInterrupt, "n", "1", KeyboardInterrupt, ""])
+
+    def ask(question):
+        answer = next(answers)
+        if answer is KeyboardInterrupt:
+            raise KeyboardInterrupt()
+        return answer
+
+    console = Console(file=io.StringIO(), width=80, record=True, color_system=None)
+    player = Player(Session(e411, lib.directory), lib, None, lang="en", console=console, ask=ask)
+    with pytest.raises(Quit):
+        player.run()
+    assert player.session.case_state.chosen == ["greet"]
+
+
+def test_plain_mode_draws_no_boxes(e411, lib, tmp_path):
+    answers = iter(["/quit"])
+    console = Console(file=io.StringIO(), width=80, record=True, color_system=None)
+    player = Player(Session(e411, lib.directory), lib, None, lang="en", console=console,
+                    ask=lambda q: next(answers), plain=True)
+    with pytest.raises(Quit):
+        player.run()
+    screen = console.export_text()
+    assert "╭" not in screen and "│" not in screen
+    assert screen.splitlines()[0] == "Flat tyre on the E411 - Briefing"
