@@ -238,6 +238,95 @@ def player_ask(message: str):
     return Ask(message)
 
 
+def run_assessment(lang: str, console, ask, trainee: str = "") -> tuple[list, dict]:
+    """The questionnaire, the two short calls, then the profile. Returns (profile, scores)."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from simulator import model as m
+    from simulator.assess import ASSESS_SCENARIOS, QUALITIES, QUESTIONS, measures, profile, word
+    from simulator.catalog import open_scenario
+    from simulator.engine import Session
+    from simulator.player import Ask, Player, now_iso
+    from simulator.scoring import score_actions
+    from simulator.transcript import TranscriptWriter, read_transcript
+
+    console.print(Panel(word("intro", lang)))
+    answers = {}
+    for i, quality in enumerate(QUALITIES, 1):
+        console.print(Text(f"{i}. {QUESTIONS[quality][lang]}", style="bold"))
+        while True:
+            reply = ask(Ask(word("scale", lang), ["1", "2", "3", "4", "5"])).strip()
+            if reply in ("1", "2", "3", "4", "5"):
+                answers[quality] = int(reply)
+                break
+            console.print(word("bad_scale", lang))
+    scores, tones = {}, []
+    for n, scenario_id in enumerate(ASSESS_SCENARIOS, 1):
+        scenario, lib = open_scenario(scenario_id)
+        console.rule(word("call", lang, n=n))
+        session_id = uuid.uuid4().hex[:12]
+        path = _transcript_path(scenario.id, session_id)
+        header = {"session": session_id, "scenario": scenario.id, "scenario_version": scenario.version,
+                  "content_hash": scenario.content_hash, "scenario_file": str(Path(scenario.source).resolve()),
+                  "rubric": scenario.rubric_id, "trainee": trainee, "lang": lang, "mode": "assess",
+                  "started": now_iso(), "plateau": __version__}
+        writer = TranscriptWriter(path, header)
+        try:
+            Player(Session(scenario, lib.directory), lib, writer, lang=lang, console=console, ask=ask).run()
+        finally:
+            writer.close()
+        transcript = read_transcript(path)
+        scores[scenario.id] = score_actions(scenario, lib.rubrics[scenario.rubric_id], lib.directory, transcript.actions)
+        tones += [m.Tone(e["tone"]) for turn in transcript.turns for e in turn["events"] if e["type"] == "chose"]
+    return profile(answers, measures(scores, tones)), scores
+
+
+def render_profile(results, lang: str, console) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from simulator.assess import ADVICE, NAMES, VERDICTS, word
+    from simulator.i18n import num
+
+    table = Table(title=word("title", lang))
+    for key in ("quality", "believed", "measured", "verdict"):
+        table.add_column(word(key, lang))
+    for r in results:
+        measured = "—" if r.measured is None else f"{num(r.measured, lang)} %"
+        table.add_row(NAMES[r.quality][lang], f"{num(r.believed, lang)} %", measured, VERDICTS[r.verdict][lang])
+    console.print(table)
+    console.print(Text(word("advice", lang), style="bold underline"))
+    for r in results:
+        if r.verdict != "strength":
+            console.print(Text.assemble(("• " + NAMES[r.quality][lang] + ": ", "bold"), ADVICE[r.quality][lang]))
+
+
+def cmd_assess(args) -> int:
+    from simulator.assess import word
+    from simulator.catalog import home
+    from simulator.i18n import detect_lang
+    from simulator.player import Quit
+
+    lang = detect_lang(args.lang)
+    console = _console(plain=args.plain)
+    try:
+        results, scores = run_assessment(lang, console, _asker(args), args.trainee or "")
+    except Quit:
+        return EXIT_OK
+    except (KeyboardInterrupt, EOFError):
+        return EXIT_INTERRUPTED
+    render_profile(results, lang, console)
+    folder = home() / "assessments"
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"profile-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps({"lang": lang, "profile": [r.__dict__ for r in results],
+                               "scores": {k: v.overall for k, v in scores.items()}}, ensure_ascii=False, indent=2),
+                   encoding="utf-8")
+    console.print(word("saved", lang, path=display_path(out)))
+    return EXIT_OK
+
+
 def cmd_sessions(args) -> int:
     from simulator.sessions import list_sessions
 
@@ -359,6 +448,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("session", nargs="?", help="a session id or transcript file (default: the latest unfinished one)")
     p.add_argument("--lang", choices=["fr", "nl", "en"], help="interface language (default: the call's)")
     p.add_argument("--timed", action="store_true", help="timed mode")
+    p.add_argument("--plain", action="store_true", help="plain text, no colours or redraws")
+
+    p = add("assess", "Does the job suit you? Six questions, two short calls, then your profile.",
+            "plateau assess --lang fr", cmd_assess)
+    p.add_argument("--lang", choices=["fr", "nl", "en"], help="interface language")
+    p.add_argument("--trainee", metavar="NAME", help="your name (optional)")
     p.add_argument("--plain", action="store_true", help="plain text, no colours or redraws")
 
     p = add("sessions", "List the saved calls in the data directory.", "plateau sessions --json", cmd_sessions)
