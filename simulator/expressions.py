@@ -15,10 +15,12 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from simulator.errors import PlateauError
+
 _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
 
 
-class ExpressionError(ValueError):
+class ExpressionError(PlateauError, ValueError):
     """A condition or text template cannot be compiled or run; `.hint` says what to do."""
 
     def __init__(self, message: str, hint: str = ""):
@@ -34,7 +36,24 @@ class Names:
     attributes: frozenset[tuple[str, str]] = frozenset()
 
 
+def _refuse_internals(ast: nodes.Node) -> None:
+    """Refuse, before anything runs, the ways a template could name Python internals."""
+    for node in ast.find_all(nodes.Filter):
+        if node.name in ("attr", "map") and any(isinstance(a, nodes.Const) and "_" in str(a.value)[:1]
+                                                 for a in node.args):
+            raise ExpressionError(f"the filter '{node.name}' cannot reach names starting with '_'.",
+                                  "Use the flags, facts and variables listed in the authoring guide.")
+        if node.name == "attr":
+            raise ExpressionError("the filter 'attr' is not available in scenarios.",
+                                  "Write 'dispatched.name' rather than 'dispatched|attr(\"name\")'.")
+    for node in ast.find_all(nodes.Const):
+        if isinstance(node.value, str) and "__" in node.value:
+            raise ExpressionError("a text with '__' cannot be used inside a placeholder or condition.",
+                                  "Use the flags, facts and variables listed in the authoring guide.")
+
+
 def _names_of(ast: nodes.Node) -> Names:
+    _refuse_internals(ast)
     attributes = set()
     for node in ast.find_all(nodes.Getattr):
         if isinstance(node.node, nodes.Name):

@@ -1,0 +1,55 @@
+"""Scenario conditions and texts run only in Jinja2's sandbox: no way to Python internals."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.errors import ScenarioError
+from simulator.expressions import ExpressionError, compile_condition, compile_template
+from simulator.loader import parse_scenario
+from tests.conftest import scenario_text
+
+ATTACKS = [
+    "{{ ''.__class__.__mro__ }}",
+    "{{ caller.__class__ }}",
+    "{{ cycler.__init__.__globals__ }}",
+    "{{ caller|attr('__class__') }}",
+    "{{ caller|attr('upper') }}",
+    "{{ caller['__class__'] }}",
+    "{{ self._TemplateReference__context }}",
+    "{{ namespace.__init__ }}",
+]
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_a_template_reaching_internals_is_refused_before_it_runs(attack):
+    with pytest.raises(ExpressionError):
+        compile_template(attack)
+
+
+@pytest.mark.parametrize("attack", [a[3:-3] for a in ATTACKS if a.startswith("{{ ")])
+def test_a_condition_reaching_internals_is_refused_before_it_runs(attack):
+    with pytest.raises(ExpressionError):
+        compile_condition(attack)
+
+
+def test_the_refusal_in_a_scenario_is_positioned(lib):
+    text = scenario_text(**{'nl: "Uw nummerplaat?"': "nl: \"{{ ''.__class__.__mro__ }}\""})
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, "call.yaml", lib.rubrics, lib.directory)
+    problem = caught.value.problems[0]
+    assert (problem.code, problem.line, problem.column) == ("X001", 67, 46)
+    assert problem.message == "'__mro__' cannot be used: names starting with '_' are reserved."
+
+
+def test_a_method_call_on_a_plain_value_is_blocked_at_run_time():
+    condition = compile_condition("caller.mro()")
+    with pytest.raises(ExpressionError):
+        condition({"caller": "Nadia"})
+
+
+def test_ordinary_conditions_and_texts_work():
+    assert compile_condition("stress >= 70 and not located and 'offroad' in needs")(
+        {"stress": 80, "located": False, "needs": ["offroad"]})
+    assert compile_template("{{ provider }} arrive dans {{ eta }} minutes.").render(
+        {"provider": "Dépannage X", "eta": 25}) == "Dépannage X arrive dans 25 minutes."
