@@ -757,6 +757,7 @@ def build_rubric(doc: Document, digest: str = "") -> m.Rubric:
     elif "criteria" in root:
         c.error(("criteria",), "S003", "criteria must be a mapping of criterion names.", f"Criteria: {', '.join(CRITERIA)}.")
     protocol = {}
+    placed = []
     for i, raw in enumerate(_list(c, ("protocol",), root.get("protocol"), "protocol")):
         step = _step(c, ("protocol", i), raw)
         if step is None:
@@ -764,8 +765,9 @@ def build_rubric(doc: Document, digest: str = "") -> m.Rubric:
         if step.id in protocol:
             c.error(("protocol", i, "id"), "R008", f"the step '{step.id}' is defined twice.", "Keep one definition per step.")
         protocol[step.id] = step
-    for i, raw in enumerate(root.get("protocol") or []):
-        for j, other in enumerate((raw or {}).get("before") or [] if isinstance(raw, dict) else []):
+        placed.append((i, step))
+    for i, step in placed:
+        for j, other in enumerate(step.before):
             if other not in protocol:
                 c.error(("protocol", i, "before", j), "R002", f"the step '{other}' is not in this protocol.", _choices_hint(str(other), protocol))
     if "timing" in criteria:
