@@ -140,6 +140,17 @@ class Checker:
             return default
         return value
 
+    def ref(self, path, raw: dict, key: str) -> str | None:
+        """A reference by name (goto, end, start...): a plain word, or None when absent or malformed."""
+        if key not in raw or raw[key] is None:
+            return None
+        value = raw[key]
+        if not isinstance(value, str):
+            self.error(path + (key,), "S003", f"'{key}' must name one thing, not {_type_name(value)}.",
+                       f"Write a single name after '{key}:'.")
+            return None
+        return value
+
     def ident(self, path, value, what: str) -> str | None:
         if not isinstance(value, str) or not _ID.match(value):
             self.error(path, "S004", f"{what} '{value}' is not a valid name.",
@@ -439,7 +450,7 @@ def _caller(c: Checker, path, raw, endings) -> m.Caller | None:
     stress = c.number(path + ("stress",), raw.get("stress"), "the caller's stress", 0, 100, whole=True, default=0) if "stress" in raw else 0
     vague = c.number(path + ("vague_above",), raw.get("vague_above", 75), "vague_above", 0, 100, whole=True, default=75)
     hang = c.number(path + ("hangs_up_at",), raw.get("hangs_up_at", 100), "hangs_up_at", 1, 100, whole=True, default=100)
-    hang_end = raw.get("hang_up_ending")
+    hang_end = c.ref(path, raw, "hang_up_ending")
     if hang_end is not None and hang_end not in endings:
         c.error(path + ("hang_up_ending",), "R004", f"there is no ending '{hang_end}'.", _choices_hint(str(hang_end), endings))
     silence = c.text(path + ("silence",), raw["silence"], "the caller's silence line") if "silence" in raw else None
@@ -490,7 +501,7 @@ def _node(c: Checker, path, node_id, raw, option_ids) -> m.Node | None:
                     "Give each option its own id: it names the choice in transcripts and answers files.")
         option_ids[option.id] = path + ("options", i)
         options.append(option)
-    return m.Node(node_id, m.Speaker(speaker or "caller"), say, tuple(options), raw.get("end"), path)
+    return m.Node(node_id, m.Speaker(speaker or "caller"), say, tuple(options), c.ref(path, raw, "end"), path)
 
 
 def _option(c: Checker, path, raw) -> m.Option | None:
@@ -513,7 +524,7 @@ def _option(c: Checker, path, raw) -> m.Option | None:
     step = raw.get("step")
     breaks = c.strings(path + ("breaks",), raw.get("breaks"), "breaks")
     return m.Option(oid, text, str(step) if step is not None else None, m.Tone(tone or "neutral"), effects, when,
-                    reply, action, raw.get("goto"), raw.get("end"), bool(repeatable), debrief, breaks, path)
+                    reply, action, c.ref(path, raw, "goto"), c.ref(path, raw, "end"), bool(repeatable), debrief, breaks, path)
 
 
 def _action(c: Checker, path, raw) -> m.Action | None:
@@ -533,7 +544,8 @@ def _action(c: Checker, path, raw) -> m.Action | None:
             c.choice(path + ("kind",), raw["kind"], m.PROVIDER_KINDS, "the provider kind")
     if kind is m.ActionType.TRANSFER:
         c.choice(path + ("to",), raw.get("to", "medical"), m.TRANSFER_TARGETS, "the transfer target")
-    return m.Action(kind, raw.get("field"), raw.get("kind"), raw.get("to", "medical") if kind is m.ActionType.TRANSFER else None)
+    return m.Action(kind, c.ref(path, raw, "field"), c.ref(path, raw, "kind"),
+                    (c.ref(path, raw, "to") or "medical") if kind is m.ActionType.TRANSFER else None)
 
 
 def _event(c: Checker, path, raw) -> m.Event | None:
@@ -550,14 +562,17 @@ def _event(c: Checker, path, raw) -> m.Event | None:
     effects = _effects(c, path, raw, 0)
     if eid is None:
         return None
-    return m.Event(eid, at, when, m.Speaker(speaker or "caller"), say, effects, raw.get("goto"), raw.get("end"), path)
+    return m.Event(eid, at, when, m.Speaker(speaker or "caller"), say, effects, c.ref(path, raw, "goto"),
+                   c.ref(path, raw, "end"), path)
 
 
 def _check_references(c: Checker, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes) -> None:
     """Every goto, end, step, fact and flag named in a case must exist."""
     node_ids = list(raw_nodes)
     start = raw.get("start")
-    if start is not None and start not in raw_nodes:
+    if start is not None and not isinstance(start, str):
+        c.error(path + ("start",), "S003", f"'start' must name one node, not {_type_name(start)}.", "Write the first node's name.")
+    elif start is not None and start not in raw_nodes:
         c.error(path + ("start",), "R001", f"the start node '{start}' does not exist.", _choices_hint(str(start), node_ids))
     flags = set()
     for node in nodes.values():
