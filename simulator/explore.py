@@ -1,0 +1,551 @@
+"""Every path through a scenario, played on the engine and scored, with equivalent states merged.
+
+The explorer is one more front-end of `engine.Session`: it applies the actions a trainee
+could take and scores each finished call with `scoring.score_records`. What it tries at
+each point:
+
+- every option offered at the node (`choose`);
+- for a typed value (`record` action): the true value, and one wrong value unless
+  `inputs="truth"`;
+- for a provider (`dispatch`, `book`): every provider of the kind when there are at most
+  four, otherwise the best, the next suitable one, the worst suitable one and the first
+  unsuitable one, as ranked by `scoring.rank_providers`;
+- in a scenario with several calls: switching to another call that is ringing or live
+  (never twice in a row);
+- the agent always speaks the caller's first language (a `speak` action is added when a
+  new call is answered in another one). Silences, free edits of the case file and notes
+  are not tried: they only lower a score and are the same in every scenario.
+
+Merging. Two paths that reach the same *key* are merged, and only the first one found
+goes on. The key is the engine state with what cannot matter any more removed (the
+options chosen at nodes that the call can never come back to, the turn counter), plus a
+summary of what the score will read from the history: tone penalties, silences, whether
+the caller's stress ever went above `vague_above`, for each procedure step whether it was
+done late or out of order, the steps broken, the providers chosen and when, and the
+language of the answers. Two paths with the same key have the same future moves, the same
+events and the same final score, so min and max are exact over the moves above, while the
+cost follows the number of keys (states), not the number of paths. Paths are counted by
+adding, along the merged graph, the number of ways to reach each state.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator import model as m
+from simulator.engine import CaseStatus, ScenarioDeadEnd, Session, State, Status
+from simulator.expressions import ExpressionError
+from simulator.scoring import CaseRecord, Score, field_matches, new_records, rank_providers, record_action, score_records
+
+MAX_STATES = 200_000
+MAX_ACTIONS = 200
+WRONG_VALUE = "?"
+PROVIDER_SAMPLE = 4
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something wrong that only playing the scenario shows; `path` replays it."""
+
+    code: str
+    message: str
+    path: tuple = ()
+    case: str | None = None
+    node: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "case": self.case, "node": self.node,
+                "path": list(self.path)}
+
+
+@dataclass
+class Exploration:
+    """What `plateau paths` reports about one scenario."""
+
+    scenario: str
+    mode: str                      # "exhaustive" or "random"
+    complete: bool                 # every path was followed to its end
+    paths: int | None              # distinct complete paths (None: endless, a loop without time passing)
+    states: int
+    transitions: int
+    endings: dict[str, int]        # ending -> number of paths that reach it
+    score_min: float | None = None
+    score_max: float | None = None
+    passes: int = 0                # paths that pass
+    criteria: dict[str, dict[str, float]] = field(default_factory=dict)
+    best: list[dict] = field(default_factory=list)
+    worst: list[dict] = field(default_factory=list)
+    best_score: Score | None = None
+    worst_score: Score | None = None
+    problems: list[Finding] = field(default_factory=list)
+    # What was seen on the way, for lint: (case, node), (case, option), (case, step), ending.
+    nodes_seen: set = field(default_factory=set)
+    offered: set = field(default_factory=set)
+    steps_done: set = field(default_factory=set)
+    endings_seen: set = field(default_factory=set)
+
+    def as_dict(self) -> dict:
+        return {"scenario": self.scenario, "mode": self.mode, "complete": self.complete, "paths": self.paths,
+                "states": self.states, "transitions": self.transitions, "endings": dict(sorted(self.endings.items())),
+                "score": {"min": self.score_min, "max": self.score_max}, "passes": self.passes,
+                "criteria": self.criteria, "best": self.best, "worst": self.worst,
+                "best_score": _short(self.best_score), "worst_score": _short(self.worst_score),
+                "problems": [p.as_dict() for p in self.problems]}
+
+
+def _short(score: Score | None) -> dict | None:
+    if score is None:
+        return None
+    return {"overall": score.overall, "passed": score.passed, "ending": score.ending,
+            "critical_failures": [f["step"] or f["reason"] for f in score.critical_failures]}
+
+
+# ------------------------------------------------------------------ what cannot matter any more
+
+
+def _sccs(edges: dict[str, list[str]]) -> dict[str, int]:
+    """Strongly connected component of each vertex (iterative Tarjan: 100,000 nodes need no recursion)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    comp: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    counter = 0
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, iter(edges.get(root, ())))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            vertex, children = work[-1]
+            advanced = False
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(edges.get(child, ()))))
+                    advanced = True
+                    break
+                if child in on_stack:
+                    low[vertex] = min(low[vertex], index[child])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[vertex])
+            if low[vertex] == index[vertex]:
+                number = len(set(comp.values()))
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    comp[member] = number
+                    if member == vertex:
+                        break
+    return comp
+
+
+EVENTS = "*events*"  # a vertex standing for "an event may move the case to its node from anywhere"
+
+
+def case_graph(case: m.Case) -> dict[str, list[str]]:
+    """Node -> nodes the dialogue can move to next (option gotos, and event gotos from anywhere)."""
+    jumps = [e.goto for e in case.events if e.goto]
+    edges: dict[str, list[str]] = {}
+    for node in case.nodes.values():
+        edges[node.id] = [o.goto for o in node.options if o.goto] + ([EVENTS] if jumps else [])
+    edges[EVENTS] = jumps
+    return edges
+
+
+@dataclass(frozen=True)
+class _CaseStatic:
+    scc: dict[str, int]
+    option_node: dict[str, str]
+    repeatable: frozenset[str]
+
+
+def _statics(scenario: m.Scenario) -> dict[str, _CaseStatic]:
+    out = {}
+    for cid, case in scenario.cases.items():
+        option_node = {o.id: n.id for n in case.nodes.values() for o in n.options}
+        repeatable = frozenset(o.id for n in case.nodes.values() for o in n.options if o.repeatable)
+        out[cid] = _CaseStatic(_sccs(case_graph(case)), option_node, repeatable)
+    return out
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((k, _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def state_key(state: State, statics: dict[str, _CaseStatic]) -> tuple:
+    """The engine state without what can no longer change the call's future."""
+    cases = []
+    for cid, cs in state.cases.items():
+        static = statics[cid]
+        here = static.scc.get(cs.node)
+        if cs.status is CaseStatus.ENDED:
+            chosen = frozenset()
+        else:
+            chosen = frozenset(o for o in cs.chosen
+                               if o not in static.repeatable and static.scc.get(static.option_node.get(o)) == here)
+        cases.append((cid, cs.node, cs.stress, cs.status, frozenset(cs.flags), frozenset(cs.known),
+                      _frozen(cs.file), chosen, frozenset(cs.fired), cs.speaking, _frozen(cs.dispatched),
+                      _frozen(cs.booked), cs.ending))
+    return (tuple(cases), state.active, state.clock, state.status, _frozen(state.pending), state.ending)
+
+
+def timing_targets(rubric: m.Rubric) -> dict[str, int]:
+    """Seconds within which the timing criterion wants each step done."""
+    from simulator.loader import parse_duration
+    timing = rubric.criteria.get("timing")
+    targets = (timing.settings.get("targets") or {}) if timing else {}
+    return {step: seconds for step, value in targets.items() if (seconds := parse_duration(value)) is not None}
+
+
+def score_key(records: dict[str, CaseRecord], scenario: m.Scenario, rubric: m.Rubric,
+              targets: dict[str, int] | None = None) -> tuple:
+    """What `scoring.score_records` reads from the history, and nothing more.
+
+    Keep in step with scoring.py: tests/test_paths.py compares merged exploration with
+    plain enumeration of every path.
+    """
+    out = []
+    for cid, rec in records.items():
+        case = scenario.cases[cid]
+        start = case.caller.stress
+        tones = tuple(sorted(t.option.tone.value for t in rec.turns if t.option.tone in (m.Tone.CURT, m.Tone.ALARMING)))
+        peak = max(rec.stress) > case.caller.vague_above and max(rec.stress) > start
+        steps = []
+        for step_id, (number, clock) in rec.steps.items():
+            step = rubric.protocol.get(step_id)
+            if step is None:
+                continue
+            late = step.within_seconds is not None and (clock - case.rings_at_seconds / 60) * 60 > step.within_seconds
+            order = any(o in rec.steps and rec.steps[o][0] < number for o in step.before if o in rubric.protocol)
+            target = (targets or {}).get(step_id)
+            since = clock - case.rings_at_seconds / 60  # in minutes, compared as scoring compares it
+            timing = None if target is None else 2 if since <= target / 60 else 1 if since <= 2 * target / 60 else 0
+            steps.append((step_id, late, order, timing))
+        langs = case.caller.languages
+        first = sum(1 for t in rec.turns if t.lang == langs[0])
+        second = sum(1 for t in rec.turns if t.lang != langs[0] and t.lang in langs)
+        wrong = len(rec.turns) - first - second
+        language = (first > 0,) if not second and not wrong else (first, second, wrong)
+        providers = tuple(sorted((p["id"], p["kind"], p["clock"]) for p in rec.providers))
+        broken = frozenset(s for _, s in rec.broken)
+        out.append((cid, tones, len(rec.silences), peak, rec.hung_up, bool(rec.turns), tuple(sorted(steps)),
+                    broken, providers, language))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ copying a path's state
+
+
+def _clone_state(state: State) -> State:
+    new = copy.copy(state)
+    new.cases = {}
+    for cid, cs in state.cases.items():
+        c = copy.copy(cs)
+        c.flags, c.known, c.chosen, c.fired = list(cs.flags), list(cs.known), list(cs.chosen), list(cs.fired)
+        c.file, c.booked = dict(cs.file), list(cs.booked)
+        new.cases[cid] = c
+    new.pending = dict(state.pending) if state.pending else None
+    return new
+
+
+def _clone_records(records: dict[str, CaseRecord]) -> dict[str, CaseRecord]:
+    return {cid: CaseRecord(list(r.turns), list(r.silences), list(r.stress), dict(r.steps), list(r.broken),
+                            list(r.providers), r.hung_up) for cid, r in records.items()}
+
+
+# ------------------------------------------------------------------ the moves a trainee could make
+
+
+def typed_values(fact: m.Fact, inputs: str) -> list[str]:
+    """The true value as a trainee would type it, then (unless inputs='truth') a wrong one."""
+    candidates = [str(fact.value), *fact.accept]
+    if fact.coordinates:
+        candidates.append(f"{fact.coordinates[0]}, {fact.coordinates[1]}")
+    right = next((c for c in candidates if field_matches(fact, c)), None)
+    out = [right] if right is not None else []
+    if inputs == "both" and not field_matches(fact, WRONG_VALUE):
+        out.append(WRONG_VALUE)
+    return out
+
+
+def provider_choices(scenario: m.Scenario, session: Session, case: m.Case, kind: str) -> list[str]:
+    ranked = rank_providers(scenario, case, session.directory, kind, session.now())
+    if len(ranked) <= PROVIDER_SAMPLE:
+        return [r["id"] for r in ranked]
+    suitable = [r["id"] for r in ranked if r["suitable"]]
+    unsuitable = [r["id"] for r in ranked if not r["suitable"]]
+    picks = suitable[:2] + suitable[-1:] + unsuitable[:1]
+    return list(dict.fromkeys(picks)) or [ranked[0]["id"]]
+
+
+def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bool) -> list[dict]:
+    """The actions the explorer tries from the session's current state."""
+    st = session.state
+    if st.status is Status.READY:
+        first = min(scenario.cases.values(), key=lambda c: c.rings_at_seconds)
+        return [{"type": "start", "lang": first.caller.languages[0]}]
+    if st.status is Status.ENDED:
+        return []
+    if st.status is Status.AWAITING_INPUT:
+        case = scenario.cases[st.pending["case"]]
+        return [{"type": "input", "value": v} for v in typed_values(case.truth[st.pending["field"]], inputs)]
+    if st.status is Status.AWAITING_PROVIDER:
+        case = scenario.cases[st.pending["case"]]
+        return [{"type": "provider", "id": pid} for pid in provider_choices(scenario, session, case, st.pending["kind"])]
+    preferred = session.case.caller.languages[0]
+    if session.case_state.speaking != preferred:
+        return [{"type": "speak", "lang": preferred}]
+    out: list[dict] = [{"type": "choose", "option": o.id} for o in session.options()]
+    if not just_switched:
+        out += [{"type": "switch", "case": cid} for cid, cs in st.cases.items()
+                if cid != st.active and cs.status in (CaseStatus.RINGING, CaseStatus.LIVE)]
+    return out
+
+
+def as_answer(action: dict) -> Any:
+    """An action as written in an answers file: a bare option id for a choice."""
+    return action["option"] if action["type"] == "choose" else action
+
+
+# ------------------------------------------------------------------ exploring
+
+
+class _Walker:
+    """Shared by both modes: applies a move to a copy of a state and notes what was seen."""
+
+    def __init__(self, scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, result: Exploration):
+        self.scenario, self.rubric, self.directory = scenario, rubric, directory
+        self.session = Session(scenario, directory)
+        self.statics = _statics(scenario)
+        self.result = result
+        self.problem_keys: set = set()
+
+    def note(self, state: State, actions: list[dict]) -> None:
+        for cid, cs in state.cases.items():
+            if cs.status is CaseStatus.LIVE:
+                self.result.nodes_seen.add((cid, cs.node))
+        self.result.offered.update((state.active, a["option"]) for a in actions if a["type"] == "choose")
+
+    def step(self, state: State, records, number: int, action: dict, path: tuple):
+        """(new state, new records) or None when the move fails; failures become findings."""
+        self.session.state = _clone_state(state)
+        new_records = _clone_records(records)
+        try:
+            record_action(self.session, new_records, number, action)
+        except ScenarioDeadEnd as exc:
+            cs = self.session.case_state
+            self.problem("dead_end", str(exc), path + (as_answer(action),), self.session.state.active, cs.node)
+            return None
+        except ExpressionError as exc:
+            cs = self.session.case_state
+            self.problem("condition_failed", str(exc), path + (as_answer(action),), self.session.state.active, cs.node)
+            return None
+        new = self.session.state
+        for cid, rec in new_records.items():
+            self.result.steps_done.update((cid, s) for s in rec.steps)
+        return new, new_records
+
+    def problem(self, code: str, message: str, path: tuple, case=None, node=None) -> None:
+        key = (code, case, node, message)
+        if key not in self.problem_keys:
+            self.problem_keys.add(key)
+            self.result.problems.append(Finding(code, message, path, case, node))
+
+    def finish(self, state: State, records, path: tuple) -> Score:
+        self.session.state = state
+        score = score_records(self.scenario, self.rubric, self.directory, self.session, records)
+        self.result.endings_seen.add(state.ending)
+        if score.passed:
+            missing = [(cid, s.id) for cid in self.scenario.cases for s in self.rubric.protocol.values()
+                       if s.critical and s.id not in records[cid].steps]
+            for cid, sid in missing:
+                self.problem("passes_without_critical",
+                             f"a call passes ({score.overall:g}) without the critical step '{sid}' in case '{cid}'.",
+                             path, cid, None)
+        return score
+
+
+def _tally(result: Exploration, scores: list[tuple[Score, int, tuple]]) -> None:
+    """Min, max, per-criterion ranges, best and worst from (score, number of paths, path) triples."""
+    if not scores:
+        return
+    best = max(scores, key=lambda s: (s[0].overall, -len(s[2])))
+    worst = min(scores, key=lambda s: (s[0].overall, len(s[2])))
+    result.score_min, result.score_max = worst[0].overall, best[0].overall
+    result.best, result.worst = list(best[2]), list(worst[2])
+    result.best_score, result.worst_score = best[0], worst[0]
+    result.passes = sum(n for s, n, _ in scores if s.passed)
+    criteria: dict[str, dict[str, float]] = {}
+    for score, _, _ in scores:
+        for cid, crit in score.criteria.items():
+            if not crit.applies:
+                continue
+            r = criteria.setdefault(cid, {"min": crit.score, "max": crit.score, "out_of": crit.weight})
+            r["min"], r["max"] = min(r["min"], crit.score), max(r["max"], crit.score)
+    result.criteria = criteria
+
+
+def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, inputs: str = "both",
+            max_states: int = MAX_STATES, max_actions: int = MAX_ACTIONS) -> Exploration:
+    """Follow every path (see the module docstring for what is tried and how states merge)."""
+    result = Exploration(scenario.id, "exhaustive", True, 0, 0, 0, {})
+    walker = _Walker(scenario, rubric, directory, result)
+    targets = timing_targets(rubric)
+    start = walker.session.state
+    keys: dict[tuple, int] = {}
+    # Per state: engine state, records, depth, whether reached by a switch; parent and action for its path.
+    states: list[Any] = []
+    parent: list[tuple[int, dict] | None] = []
+    children: list[list[int]] = []
+    terminal: dict[int, Score] = {}
+
+    def add(state, records, depth, switched, origin) -> int:
+        key = (state_key(state, walker.statics), score_key(records, scenario, rubric, targets), switched)
+        index = keys.get(key)
+        if index is not None:
+            return index
+        index = len(states)
+        keys[key] = index
+        states.append((state, records, depth, switched))
+        parent.append(origin)
+        children.append([])
+        return index
+
+    def path_to(index: int) -> tuple:
+        out = []
+        while parent[index] is not None:
+            index, action = parent[index]
+            out.append(as_answer(action))
+        return tuple(reversed(out))
+
+    add(start, new_records(scenario), 0, False, None)
+    frontier = 0
+    while frontier < len(states):
+        index = frontier
+        frontier += 1
+        state, records, depth, switched = states[index]
+        if state.status is Status.ENDED:
+            terminal[index] = walker.finish(state, records, path_to(index))
+            continue
+        if depth >= max_actions:
+            result.complete = False
+            walker.problem("too_long", f"a path is longer than {max_actions} actions (a loop that never ends?).",
+                           path_to(index), state.active, state.cases[state.active].node)
+            continue
+        walker.session.state = state
+        possible = moves(scenario, walker.session, inputs, switched)
+        walker.note(state, possible)
+        for action in possible:
+            if len(states) >= max_states:
+                result.complete = False
+                break
+            stepped = walker.step(state, records, depth + 1, action, path_to(index))
+            result.transitions += 1
+            if stepped is None:
+                continue
+            child = add(stepped[0], stepped[1], depth + 1, action["type"] == "switch", (index, action))
+            children[index].append(child)
+        walker.session.state = state
+        if not possible:
+            walker.problem("stuck", _stuck_message(state), path_to(index), state.active, state.cases[state.active].node)
+    result.states = len(states)
+    counts = _count_paths(children)
+    result.paths = None if counts is None else sum(counts[i] for i in terminal)
+    if counts is None:
+        result.complete = False
+        walker.problem("endless", "a loop lets the call go round forever without the clock moving.")
+    for i, score in terminal.items():
+        n = counts[i] if counts else 1
+        result.endings[score.ending] = result.endings.get(score.ending, 0) + n
+    _tally(result, [(score, counts[i] if counts else 1, path_to(i)) for i, score in terminal.items()])
+    return result
+
+
+def _stuck_message(state: State) -> str:
+    if state.status is Status.AWAITING_PROVIDER:
+        return f"the directory has no provider of kind '{state.pending['kind']}' to choose."
+    if state.status is Status.AWAITING_INPUT:
+        return f"no value typed for '{state.pending['field']}' matches the truth."
+    return "nothing can be done here and the call is not over."
+
+
+def _count_paths(children: list[list[int]]) -> list[int] | None:
+    """Number of ways to reach each state from the first one; None if the state graph has a cycle."""
+    indegree = [0] * len(children)
+    for kids in children:
+        for k in kids:
+            indegree[k] += 1
+    counts = [0] * len(children)
+    if not children:
+        return counts
+    counts[0] = 1
+    ready = [i for i, d in enumerate(indegree) if d == 0]
+    seen = 0
+    while ready:
+        i = ready.pop()
+        seen += 1
+        for k in children[i]:
+            counts[k] += counts[i]
+            indegree[k] -= 1
+            if indegree[k] == 0:
+                ready.append(k)
+    return counts if seen == len(children) else None
+
+
+def explore_random(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, runs: int, seed: int = 0,
+                   inputs: str = "both", max_actions: int = MAX_ACTIONS) -> Exploration:
+    """Play `runs` random calls (each move drawn among those `explore` would try) with the same report."""
+    rng = random.Random(seed)
+    result = Exploration(scenario.id, "random", False, 0, 0, 0, {})
+    walker = _Walker(scenario, rubric, directory, result)
+    seen_keys: set = set()
+    distinct: dict[str, Score] = {}
+    chosen_paths: dict[str, tuple] = {}
+    for _ in range(runs):
+        state, records, path, switched = _clone_state(Session(scenario, directory).state), new_records(scenario), (), False
+        while state.status is not Status.ENDED and len(path) < max_actions:
+            walker.session.state = state
+            options = moves(scenario, walker.session, inputs, switched)
+            walker.note(state, options)
+            if not options:
+                walker.problem("stuck", _stuck_message(state), path, state.active, state.cases[state.active].node)
+                break
+            action = rng.choice(options)
+            stepped = walker.step(state, records, len(path) + 1, action, path)
+            result.transitions += 1
+            if stepped is None:
+                break
+            state, records = stepped
+            path += (as_answer(action),)
+            switched = action["type"] == "switch"
+            seen_keys.add(state_key(state, walker.statics))
+        if state.status is Status.ENDED:
+            score = distinct.get(repr(path)) or walker.finish(state, records, path)
+            distinct[repr(path)] = (score, path)[0]
+            chosen_paths[repr(path)] = path
+            result.endings[score.ending] = result.endings.get(score.ending, 0) + 1
+        elif len(path) >= max_actions:
+            walker.problem("too_long", f"a path is longer than {max_actions} actions (a loop that never ends?).", path)
+    result.paths = len(distinct)
+    result.states = len(seen_keys)
+    _tally(result, [(score, 1, chosen_paths[key]) for key, score in distinct.items()])
+    result.passes = sum(1 for s in distinct.values() if s.passed)
+    return result
