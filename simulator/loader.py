@@ -118,7 +118,7 @@ class Checker:
         kinds = kind if isinstance(kind, tuple) else (kind,)
         ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
         if not ok:
-            names = " or ".join(TYPE_NAMES[k] for k in kinds)
+            names = " or ".join(TYPE_NAMES[k] for k in kinds if not (k is int and float in kinds))
             self.error(path, "S003", f"{what} must be {names}, not {_type_name(value)}.",
                        "Check the value after the ':'.")
             return default
