@@ -322,6 +322,11 @@ def _pick(answer: str, ids: list[str]) -> str | None:
     return answer if answer in ids else None
 
 
+def completer_for(ask: Ask) -> WordCompleter | None:
+    """Tab completion of the commands, field names and provider ids offered with a question."""
+    return WordCompleter(ask.words, ignore_case=True, sentence=True) if ask.words else None
+
+
 class PromptAsker:
     """Reads a line with prompt-toolkit: completion, arrow keys over the options, a countdown."""
 
@@ -332,7 +337,7 @@ class PromptAsker:
     def ask(self, ask: Ask) -> str:
         if self._session is None:
             self._session = PromptSession()
-        completer = WordCompleter(ask.words, ignore_case=True, sentence=True) if ask.words else None
+        completer = completer_for(ask)
         bindings = KeyBindings()
         if ask.choices:
             @bindings.add("down")

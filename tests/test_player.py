@@ -165,3 +165,37 @@ def test_plain_mode_draws_no_boxes(e411, lib, tmp_path):
     screen = console.export_text()
     assert "╭" not in screen and "│" not in screen
     assert screen.splitlines()[0] == "Flat tyre on the E411 - Briefing"
+
+
+def completions(ask, typed):
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+    from simulator.player import completer_for
+    return [c.text for c in completer_for(ask).get_completions(Document(typed), CompleteEvent())]
+
+
+def test_commands_complete_in_the_interface_language(e411, lib):
+    asked = []
+    player = Player(Session(e411, lib.directory), lib, None, lang="fr",
+                    console=Console(file=io.StringIO(), width=80), ask=lambda q: asked.append(q) or "/quitter")
+    with pytest.raises(Quit):
+        player.run()
+    assert completions(asked[0], "/pre") == ["/prestataires"]
+    assert completions(asked[0], "/enc") == ["/encoder"]
+
+
+def test_provider_ids_complete_at_the_provider_prompt(e411, lib):
+    answers = iter(["1", "1", "3"])
+    asked = []
+
+    def ask(q):
+        asked.append(q)
+        try:
+            return next(answers)
+        except StopIteration:
+            raise Quit()
+
+    player = Player(Session(e411, lib.directory), lib, None, lang="en", console=Console(file=io.StringIO(), width=80), ask=ask)
+    with pytest.raises(Quit):
+        player.run()
+    assert completions(asked[-1], "hai-bor") == ["hai-borinage-depannage-4x4"]
