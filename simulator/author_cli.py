@@ -1,59 +1,246 @@
-"""Subcommands for scenario authors and instructors who write scenarios: lint (and more to come)."""
+"""Subcommands for instructors who write scenarios: lint, paths, graph, schema, new.
+
+Each parses its arguments, calls one library function (lint, explore, graph, schema,
+scaffold) and prints the result; the formats live here, the checks do not.
+"""
 
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from simulator.cli import EXIT_OK, EXIT_PROBLEM
-from simulator.errors import Problem, ScenarioError, display_path
+from simulator.errors import PlateauError, Problem, display_path
+
+# ------------------------------------------------------------------ lint
+
+
+def format_text(p: Problem) -> str:
+    return p.format()
+
+
+def format_github(p: Problem) -> str:
+    """A GitHub Actions annotation: shown on the line in a pull request."""
+    text = f"{p.code} {p.message}" + (f" {p.hint}" if p.hint else "")
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{p.severity.value} file={p.file},line={p.line},col={p.column},title={p.code}::{text}"
 
 
 def cmd_lint(args) -> int:
-    from simulator.catalog import RUBRICS, bundled_scenarios, library
-    from simulator.loader import load_rubric, load_scenario
+    from simulator.lint import default_paths, lint_paths
 
-    paths = [Path(p) for p in args.paths] or bundled_scenarios() + sorted(RUBRICS.glob("*.yaml"))
-    problems: list[Problem] = []
-    try:
-        lib = library()
-    except ScenarioError as exc:
-        problems.extend(exc.problems)
-        lib = None
+    paths = [Path(p) for p in args.paths] or default_paths()
     for path in paths:
-        if path.is_dir():
-            paths.extend(sorted(path.glob("*.yaml")))
-            continue
-        try:
-            if lib is None:
-                break
-            if path.resolve().parent == RUBRICS.resolve() or "pass_mark" in path.read_text(encoding="utf-8", errors="replace"):
-                load_rubric(path)
-            else:
-                lib_here = library(path)
-                load_scenario(path, lib_here.rubrics, lib_here.directory)
-        except ScenarioError as exc:
-            problems.extend(exc.problems)
-        except OSError as exc:
-            problems.append(Problem(display_path(path), 1, 1, "P000", f"cannot read this file ({exc.strerror}).", ""))
-    problems = sorted(set(problems))
+        if not path.exists():
+            raise PlateauError(f"there is no file or folder '{path}'.")
+    problems, notes = lint_paths(paths, max_states=args.max_states)
     if args.format == "json":
         print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
-    elif args.format == "github":
-        for p in problems:
-            print(f"::{p.severity.value} file={p.file},line={p.line},col={p.column}::{p.code} {p.message} {p.hint}".rstrip())
     else:
         for p in problems:
-            print(p.format())
-    errors = [p for p in problems if p.severity.value == "error" or args.strict]
-    return EXIT_PROBLEM if errors else EXIT_OK
+            print(format_github(p) if args.format == "github" else format_text(p))
+    for note in notes:
+        print(f"note: {note.file}: {note.message}", file=sys.stderr)
+    failing = [p for p in problems if p.severity.value == "error" or args.strict]
+    return EXIT_PROBLEM if failing else EXIT_OK
 
 
+# ------------------------------------------------------------------ paths
+
+
+def _answer_line(item) -> str:
+    return f"- {item}" if isinstance(item, str) else "- " + json.dumps(item, ensure_ascii=False)
+
+
+def answers_text(path: list, title: str) -> str:
+    """An answers file that `plateau play --answers` replays."""
+    return f"# {title}\n" + "".join(_answer_line(item) + "\n" for item in path)
+
+
+def _path_words(path: list) -> str:
+    words = []
+    for item in path:
+        if isinstance(item, str):
+            words.append(item)
+        elif item["type"] == "start":
+            words.append(f"start {item['lang']}")
+        elif item["type"] == "input":
+            words.append(f"type {item['value']!r}")
+        elif item["type"] == "provider":
+            words.append(f"provider {item['id']}")
+        elif item["type"] == "switch":
+            words.append(f"switch to {item['case']}")
+        elif item["type"] == "speak":
+            words.append(f"speak {item['lang']}")
+        else:
+            words.append(item["type"])
+    return ", ".join(words)
+
+
+def render_paths(result, pass_mark: float) -> str:
+    lines = []
+    how = ("every path followed" if result.complete else
+           f"stopped after {result.states:,} states: not every path was followed" if result.mode == "exhaustive" else
+           f"{result.transitions:,} moves on random calls")
+    lines.append(f"{result.scenario}: {how} ({result.states:,} states, {result.transitions:,} moves tried)")
+    lines.append(f"paths: {'endless (a loop without time passing)' if result.paths is None else f'{result.paths:,}'}"
+                 + (" distinct random calls" if result.mode == "random" else ""))
+    lines.append("endings: " + (", ".join(f"{e} {n:,}" for e, n in sorted(result.endings.items())) or "none reached"))
+    if result.score_min is not None:
+        lines.append(f"score: min {result.score_min:g}, max {result.score_max:g} (pass mark {pass_mark:g}); "
+                     f"{result.passes:,} path{'s' if result.passes != 1 else ''} pass")
+        lines.append("criteria: " + ", ".join(f"{c} {r['min']:g}-{r['max']:g}/{r['out_of']:g}" for c, r in result.criteria.items()))
+        for label, path, score in (("best", result.best, result.best_score), ("worst", result.worst, result.worst_score)):
+            verdict = "passes" if score.passed else "fails"
+            lines.append(f"{label} call ({score.overall:g}, {verdict}, {score.ending}): {_path_words(path)}")
+    if result.problems:
+        lines.append("problems:")
+        for p in result.problems:
+            lines.append(f"  {p.code}: {p.message}" + (f" After: {_path_words(list(p.path))}." if p.path else ""))
+    else:
+        lines.append("problems: none")
+    return "\n".join(lines)
+
+
+def cmd_paths(args) -> int:
+    from simulator.catalog import open_scenario
+    from simulator.explore import explore, explore_random
+
+    scenario, lib = open_scenario(args.scenario)
+    rubric = lib.rubrics[scenario.rubric_id]
+    if args.random is not None:
+        if args.random < 1:
+            raise PlateauError("--random needs a number of calls of at least 1.")
+        result = explore_random(scenario, rubric, lib.directory, runs=args.random, seed=args.seed, inputs=args.inputs,
+                                silence=args.silence)
+    else:
+        result = explore(scenario, rubric, lib.directory, inputs=args.inputs, silence=args.silence,
+                         max_states=args.max_states)
+    for target, path, label in ((args.save_best, result.best, "best"), (args.save_worst, result.worst, "worst")):
+        if target and path:
+            score = result.best_score if label == "best" else result.worst_score
+            Path(target).write_text(answers_text(path, f"The {label} call found by 'plateau paths' for {scenario.id}: "
+                                                 f"{score.overall:g} points, ending '{score.ending}'."), encoding="utf-8")
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(render_paths(result, rubric.pass_mark))
+    return EXIT_PROBLEM if result.problems else EXIT_OK
+
+
+# ------------------------------------------------------------------ graph
+
+
+def cmd_graph(args) -> int:
+    from simulator.catalog import open_scenario
+    from simulator.graph import to_dot, to_mermaid
+
+    scenario, lib = open_scenario(args.scenario)
+    rubric = lib.rubrics[scenario.rubric_id]
+    out = Path(args.output) if args.output else None
+    image = out is not None and out.suffix.lower() in (".svg", ".png", ".pdf")
+    fmt = "dot" if image else args.format
+    text = to_dot(scenario, rubric) if fmt == "dot" else to_mermaid(scenario, rubric)
+    if image:
+        dot = shutil.which("dot")
+        if dot is None:
+            raise PlateauError(f"drawing {out.name} needs Graphviz's 'dot' program, which is not installed. "
+                               "Install Graphviz (Debian/Ubuntu: 'apt install graphviz', macOS: 'brew install graphviz', "
+                               "Windows: 'winget install graphviz'), or write the graph as text with "
+                               "'--format mermaid -o graph.mmd' and paste it into any Mermaid viewer.")
+        done = subprocess.run([dot, "-T" + out.suffix.lower()[1:], "-o", str(out)], input=text, text=True,
+                              capture_output=True, encoding="utf-8")
+        if done.returncode != 0:
+            raise PlateauError(f"Graphviz could not draw the graph: {done.stderr.strip()}")
+        print(display_path(out))
+    elif out is not None:
+        out.write_text(text, encoding="utf-8")
+        print(display_path(out))
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ schema
+
+
+def cmd_schema(args) -> int:
+    from simulator.schema import SCHEMAS, schema_text
+
+    kinds = list(SCHEMAS) if args.kind == "all" else [args.kind]
+    if args.output:
+        folder = Path(args.output)
+        if len(kinds) == 1 and folder.suffix == ".json":
+            folder.write_text(schema_text(kinds[0]), encoding="utf-8")
+            print(display_path(folder))
+            return EXIT_OK
+        folder.mkdir(parents=True, exist_ok=True)
+        for kind in kinds:
+            target = folder / f"{kind}.schema.json"
+            target.write_text(schema_text(kind), encoding="utf-8")
+            print(display_path(target))
+        return EXIT_OK
+    if len(kinds) != 1:
+        raise PlateauError("'all' writes several files: give a folder with -o.")
+    sys.stdout.write(schema_text(kinds[0]))
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ new
+
+
+def cmd_new(args) -> int:
+    from simulator.scaffold import write_scaffold
+
+    path = write_scaffold(args.name, Path(args.output) if args.output else None, force=args.force)
+    print(display_path(path))
+    print(f"Next: plateau lint {display_path(path)} && plateau paths {display_path(path)} && "
+          f"plateau play {display_path(path)}", file=sys.stderr)
+    return EXIT_OK
+
+
+# ------------------------------------------------------------------ registration
 
 
 def register(add) -> None:
     p = add("lint", "Check scenario and rubric files and report every problem with its line.",
             "plateau lint scenarios/my-call.yaml", cmd_lint)
     p.add_argument("paths", nargs="*", help="files or folders (default: every bundled scenario and rubric)")
-    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    p.add_argument("--format", choices=["text", "json", "github"], default="text",
+                   help="text (default), json (a list of problems) or github (annotations for GitHub Actions)")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
+    p.add_argument("--max-states", type=int, default=5_000, metavar="N",
+                   help="follow every path only if it takes at most N states (default 5000)")
+
+    p = add("paths", "Follow every path of a scenario: endings, score range, best and worst calls.",
+            "plateau paths scenarios/my-call.yaml --save-best best.yaml", cmd_paths)
+    p.add_argument("scenario", help="a bundled scenario id or a path to a YAML file")
+    p.add_argument("--json", action="store_true", help="print JSON (paths, states, endings, score, best, worst, problems)")
+    p.add_argument("--random", type=int, metavar="N", help="play N random calls instead of every path (large scenarios)")
+    p.add_argument("--seed", type=int, default=0, help="seed of --random (default 0): the same seed gives the same calls")
+    p.add_argument("--inputs", choices=["both", "truth"], default="both",
+                   help="typed values to try: the true one and a wrong one (both, default), or the true one only")
+    p.add_argument("--silence", action="store_true", help="also try staying silent (reaches timed events and hang-ups)")
+    p.add_argument("--max-states", type=int, default=200_000, metavar="N", help="stop after N states (default 200000)")
+    p.add_argument("--save-best", metavar="FILE", help="write the best call as an answers file for 'plateau play --answers'")
+    p.add_argument("--save-worst", metavar="FILE", help="write the worst call as an answers file")
+
+    p = add("graph", "Draw the dialogue of a scenario: nodes, options, endings, critical steps, timed events.",
+            "plateau graph scenarios/my-call.yaml --format mermaid", cmd_graph)
+    p.add_argument("scenario", help="a bundled scenario id or a path to a YAML file")
+    p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE; .svg, .png or .pdf are drawn with Graphviz")
+
+    p = add("schema", "Print the JSON Schema of scenario, rubric or provider files (for editor completion).",
+            "plateau schema scenario -o scenario.schema.json", cmd_schema)
+    p.add_argument("kind", nargs="?", choices=["scenario", "rubric", "providers", "all"], default="scenario")
+    p.add_argument("-o", "--output", metavar="PATH", help="a .json file, or a folder for 'all'")
+
+    p = add("new", "Start a new scenario from a small commented example that lints clean and plays to an ending.",
+            "plateau new my-call", cmd_new)
+    p.add_argument("name", help="the scenario id: lowercase letters, digits and '-' (the file is NAME.yaml)")
+    p.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: NAME.yaml here)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")

@@ -12,9 +12,11 @@ each point:
   unsuitable one, as ranked by `scoring.rank_providers`;
 - in a scenario with several calls: switching to another call that is ringing or live
   (never twice in a row);
+- staying silent, only when asked (`silence=True`): silences let the clock run and the
+  caller's stress rise, so they reach timed events and hang-ups that no option reaches;
 - the agent always speaks the caller's first language (a `speak` action is added when a
-  new call is answered in another one). Silences, free edits of the case file and notes
-  are not tried: they only lower a score and are the same in every scenario.
+  new call is answered in another one). Free edits of the case file and notes are not
+  tried: they change nothing the scenario can react to.
 
 Merging. Two paths that reach the same *key* are merged, and only the first one found
 goes on. The key is the engine state with what cannot matter any more removed (the
@@ -86,6 +88,7 @@ class Exploration:
     offered: set = field(default_factory=set)
     steps_done: set = field(default_factory=set)
     endings_seen: set = field(default_factory=set)
+    events_fired: set = field(default_factory=set)
 
     def as_dict(self) -> dict:
         return {"scenario": self.scenario, "mode": self.mode, "complete": self.complete, "paths": self.paths,
@@ -296,7 +299,7 @@ def provider_choices(scenario: m.Scenario, session: Session, case: m.Case, kind:
     return list(dict.fromkeys(picks)) or [ranked[0]["id"]]
 
 
-def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bool) -> list[dict]:
+def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bool, silence: bool = False) -> list[dict]:
     """The actions the explorer tries from the session's current state."""
     st = session.state
     if st.status is Status.READY:
@@ -314,6 +317,8 @@ def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bo
     if session.case_state.speaking != preferred:
         return [{"type": "speak", "lang": preferred}]
     out: list[dict] = [{"type": "choose", "option": o.id} for o in session.options()]
+    if silence:
+        out.append({"type": "silence"})
     if not just_switched:
         out += [{"type": "switch", "case": cid} for cid, cs in st.cases.items()
                 if cid != st.active and cs.status in (CaseStatus.RINGING, CaseStatus.LIVE)]
@@ -342,6 +347,7 @@ class _Walker:
         for cid, cs in state.cases.items():
             if cs.status is CaseStatus.LIVE:
                 self.result.nodes_seen.add((cid, cs.node))
+            self.result.events_fired.update((cid, e) for e in cs.fired)
         self.result.offered.update((state.active, a["option"]) for a in actions if a["type"] == "choose")
 
     def step(self, state: State, records, number: int, action: dict, path: tuple):
@@ -373,6 +379,9 @@ class _Walker:
         self.session.state = state
         score = score_records(self.scenario, self.rubric, self.directory, self.session, records)
         self.result.endings_seen.add(state.ending)
+        for cid, cs in state.cases.items():
+            self.result.events_fired.update((cid, e) for e in cs.fired)
+            self.result.nodes_seen.add((cid, cs.node))
         if score.passed:
             missing = [(cid, s.id) for cid in self.scenario.cases for s in self.rubric.protocol.values()
                        if s.critical and s.id not in records[cid].steps]
@@ -404,7 +413,7 @@ def _tally(result: Exploration, scores: list[tuple[Score, int, tuple]]) -> None:
 
 
 def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, inputs: str = "both",
-            max_states: int = MAX_STATES, max_actions: int = MAX_ACTIONS) -> Exploration:
+            silence: bool = False, max_states: int = MAX_STATES, max_actions: int = MAX_ACTIONS) -> Exploration:
     """Follow every path (see the module docstring for what is tried and how states merge)."""
     result = Exploration(scenario.id, "exhaustive", True, 0, 0, 0, {})
     walker = _Walker(scenario, rubric, directory, result)
@@ -451,7 +460,7 @@ def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, i
                            path_to(index), state.active, state.cases[state.active].node)
             continue
         walker.session.state = state
-        possible = moves(scenario, walker.session, inputs, switched)
+        possible = moves(scenario, walker.session, inputs, switched, silence)
         walker.note(state, possible)
         for action in possible:
             if len(states) >= max_states:
@@ -511,7 +520,7 @@ def _count_paths(children: list[list[int]]) -> list[int] | None:
 
 
 def explore_random(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, runs: int, seed: int = 0,
-                   inputs: str = "both", max_actions: int = MAX_ACTIONS) -> Exploration:
+                   inputs: str = "both", silence: bool = False, max_actions: int = MAX_ACTIONS) -> Exploration:
     """Play `runs` random calls (each move drawn among those `explore` would try) with the same report."""
     rng = random.Random(seed)
     result = Exploration(scenario.id, "random", False, 0, 0, 0, {})
@@ -523,7 +532,7 @@ def explore_random(scenario: m.Scenario, rubric: m.Rubric, directory: m.Director
         state, records, path, switched = _clone_state(Session(scenario, directory).state), new_records(scenario), (), False
         while state.status is not Status.ENDED and len(path) < max_actions:
             walker.session.state = state
-            options = moves(scenario, walker.session, inputs, switched)
+            options = moves(scenario, walker.session, inputs, switched, silence)
             walker.note(state, options)
             if not options:
                 walker.problem("stuck", _stuck_message(state), path, state.active, state.cases[state.active].node)

@@ -1,0 +1,381 @@
+"""Lint: the loader's checks, then checks of what a scenario means, each with a stable code.
+
+The loader already refuses what cannot be read (codes P, S, T, D, X, R). Lint adds the
+checks that need the whole scenario, its rubric and the directory: nodes no path reaches,
+loops with no way out, endings never reached, options never offered, critical steps no
+path performs, translations copied from another language, and more (codes L001-L012,
+listed in LINT_CODES and in docs/authoring.md).
+
+Checks that say "never" on some path (L002, L003, L007 on paths, L009, L012) play the
+scenario through `explore`: they run when every path can be followed within LINT_STATES
+states, and are skipped (with a note) for scenarios too large for that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from simulator import model as m
+from simulator.errors import Problem, ScenarioError, Severity, display_path
+from simulator.yamlsource import Document, load_yaml
+
+LINT_STATES = 5_000
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+# code -> (severity, what it finds). One place: the docs test checks every code is documented.
+LINT_CODES: dict[str, tuple[Severity, str]] = {
+    "L001": (WARNING, "a node no path reaches"),
+    "L002": (WARNING, "an ending no path reaches"),
+    "L003": (WARNING, "an option never offered"),
+    "L004": (ERROR, "a loop with no way out"),
+    "L005": (WARNING, "the same text in two languages"),
+    "L006": (WARNING, "a rubric step no option performs"),
+    "L007": (ERROR, "a critical step no path can perform"),
+    "L008": (WARNING, "two options with the same text at one node"),
+    "L009": (ERROR, "a path where the call gets stuck"),
+    "L010": (ERROR, "a dispatch or booking with no provider of its kind"),
+    "L011": (WARNING, "an event that never happens"),
+    "L012": (ERROR, "a condition or text that fails on some path"),
+}
+
+
+@dataclass
+class Note:
+    """Something lint could not check, said once on the side (not a problem in the file)."""
+
+    file: str
+    message: str
+
+
+class _Report:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.problems: list[Problem] = []
+
+    def add(self, path, code: str, message: str, hint: str, *, key: bool = False) -> None:
+        p = self.doc.problem(tuple(path), code, message, hint, key=key)
+        self.problems.append(Problem(p.file, p.line, p.column, code, message, hint, LINT_CODES[code][0]))
+
+
+# ------------------------------------------------------------------ files
+
+
+def default_paths() -> list[Path]:
+    from simulator.catalog import RUBRICS, bundled_scenarios
+    return bundled_scenarios() + sorted(RUBRICS.glob("*.yaml"))
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    out = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*.yaml") if "providers" not in p.relative_to(path).parts[:-1]))
+        else:
+            out.append(path)
+    return out
+
+
+def kind_of(doc: Document) -> str:
+    data = doc.data if isinstance(doc.data, dict) else {}
+    if "providers" in data and "cases" not in data:
+        return "providers"
+    if "pass_mark" in data or "protocol" in data:
+        return "rubric"
+    return "scenario"
+
+
+def lint_paths(paths: Iterable[Path], *, max_states: int = LINT_STATES) -> tuple[list[Problem], list[Note]]:
+    """Every problem in the files (folders are searched for *.yaml), sorted by file and line."""
+    from simulator.catalog import library
+    from simulator.loader import build_rubric, build_scenario, content_hash, load_directory
+
+    problems: list[Problem] = []
+    notes: list[Note] = []
+    for path in expand(paths):
+        try:
+            doc = load_yaml(path)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        kind = kind_of(doc)
+        try:
+            if kind == "rubric":
+                build_rubric(doc, content_hash(path.read_bytes()))
+                problems.extend(check_texts(doc))
+            elif kind == "providers":
+                load_directory([path])
+            else:
+                lib = library(path)
+                scenario = build_scenario(doc, content_hash(path.read_bytes()), lib.rubrics, lib.directory)
+                found, note = check_scenario(scenario, doc, lib.rubrics[scenario.rubric_id], lib.directory,
+                                             max_states=max_states)
+                problems.extend(found)
+                if note:
+                    notes.append(Note(doc.name, note))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    return sorted(set(problems)), notes
+
+
+# ------------------------------------------------------------------ checks
+
+
+def check_scenario(scenario: m.Scenario, doc: Document, rubric: m.Rubric, directory: m.Directory, *,
+                   max_states: int = LINT_STATES) -> tuple[list[Problem], str | None]:
+    """Problems in a scenario the loader accepted, and a note when the path checks were skipped."""
+    report = _Report(doc)
+    for problem in check_texts(doc):
+        report.problems.append(problem)
+    for case in scenario.cases.values():
+        _check_graph(report, case)
+        _check_duplicates(report, case)
+        _check_providers(report, case, directory)
+    _check_steps(report, scenario, rubric)
+    _check_endings_named(report, scenario)
+    note = _check_paths(report, scenario, rubric, directory, max_states)
+    return report.problems, note
+
+
+def _reachable(edges: dict[str, list[str]], start: str) -> set[str]:
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in edges.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _check_graph(report: _Report, case: m.Case) -> None:
+    from simulator.explore import EVENTS, _sccs, case_graph
+
+    edges = case_graph(case)
+    reached = _reachable(edges, case.start)
+    for node in case.nodes.values():
+        if node.id not in reached:
+            report.add(node.origin, "L001", f"the node '{node.id}' cannot be reached: no option or event of case "
+                       f"'{case.id}' leads to it.",
+                       f"Add 'goto: {node.id}' to the option that should lead here, or remove the node.", key=True)
+    # Which nodes can still end the call: walk back from every way out.
+    exits = {n.id for n in case.nodes.values() if n.end or any(o.end for o in n.options)}
+    if any(e.end for e in case.events):
+        exits |= set(case.nodes)
+    back: dict[str, list[str]] = {}
+    for src, targets in edges.items():
+        for dst in targets:
+            back.setdefault(dst, []).append(src)
+    can_end: set[str] = set()
+    todo = list(exits)
+    while todo:
+        vertex = todo.pop()
+        if vertex in can_end:
+            continue
+        can_end.add(vertex)
+        todo.extend(back.get(vertex, ()))
+    stuck = [n for n in case.nodes.values() if n.id in reached and n.id not in can_end]
+    if not stuck:
+        return
+    scc = _sccs(edges)
+    stuck_ids = {n.id for n in stuck}
+    for component in dict.fromkeys(scc[n.id] for n in stuck):
+        members = [n for n in stuck if scc[n.id] == component]
+        leaves = any(t in stuck_ids and scc[t] != component for n in members for t in edges[n.id] if t != EVENTS)
+        if leaves:
+            continue  # it leads into another stuck loop, which is the one reported
+        names = ", ".join(f"'{n.id}'" for n in members)
+        what = (f"once the call reaches {names}, nothing can end it: no option there leads on or ends the call."
+                if len(members) == 1 else
+                f"the nodes {names} form a loop with no way out: no option or event there ends the call.")
+        report.add(members[0].origin, "L004", what,
+                   "Give one of these nodes an option with 'end: ENDING', or a 'goto' to a node that leads to an ending.",
+                   key=True)
+
+
+def _check_duplicates(report: _Report, case: m.Case) -> None:
+    for node in case.nodes.values():
+        seen: dict[tuple[str, str], str] = {}
+        for option in node.options:
+            for lang, template in option.text.values.items():
+                key = (lang, template.source.strip())
+                if key in seen:
+                    report.add(option.origin + ("text", lang), "L008",
+                               f"the options '{seen[key]}' and '{option.id}' at node '{node.id}' say the same in {lang}: "
+                               f"the trainee cannot tell them apart.",
+                               "Reword one of them so that each choice says what it does.")
+                    break
+                seen[key] = option.id
+
+
+def _check_providers(report: _Report, case: m.Case, directory: m.Directory) -> None:
+    kinds = {p.kind for p in directory.providers}
+    for node in case.nodes.values():
+        for option in node.options:
+            action = option.action
+            if action and action.type in (m.ActionType.DISPATCH, m.ActionType.BOOK) and action.kind not in kinds:
+                report.add(option.origin + ("action", "kind"), "L010",
+                           f"the directory has no provider of kind '{action.kind}': the trainee could not choose one.",
+                           "Add providers of this kind under scenarios/providers/ (or a providers/ folder beside the "
+                           "scenario), or use another kind.")
+
+
+def _check_steps(report: _Report, scenario: m.Scenario, rubric: m.Rubric) -> None:
+    performed = {o.step for c in scenario.cases.values() for n in c.nodes.values() for o in n.options if o.step}
+    for step in rubric.protocol.values():
+        if step.id in performed:
+            continue
+        if not step.critical:
+            report.add(("rubric",), "L006", f"no option performs the step '{step.id}' of the '{rubric.id}' rubric: "
+                       "the score leaves it out of this call.",
+                       f"If a trainee should do it in this call, give an option 'step: {step.id}'.")
+    for case in scenario.cases.values():
+        here = {o.step for n in case.nodes.values() for o in n.options if o.step}
+        for step in rubric.protocol.values():
+            if step.critical and step.id not in here:
+                report.add(("cases", case.id), "L007",
+                           f"no option of case '{case.id}' performs the critical step '{step.id}': a call could pass "
+                           "without it.",
+                           f"Add an option with 'step: {step.id}' that the trainee can choose on every way to a good ending.",
+                           key=True)
+
+
+def _endings_named(scenario: m.Scenario) -> set[str]:
+    named = set()
+    for case in scenario.cases.values():
+        named.add(case.caller.hang_up_ending)
+        named.update(e.end for e in case.events)
+        for node in case.nodes.values():
+            named.add(node.end)
+            named.update(o.end for o in node.options)
+    return named
+
+
+def _check_endings_named(report: _Report, scenario: m.Scenario) -> None:
+    named = _endings_named(scenario)
+    for ending in scenario.endings:
+        if ending not in named:
+            report.add(("endings", ending), "L002", f"no option, node or event ends the call with '{ending}'.",
+                       f"Add 'end: {ending}' where the call should end this way, or remove the ending.", key=True)
+
+
+def _estimate(scenario: m.Scenario) -> int:
+    """A quick guess of the number of states: options that keep the call at a node can be taken in any subset."""
+    total = 1
+    for case in scenario.cases.values():
+        for node in case.nodes.values():
+            stay = sum(1 for o in node.options if not o.goto and not o.end and not o.repeatable)
+            total *= 2 ** min(stay, 30)
+            if total > 10 ** 9:
+                return total
+    return total
+
+
+def _check_paths(report: _Report, scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory,
+                 max_states: int) -> str | None:
+    from simulator.explore import explore
+
+    skipped = ("the checks that follow every path (L002, L003, L007, L009, L011, L012) were skipped: "
+               f"it has too many paths to follow within {max_states:,} states. "
+               f"'plateau paths {display_path(scenario.source) if scenario.source else scenario.id} --random 1000' samples them.")
+    if _estimate(scenario) > max_states:
+        return skipped
+    result = explore(scenario, rubric, directory, silence=True, max_states=max_states)
+    seen_problem_nodes = set()
+    for finding in result.problems:
+        case = scenario.cases.get(finding.case) if finding.case else None
+        node = case.nodes.get(finding.node) if case and finding.node else None
+        where = node.origin if node else ("cases", finding.case) if finding.case else ()
+        after = ", ".join(a if isinstance(a, str) else a.get("option") or a.get("value") or a.get("id") or a["type"]
+                          for a in finding.path[1:])
+        if finding.code in ("dead_end", "stuck") and (finding.case, finding.node) not in seen_problem_nodes:
+            seen_problem_nodes.add((finding.case, finding.node))
+            report.add(where, "L009", f"the call can get stuck at node '{finding.node}': {finding.message.rstrip('.')} "
+                       f"(after: {after}).",
+                       "Give the node an option that is always offered and leads on (goto) or ends the call (end).", key=True)
+        elif finding.code == "condition_failed":
+            report.add(where, "L012", f"{finding.message} (after: {after}).",
+                       "Guard the condition, for example 'dispatched and eta > 20' instead of 'eta > 20'.", key=True)
+        elif finding.code == "endless":
+            report.add(where, "L004", "a loop lets the call go round forever without the clock moving.",
+                       "Give the repeatable options of the loop some 'minutes', or a way out.")
+    if not result.complete:
+        return skipped
+    hang_up = {c.caller.hang_up_ending for c in scenario.cases.values()}
+    named = _endings_named(scenario)
+    for ending in scenario.endings:
+        if ending in named and ending not in hang_up and ending not in result.endings_seen:
+            report.add(("endings", ending), "L002", f"no path of the call ends with '{ending}': the options and "
+                       "events that end it are never reached or never offered.",
+                       "Check the conditions ('when') on the way to it, or remove the ending.", key=True)
+    for case in scenario.cases.values():
+        statically = _reachable(_case_edges(case), case.start)
+        for node in case.nodes.values():
+            if (case.id, node.id) not in result.nodes_seen:
+                if node.id in statically:
+                    report.add(node.origin, "L001", f"no path of the call reaches the node '{node.id}': the options "
+                               "and events that lead to it are never offered or never happen.",
+                               "Check the conditions ('when') of the options that lead here.", key=True)
+                continue
+            for option in node.options:
+                if (case.id, option.id) not in result.offered:
+                    cond = f" (its condition '{option.when.source}' never holds there)" if option.when else ""
+                    report.add(option.origin + (("when",) if option.when else ("id",)), "L003",
+                               f"the option '{option.id}' is never offered on any path{cond}.",
+                               "Change its condition, or remove the option.")
+        performable = {o.step for n in case.nodes.values() for o in n.options if o.step}
+        for step in rubric.protocol.values():
+            if step.critical and step.id in performable and (case.id, step.id) not in result.steps_done:
+                first = next(o for n in case.nodes.values() for o in n.options if o.step == step.id)
+                report.add(first.origin + ("step",), "L007",
+                           f"no path of case '{case.id}' performs the critical step '{step.id}': the options that do "
+                           "are never offered.", "Make one of them reachable on the way to a good ending.")
+        fired = result.events_fired
+        for event in case.events:
+            if (case.id, event.id) not in fired:
+                report.add(event.origin, "L011", f"the event '{event.id}' never happens on any path.",
+                           "Check its 'at' and 'when': the call may always end before, or the condition never hold.")
+    return None
+
+
+def _case_edges(case: m.Case) -> dict[str, list[str]]:
+    from simulator.explore import case_graph
+    return case_graph(case)
+
+
+# ------------------------------------------------------------------ texts
+
+
+def _texts(data, path: tuple = ()) -> Iterator[tuple[tuple, dict]]:
+    """Every text (a mapping with fr, nl and en) in a file's data, with its path."""
+    todo = [(path, data)]
+    while todo:
+        p, value = todo.pop()
+        if isinstance(value, dict):
+            if set(m.LANGS) <= set(value) and all(isinstance(value[k], str) for k in m.LANGS):
+                yield p, value
+                continue
+            todo.extend((p + (k,), v) for k, v in value.items())
+        elif isinstance(value, list):
+            todo.extend((p + (i,), v) for i, v in enumerate(value))
+
+
+def _worth_translating(text: str) -> bool:
+    """Short texts (names, 'OK', 'Bangkok') may well be the same in every language."""
+    return len(text.split()) >= 3 and len(text) >= 15
+
+
+def check_texts(doc: Document) -> list[Problem]:
+    report = _Report(doc)
+    for path, text in _texts(doc.data):
+        for i, lang in enumerate(m.LANGS):
+            same = next((other for other in m.LANGS[:i] if text[other].strip() == text[lang].strip()), None)
+            if same and _worth_translating(text[lang]):
+                report.add(path + (lang,), "L005", f"the {lang} text is the same as the {same} text: "
+                           f"\"{text[lang].strip()[:50]}\".",
+                           f"Translate it into {_LANG_NAMES[lang]}.")
+    return report.problems
+
+
+_LANG_NAMES = {"fr": "French", "nl": "Dutch", "en": "English"}
