@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -76,7 +76,7 @@ class Debrief:
         keys = ["debrief.title", "debrief.overall", "debrief.passed", "debrief.failed", "debrief.compliance",
                 "debrief.criterion", "debrief.points", "debrief.level", "debrief.lost", "debrief.better",
                 "debrief.expected", "debrief.turn", "debrief.critical", "debrief.notes", "debrief.trainee",
-                "debrief.ending", "debrief.na", "debrief.evidence", "debrief.ranking"]
+                "debrief.ending", "debrief.na", "debrief.evidence", "debrief.ranking", "debrief.colon"]
         return {k.split(".", 1)[1]: t(k, self.lang) for k in keys}
 
     def context(self) -> dict:
@@ -86,7 +86,8 @@ class Debrief:
 
 
 def _env(autoescape: bool) -> Environment:
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]) if autoescape else False,
+    # Autoescape is decided here, not by file name: the HTML template ends in .j2.
+    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=autoescape,
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
@@ -101,15 +102,15 @@ def render_html(debrief: Debrief) -> str:
 def render_terminal(debrief: Debrief, console: Console) -> None:
     lang, score, w = debrief.lang, debrief.score, debrief.words()
     verdict = Text(w["passed"] if score.passed else w["failed"], style="bold green" if score.passed else "bold red")
-    head = Text.assemble((f"{w['overall']}: {num(score.overall, lang)}/100  ", "bold"), verdict,
-                         f"  ({w['compliance']}: {t('compliance.' + score.compliance, lang)})")
+    head = Text.assemble((f"{w['overall']}{w['colon']} {num(score.overall, lang)}/100  ", "bold"), verdict,
+                         f"  ({w['compliance']}{w['colon']} {t('compliance.' + score.compliance, lang)})")
     parts = [head]
     if debrief.ending is not None:
-        parts.append(Text.assemble((f"{w['ending']}: ", "bold"), debrief.ending.title.render(lang)))
+        parts.append(Text.assemble((f"{w['ending']}{w['colon']} ", "bold"), debrief.ending.title.render(lang)))
         parts.append(Text(debrief.ending.debrief.render(lang)))
     for label in debrief.critical():
-        parts.append(Text(f"✗ {w['critical']}: {label}", style="bold red"))
-    console.print(Panel(Group(*parts), title=f"{w['title']} · {debrief.title}"))
+        parts.append(Text(f"✗ {w['critical']}{w['colon']} {label}", style="bold red"))
+    console.print(Panel(Group(*parts), title=f"{w['title']}{w['colon']} {debrief.title}"))
     table = Table(show_header=True, header_style="bold")
     table.add_column(w["criterion"])
     table.add_column(w["points"], justify="right")
@@ -126,11 +127,11 @@ def render_terminal(debrief: Debrief, console: Console) -> None:
             where = f"[{w['turn']} {e['turn']}, {e['clock']} min] " if e["turn"] else ""
             console.print(Text.assemble(("  − ", "red"), where, e["what"]))
             if e["detail"]:
-                console.print(Text(f"    {w['ranking']}: {e['detail']}", style="dim"))
+                console.print(Text(f"    {w['ranking']}{w['colon']} {e['detail']}", style="dim"))
             if e["expected"]:
-                console.print(Text(f"    {w['expected']}: {e['expected']}", style="dim"))
+                console.print(Text(f"    {w['expected']}{w['colon']} {e['expected']}", style="dim"))
             if e["better"]:
-                console.print(Text(f"    {w['better']}: {e['better']}", style="green"))
+                console.print(Text(f"    {w['better']}{w['colon']} {e['better']}", style="green"))
     notes = debrief.notes()
     if notes:
         console.print(Text(w["notes"], style="bold underline"))

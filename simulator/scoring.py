@@ -27,6 +27,8 @@ from simulator.providers import distance_km, search
 Localised = dict[str, str]
 
 GOOD_TONES = (m.Tone.REASSURING, m.Tone.EMPATHETIC)
+# A call that ends like this fails, whatever else it did well.
+FAILING_OUTCOMES = (m.Outcome.UNSAFE, m.Outcome.FAILED, m.Outcome.HUNG_UP)
 
 
 def _all(key: str, **values) -> Localised:
@@ -115,6 +117,10 @@ class Turn:
     lang: str
     offered: list[m.Option]
     done_before: set[str]
+    context: dict = field(default_factory=dict, repr=False)  # what texts could refer to at that moment
+
+    def render(self, text: m.Text) -> Localised:
+        return text.render_all(self.context)
 
 
 @dataclass
@@ -148,11 +154,12 @@ def record_action(session: Session, records: dict[str, CaseRecord], number: int,
     clock = session.state.clock / 60
     node = session.case_state.node
     lang = session.case_state.speaking
+    context = session.context() if action.get("type") == "choose" else {}
     events = session.apply(action)
     rec = records[active]
     if action.get("type") == "choose":
         option = next(o for o in offered if o.id == action["option"])
-        turn = Turn(number, active, clock, option, node, lang, offered, set(rec.steps))
+        turn = Turn(number, active, clock, option, node, lang, offered, set(rec.steps), context)
         rec.turns.append(turn)
         if option.step and option.step not in rec.steps:
             rec.steps[option.step] = (number, clock)
@@ -218,7 +225,7 @@ def score_calm(scenario, rubric, criterion, records, session) -> CriterionResult
                 better = _best_option(turn.offered, rubric, turn.done_before)
                 evidence.append(Evidence("calm", -lost, _all("ev.tone", tone=_tone_words(turn.option.tone), text=turn.option.text),
                                          _all("ev.tone_expected"), turn.number, round(turn.clock, 1), cid,
-                                         better.text.render_all() if better else None))
+                                         turn.render(better.text) if better else None))
         for number, clock in rec.silences:
             pct -= silence_penalty
             evidence.append(Evidence("calm", -silence_penalty, _all("ev.silence"), _all("ev.silence_expected"),
@@ -262,7 +269,7 @@ def score_procedure(scenario, rubric, criterion, records, session) -> tuple[Crit
                 why = step.why.render_all() if step.why else None
                 evidence.append(Evidence("procedure", -step.weight, _all("ev.step_broken", step=step.label, text=turn.option.text),
                                          why or _all("ev.step_expected", step=step.label), turn.number, round(turn.clock, 1), cid,
-                                         better.text.render_all() if better else None))
+                                         turn.render(better.text) if better else None))
                 if step.critical:
                     critical.append({"case": cid, "step": step.id, "label": step.label.render_all(), "reason": "broken",
                                      "turn": turn.number})
@@ -507,9 +514,9 @@ def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
             results[cid] = {"calm": score_calm, "case_file": score_case_file, "timing": score_timing,
                             "language": score_language}[cid](scenario, rubric, criterion, records, session)
     for cid, cs in session.state.cases.items():
-        if cs.ending and scenario.endings[cs.ending].outcome is m.Outcome.UNSAFE:
+        if cs.ending and scenario.endings[cs.ending].outcome in FAILING_OUTCOMES:
             critical.append({"case": cid, "step": None, "label": scenario.endings[cs.ending].title.render_all(),
-                             "reason": "unsafe_ending"})
+                             "reason": scenario.endings[cs.ending].outcome.value + "_ending"})
     applying = [r for r in results.values() if r.applies]
     total_weight = sum(r.weight for r in applying)
     overall = sum(r.weight * r.percent for r in applying) / total_weight if total_weight else 0.0
@@ -520,7 +527,7 @@ def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
     overall = round(overall, 1)
     ending = session.state.ending
     notes = [{"turn": turn.number, "case": cid, "clock": round(turn.clock, 1), "option": turn.option.id,
-              "text": turn.option.text.render_all(), "note": turn.option.debrief.render_all()}
+              "text": turn.render(turn.option.text), "note": turn.render(turn.option.debrief)}
              for cid, rec in records.items() for turn in rec.turns if turn.option.debrief is not None]
     return Score(scenario.id, rubric.id, overall, overall >= rubric.pass_mark and not critical and session.ended,
                  rubric.pass_mark, critical, results["procedure"].extra.get("compliance", "non_compliant") if "procedure" in results else "",
