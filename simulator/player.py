@@ -116,9 +116,10 @@ class Player:
     def draw_event(self, event: dict) -> None:
         kind, lang, c = event["type"], self.lang, self.console
         if kind == "said":
-            c.print(Text.assemble((self.speaker_name(event) + ": ", "bold cyan"), event["text"][event["lang"]]))
+            c.print(Text.assemble((self.speaker_name(event) + t("debrief.colon", lang) + " ", "bold cyan"),
+                                  event["text"][event["lang"]]))
         elif kind == "chose":
-            c.print(Text.assemble((t("you", lang) + ": ", "bold green"), event["text"]))
+            c.print(Text.assemble((t("you", lang) + t("debrief.colon", lang) + " ", "bold green"), event["text"]))
         elif kind == "silence":
             c.print(Text(t("silence", lang), style="dim"))
         elif kind == "recorded":

@@ -30,10 +30,10 @@ def test_sigkill_mid_call_loses_no_acknowledged_action_and_resume_finishes_it(tm
                   home=tmp_path / "home")
     child.expect("Votre choix")
     child.sendline("1")
-    child.expect("Vous: Bonjour, je suis là pour vous aider.")
+    child.expect("Vous : Bonjour, je suis là pour vous aider.")
     child.expect("Votre choix")
     child.sendline("1")
-    child.expect("Vous: Gilet, puis derrière la glissière.")
+    child.expect("Vous : Gilet, puis derrière la glissière.")
     child.kill(signal.SIGKILL)
     child.wait()
     assert actions_in(transcript) == [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "greet"},

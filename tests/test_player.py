@@ -37,7 +37,7 @@ def test_a_trainee_plays_the_call_to_its_end_by_typing_numbers(e411, lib, pipe, 
     player.run()
     assert player.session.state.ending == "resolved"
     screen = console.export_text()
-    assert "Vous: Gilet, puis derrière la glissière." in screen
+    assert "Vous : Gilet, puis derrière la glissière." in screen
     assert "Encodé : Plaque = 1ABC234" in screen
     assert "Fin de l'appel : Dépanneuse en route" in screen
 
