@@ -191,13 +191,17 @@ def level_for(levels: tuple[m.Level, ...], percent: float) -> m.Level | None:
     return next((lv for lv in levels if percent >= lv.min), levels[-1] if levels else None)
 
 
-def _best_option(offered: list[m.Option], rubric: m.Rubric, done: set[str]) -> m.Option | None:
+def _best_option(offered: list[m.Option], rubric: m.Rubric, done: set[str], performable: set[str]) -> m.Option | None:
     """What a senior agent would have picked among the options offered at that point."""
+    def too_early(step_id: str) -> bool:
+        """A step that the protocol wants after another step not done yet (dispatching before locating)."""
+        return any(step_id in other.before and other.id not in done and other.id in performable
+                   for other in rubric.protocol.values())
+
     def value(o: m.Option):
         step = rubric.protocol.get(o.step) if o.step else None
-        fresh = step is not None and o.step not in done
-        return (not o.breaks, fresh and step.critical, (step.weight if fresh else 0), o.tone in GOOD_TONES,
-                -m.TONE_STRESS[o.tone])
+        fresh = step is not None and o.step not in done and not too_early(o.step)
+        return (fresh and step.critical, (step.weight if fresh else 0), o.tone in GOOD_TONES, -m.TONE_STRESS[o.tone])
     good = [o for o in offered if not o.breaks]
     return max(good, key=value) if good else None
 
@@ -222,7 +226,7 @@ def score_calm(scenario, rubric, criterion, records, session) -> CriterionResult
             if turn.option.tone in penalties:
                 lost = penalties[turn.option.tone]
                 pct -= lost
-                better = _best_option(turn.offered, rubric, turn.done_before)
+                better = _best_option(turn.offered, rubric, turn.done_before, _performable_steps(scenario.cases[cid]))
                 evidence.append(Evidence("calm", -lost, _all("ev.tone", tone=_tone_words(turn.option.tone), text=turn.option.text),
                                          _all("ev.tone_expected"), turn.number, round(turn.clock, 1), cid,
                                          turn.render(better.text) if better else None))
@@ -265,7 +269,7 @@ def score_procedure(scenario, rubric, criterion, records, session) -> tuple[Crit
             broken = [turn for turn, s in rec.broken if s == step.id]
             if broken:
                 turn = broken[0]
-                better = _best_option(turn.offered, rubric, turn.done_before)
+                better = _best_option(turn.offered, rubric, turn.done_before, _performable_steps(scenario.cases[cid]))
                 why = step.why.render_all() if step.why else None
                 evidence.append(Evidence("procedure", -step.weight, _all("ev.step_broken", step=step.label, text=turn.option.text),
                                          why or _all("ev.step_expected", step=step.label), turn.number, round(turn.clock, 1), cid,
