@@ -51,3 +51,21 @@ def test_sigkill_mid_call_loses_no_acknowledged_action_and_resume_finishes_it(tm
     resumed.expect("RÉUSSI")
     resumed.expect(pexpect.EOF)
     assert actions_in(transcript)[-1] == {"type": "choose", "option": "give-eta"}
+
+
+def test_the_dour_call_plays_to_its_debrief_in_a_real_terminal(tmp_path):
+    """The full-screen player (prompt-toolkit, Rich) in a pseudo-terminal, typed as a trainee would."""
+    from simulator.answers import load_answers
+
+    best = [action for action, _ in load_answers(E411.parent.parent / "scenarios" / "dour-festival" / "best.yaml")]
+    child = spawn("play", "dour-festival", "--lang", "fr", "--trainee", "Amélie", home=tmp_path / "home")
+    for action in best[1:]:
+        child.expect("›")
+        typed = {"choose": action.get("option"), "input": action.get("value"), "provider": action.get("id")}[action["type"]]
+        child.sendline(typed)
+    child.expect("RÉUSSI")
+    child.expect("rejouer")
+    child.sendline("")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
