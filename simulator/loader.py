@@ -760,13 +760,7 @@ def build_rubric(doc: Document, digest: str = "") -> m.Rubric:
                 continue
             weight = c.number(cpath + ("weight",), raw.get("weight"), "weight", 0, 100, default=None) if "weight" in raw else None
             own = _levels(c, cpath + ("levels",), raw["levels"]) if "levels" in raw else levels
-            settings = raw.get("settings", {})
-            if not isinstance(settings, dict):
-                c.error(cpath + ("settings",), "S003", "settings must be a mapping.", "See docs/rubrics.md.")
-                settings = {}
-            if cid == "timing":
-                for step, target in (settings.get("targets") or {}).items():
-                    c.duration(cpath + ("settings", "targets", step), target, f"the target for '{step}'")
+            settings = _criterion_settings(c, cpath + ("settings",), cid, raw.get("settings"))
             if weight is not None:
                 criteria[cid] = m.Criterion(cid, float(weight), dict(settings), own)
     elif "criteria" in root:
@@ -793,6 +787,41 @@ def build_rubric(doc: Document, digest: str = "") -> m.Rubric:
     if c.problems:
         raise ScenarioError(c.problems)
     return m.Rubric(rid, title, float(pass_mark), float(cap), compliance, criteria, protocol, doc.name, digest)
+
+
+# Settings each criterion understands: name -> kind ("number" 0-100, or "targets": step -> duration).
+CRITERION_SETTINGS = {
+    "calm": {"curt_penalty": "number", "alarming_penalty": "number", "silence_penalty": "number",
+             "calm_bonus_drop": "number"},
+    "timing": {"targets": "targets"},
+}
+
+
+def _criterion_settings(c: Checker, path, cid: str, raw) -> dict:
+    if raw is None:
+        return {}
+    known = CRITERION_SETTINGS.get(cid, {})
+    if not isinstance(raw, dict):
+        c.error(path, "S003", f"settings must be a mapping, not {_type_name(raw)}.", "See docs/rubrics.md.")
+        return {}
+    out = {}
+    for key, value in raw.items():
+        kind = known.get(key)
+        if kind is None:
+            c.error(path + (key,), "S001", f"the criterion '{cid}' has no setting '{key}'.",
+                    suggest(key, known) or (f"Settings here: {', '.join(known)}." if known else "This criterion has no settings."),
+                    key=True)
+        elif kind == "number":
+            number = c.number(path + (key,), value, key, 0, 100)
+            if number is not None:
+                out[key] = number
+        elif kind == "targets":
+            if not isinstance(value, dict):
+                c.error(path + (key,), "S003", "targets must map steps to durations.", "For example 'safety_check: 3 min'.")
+                continue
+            out[key] = {step: target for step, target in value.items()
+                        if c.duration(path + (key, step), target, f"the target for '{step}'") is not None}
+    return out
 
 
 def _compliance(c: Checker, raw) -> tuple[tuple[str, float], ...]:
