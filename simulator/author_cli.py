@@ -192,9 +192,45 @@ def cmd_schema(args) -> int:
 # ------------------------------------------------------------------ new
 
 
-def cmd_new(args) -> int:
-    from simulator.scaffold import write_scaffold
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "new-scenario.yaml.j2"
 
+
+def scaffold_text(scenario_id: str, path: Path) -> str:
+    """The new scenario's YAML, its schema header pointing at the shipped schema from where it is written."""
+    import os
+
+    from jinja2 import Environment
+
+    from simulator.schema import shipped_path
+
+    env = Environment(variable_start_string="[[", variable_end_string="]]", block_start_string="[%",
+                      block_end_string="%]", comment_start_string="[#", comment_end_string="#]",
+                      keep_trailing_newline=True, autoescape=False)
+    schema = shipped_path("scenario").resolve()
+    try:
+        schema_ref = Path(os.path.relpath(schema, path.resolve().parent)).as_posix()
+    except ValueError:  # another drive on Windows
+        schema_ref = schema.as_uri()
+    text = env.from_string(TEMPLATE.read_text(encoding="utf-8")).render(
+        id=scenario_id, schema=schema_ref, file=display_path(path))
+    return text.lstrip("\n")
+
+
+def write_scaffold(name: str, output: Path | None = None, *, force: bool = False) -> Path:
+    from simulator.loader import _ID
+
+    if not _ID.match(name):
+        raise PlateauError(f"'{name}' cannot be a scenario id: use lowercase letters, digits, '-' and '_', "
+                           "starting with a letter or digit (for example 'e19-battery').")
+    path = output or Path(f"{name}.yaml")
+    if path.exists() and not force:
+        raise PlateauError(f"{display_path(path)} already exists; choose another name, or add --force to overwrite it.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(scaffold_text(name, path), encoding="utf-8")
+    return path
+
+
+def cmd_new(args) -> int:
     path = write_scaffold(args.name, Path(args.output) if args.output else None, force=args.force)
     print(display_path(path))
     print(f"Next: plateau lint {display_path(path)} && plateau paths {display_path(path)} && "

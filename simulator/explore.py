@@ -174,6 +174,7 @@ class _CaseStatic:
     scc: dict[str, int]
     option_node: dict[str, str]
     repeatable: frozenset[str]
+    option_step: dict[str, str]
 
 
 def _statics(scenario: m.Scenario) -> dict[str, _CaseStatic]:
@@ -181,7 +182,8 @@ def _statics(scenario: m.Scenario) -> dict[str, _CaseStatic]:
     for cid, case in scenario.cases.items():
         option_node = {o.id: n.id for n in case.nodes.values() for o in n.options}
         repeatable = frozenset(o.id for n in case.nodes.values() for o in n.options if o.repeatable)
-        out[cid] = _CaseStatic(_sccs(case_graph(case)), option_node, repeatable)
+        option_step = {o.id: o.step for n in case.nodes.values() for o in n.options if o.step}
+        out[cid] = _CaseStatic(_sccs(case_graph(case)), option_node, repeatable, option_step)
     return out
 
 
@@ -336,8 +338,9 @@ def as_answer(action: dict) -> Any:
 class _Walker:
     """Shared by both modes: applies a move to a copy of a state and notes what was seen."""
 
-    def __init__(self, scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, result: Exploration):
-        self.scenario, self.rubric, self.directory = scenario, rubric, directory
+    def __init__(self, scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, result: Exploration,
+                 scoring: bool = True):
+        self.scenario, self.rubric, self.directory, self.scoring = scenario, rubric, directory, scoring
         self.session = Session(scenario, directory)
         self.statics = _statics(scenario)
         self.result = result
@@ -353,9 +356,16 @@ class _Walker:
     def step(self, state: State, records, number: int, action: dict, path: tuple):
         """(new state, new records) or None when the move fails; failures become findings."""
         self.session.state = _clone_state(state)
-        new_records = _clone_records(records)
+        new_records = _clone_records(records) if self.scoring else records
         try:
-            record_action(self.session, new_records, number, action)
+            if self.scoring:
+                record_action(self.session, new_records, number, action)
+            else:
+                active = self.session.state.active
+                self.session.apply(action)
+                step = self.statics[active].option_step.get(action.get("option"))
+                if action["type"] == "choose" and step:
+                    self.result.steps_done.add((active, step))
         except ScenarioDeadEnd as exc:
             cs = self.session.case_state
             self.problem("dead_end", str(exc), path + (as_answer(action),), self.session.state.active, cs.node)
@@ -375,13 +385,15 @@ class _Walker:
             self.problem_keys.add(key)
             self.result.problems.append(Finding(code, message, path, case, node))
 
-    def finish(self, state: State, records, path: tuple) -> Score:
-        self.session.state = state
-        score = score_records(self.scenario, self.rubric, self.directory, self.session, records)
+    def finish(self, state: State, records, path: tuple) -> Score | None:
         self.result.endings_seen.add(state.ending)
         for cid, cs in state.cases.items():
             self.result.events_fired.update((cid, e) for e in cs.fired)
             self.result.nodes_seen.add((cid, cs.node))
+        if not self.scoring:
+            return None
+        self.session.state = state
+        score = score_records(self.scenario, self.rubric, self.directory, self.session, records)
         if score.passed:
             missing = [(cid, s.id) for cid in self.scenario.cases for s in self.rubric.protocol.values()
                        if s.critical and s.id not in records[cid].steps]
@@ -413,10 +425,16 @@ def _tally(result: Exploration, scores: list[tuple[Score, int, tuple]]) -> None:
 
 
 def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, inputs: str = "both",
-            silence: bool = False, max_states: int = MAX_STATES, max_actions: int = MAX_ACTIONS) -> Exploration:
-    """Follow every path (see the module docstring for what is tried and how states merge)."""
+            silence: bool = False, scoring: bool = True, max_states: int = MAX_STATES,
+            max_actions: int = MAX_ACTIONS) -> Exploration:
+    """Follow every path (see the module docstring for what is tried and how states merge).
+
+    With `scoring=False` paths are neither scored nor told apart by their score: what is
+    left is what the call can reach (nodes, options, endings, events), which lint needs,
+    in fewer states.
+    """
     result = Exploration(scenario.id, "exhaustive", True, 0, 0, 0, {})
-    walker = _Walker(scenario, rubric, directory, result)
+    walker = _Walker(scenario, rubric, directory, result, scoring)
     targets = timing_targets(rubric)
     start = walker.session.state
     keys: dict[tuple, int] = {}
@@ -427,7 +445,8 @@ def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, i
     terminal: dict[int, Score] = {}
 
     def add(state, records, depth, switched, origin) -> int:
-        key = (state_key(state, walker.statics), score_key(records, scenario, rubric, targets), switched)
+        key = (state_key(state, walker.statics), score_key(records, scenario, rubric, targets) if scoring else None,
+               switched)
         index = keys.get(key)
         if index is not None:
             return index
@@ -481,9 +500,12 @@ def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, i
     if counts is None:
         result.complete = False
         walker.problem("endless", "a loop lets the call go round forever without the clock moving.")
-    for i, score in terminal.items():
+    for i in terminal:
         n = counts[i] if counts else 1
-        result.endings[score.ending] = result.endings.get(score.ending, 0) + n
+        ending = states[i][0].ending
+        result.endings[ending] = result.endings.get(ending, 0) + n
+    if not scoring:
+        return result
     _tally(result, [(score, counts[i] if counts else 1, path_to(i)) for i, score in terminal.items()])
     return result
 
