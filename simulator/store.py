@@ -281,13 +281,13 @@ REFUSALS: dict[Refusal, dict[str, str]] = {
         "nl": "gespeeld op een andere versie van het scenario ({detail}); geef de map van die versie met --scenarios MAP.",
         "en": "played on another version of the scenario ({detail}); give the folder of that version with --scenarios FOLDER."},
     Refusal.NOT_TRANSCRIPT: {
-        "fr": "ce n'est pas une transcription Plateau ({detail}).",
-        "nl": "dit is geen Plateau-transcript ({detail}).",
-        "en": "not a Plateau transcript ({detail})."},
+        "fr": "illisible comme transcription : {detail}",
+        "nl": "onleesbaar als transcript: {detail}",
+        "en": "cannot be read as a transcript: {detail}"},
     Refusal.NOT_REPLAYABLE: {
-        "fr": "ne peut pas être rejoué sur le scénario ({detail}).",
-        "nl": "kan niet opnieuw afgespeeld worden op het scenario ({detail}).",
-        "en": "cannot be replayed on the scenario ({detail})."},
+        "fr": "ne peut pas être rejoué sur le scénario : {detail}",
+        "nl": "kan niet opnieuw afgespeeld worden op het scenario: {detail}",
+        "en": "cannot be replayed on the scenario: {detail}"},
     Refusal.EMPTY: {
         "fr": "l'appel n'a jamais commencé.",
         "nl": "de oproep is nooit begonnen.",
@@ -497,7 +497,7 @@ class ScenarioFinder:
             try:
                 scenario, lib = self._load(match)
             except ScenarioError as exc:
-                raise Refused(Refusal.UNKNOWN_SCENARIO, exc.problems[0].format() if exc.problems else "") from None
+                raise Refused(Refusal.NOT_REPLAYABLE, exc.problems[0].format() if exc.problems else str(exc)) from None
             if scenario.id == name:
                 return scenario, lib
         if same_id:
@@ -520,7 +520,7 @@ def read_checked(path: Path):
     if not transcript.turns:
         raise Refused(Refusal.EMPTY)
     if not isinstance(transcript.header.get("session"), str) or not transcript.header.get("content_hash"):
-        raise Refused(Refusal.NOT_TRANSCRIPT, "no session id or content hash in the header")
+        raise Refused(Refusal.NOT_TRANSCRIPT, "no session id or content hash in its header.")
     return transcript
 
 
@@ -868,7 +868,7 @@ def import_paths(paths: Iterable[Path | str], *, scenario_folders: Iterable[Path
                     if isinstance(source, tuple):
                         archive, info = source
                         if info.file_size > MAX_MEMBER_BYTES:
-                            raise Refused(Refusal.NOT_TRANSCRIPT, "too large to be a transcript")
+                            raise Refused(Refusal.NOT_TRANSCRIPT, "too large to be one.")
                         path = Path(scratch) / "member.jsonl"
                         with zipfile.ZipFile(archive) as z, z.open(info) as src, open(path, "wb") as dst:
                             shutil.copyfileobj(src, dst)
@@ -887,7 +887,7 @@ def import_paths(paths: Iterable[Path | str], *, scenario_folders: Iterable[Path
                 except Refused as exc:
                     items.append(ImportItem(name, None, exc.reason, exc.detail))
                 except (OSError, zipfile.BadZipFile) as exc:
-                    items.append(ImportItem(name, None, Refusal.NOT_TRANSCRIPT, getattr(exc, "strerror", None) or str(exc)))
+                    items.append(ImportItem(name, None, Refusal.NOT_TRANSCRIPT, f"{getattr(exc, 'strerror', None) or exc}."))
     finally:
         if own:
             store.close()

@@ -178,8 +178,8 @@ def test_a_session_in_progress_is_recorded_as_abandoned_whatever_the_caller_says
 
 @pytest.mark.parametrize("damage, reason", [
     ("tampered", "edited after it was recorded (its checksums do not match)."),
-    ("missing", "not a Plateau transcript (cannot read the transcript {path}: No such file or directory.)."),
-    ("not json", "not a Plateau transcript (this line of the transcript is not valid JSON.)."),
+    ("missing", "cannot be read as a transcript: cannot read the transcript {path}: No such file or directory."),
+    ("not json", "cannot be read as a transcript: this line of the transcript is not valid JSON."),
     ("unknown scenario", "unknown scenario 'e8-flat-tyre'; give its folder with --scenarios FOLDER."),
     ("header only", "the call never started."),
 ])

@@ -1,0 +1,556 @@
+"""A class's results at a glance: who progresses, which scenarios pass, what the class keeps getting wrong.
+
+`build_cohort` reads the results store once, with a handful of aggregate queries, into a
+`Cohort` (figures only, no words). `render_html` (Jinja2, self-contained, prints on A4, charts
+in inline SVG drawn by the template, no script) and `render_terminal` (Rich) put it into words
+in French, Dutch or English.
+
+Compliance levels follow dispatch case review: accredited centres keep Partial and Low under
+10% of reviewed calls each, and Non-compliant under 7%.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from simulator.store import Filters, Store
+
+COMPLIANCE_LEVELS = ("high_compliance", "compliant", "partial", "low", "non_compliant")
+COMPLIANCE_LIMITS = {"partial": 10.0, "low": 10.0, "non_compliant": 7.0}  # % of reviewed calls, at most
+TIMED_STEPS = ("safety_check", "dispatch")
+BINS = 10  # score distribution: 0-9, 10-19, ..., 90-100
+
+WORDS: dict[str, dict[str, str]] = {
+    "title": {"fr": "Rapport de classe", "nl": "Klasrapport", "en": "Class report"},
+    "period": {"fr": "Du {first} au {last}", "nl": "Van {first} tot {last}", "en": "From {first} to {last}"},
+    "totals": {"fr": "Appels : {sessions} · stagiaires : {trainees} · scénarios : {scenarios} · abandonnés : {abandoned}",
+               "nl": "Oproepen: {sessions} · cursisten: {trainees} · scenario's: {scenarios} · afgebroken: {abandoned}",
+               "en": "Calls: {sessions} · trainees: {trainees} · scenarios: {scenarios} · abandoned: {abandoned}"},
+    "pass_rate": {"fr": "Réussis : {passed} sur {finished} appels terminés ({share})",
+                  "nl": "Geslaagd: {passed} van {finished} afgewerkte oproepen ({share})",
+                  "en": "Passed: {passed} of {finished} finished calls ({share})"},
+    "empty": {"fr": "Aucun appel enregistré pour cette sélection.", "nl": "Geen oproepen bewaard voor deze selectie.",
+              "en": "No call recorded for this selection."},
+    "filters": {"fr": "Sélection", "nl": "Selectie", "en": "Selection"},
+    "weeks": {"fr": "La classe, semaine par semaine", "nl": "De klas, week per week", "en": "The class, week by week"},
+    "week": {"fr": "Semaine du", "nl": "Week van", "en": "Week of"},
+    "mean": {"fr": "Score moyen", "nl": "Gemiddelde score", "en": "Mean score"},
+    "median": {"fr": "Médiane", "nl": "Mediaan", "en": "Median"},
+    "trainees": {"fr": "Progression par stagiaire", "nl": "Vooruitgang per cursist", "en": "Progress per trainee"},
+    "trainee": {"fr": "Stagiaire", "nl": "Cursist", "en": "Trainee"},
+    "calls": {"fr": "Appels", "nl": "Oproepen", "en": "Calls"},
+    "passed": {"fr": "Réussis", "nl": "Geslaagd", "en": "Passed"},
+    "abandoned": {"fr": "Abandonnés", "nl": "Afgebroken", "en": "Abandoned"},
+    "first": {"fr": "Premier", "nl": "Eerste", "en": "First"},
+    "last": {"fr": "Dernier", "nl": "Laatste", "en": "Last"},
+    "best": {"fr": "Meilleur", "nl": "Beste", "en": "Best"},
+    "trend": {"fr": "Tendance", "nl": "Trend", "en": "Trend"},
+    "scores": {"fr": "Scores dans le temps", "nl": "Scores in de tijd", "en": "Scores over time"},
+    "trend_hint": {"fr": "Tendance : moyenne des derniers appels terminés moins celle des premiers (trois de chaque "
+                         "au plus, la moitié s'il y en a moins de six).",
+                   "nl": "Trend: gemiddelde van de laatste afgewerkte oproepen min dat van de eerste (elk hoogstens "
+                         "drie, de helft als het er minder dan zes zijn).",
+                   "en": "Trend: mean of the last finished calls minus that of the first ones (three of each at "
+                         "most, half of them when there are fewer than six)."},
+    "more_trainees": {"fr": "… et {n} autres stagiaires (voir le rapport HTML).",
+                      "nl": "… en nog {n} cursisten (zie het HTML-rapport).",
+                      "en": "… and {n} more trainees (see the HTML report)."},
+    "scenarios": {"fr": "Par scénario", "nl": "Per scenario", "en": "Per scenario"},
+    "scenario": {"fr": "Scénario", "nl": "Scenario", "en": "Scenario"},
+    "success": {"fr": "Taux de réussite", "nl": "Slaagpercentage", "en": "Pass rate"},
+    "distribution": {"fr": "Répartition des scores", "nl": "Verdeling van de scores", "en": "Score distribution"},
+    "compliance": {"fr": "Conformité à la procédure", "nl": "Naleving van de procedure", "en": "Procedure compliance"},
+    "compliance_hint": {"fr": "Comme en revue de dossiers : un centre accrédité garde Partiel et Faible sous 10 % "
+                              "des appels revus chacun, et Non conforme sous 7 %.",
+                        "nl": "Zoals bij dossierreview: een geaccrediteerde centrale houdt Gedeeltelijk en Laag elk "
+                              "onder 10 % van de nagekeken oproepen, en Niet conform onder 7 %.",
+                        "en": "As in case review: an accredited centre keeps Partial and Low under 10% of reviewed "
+                              "calls each, and Non-compliant under 7%."},
+    "level": {"fr": "Niveau", "nl": "Niveau", "en": "Level"},
+    "share": {"fr": "Part", "nl": "Aandeel", "en": "Share"},
+    "limit": {"fr": "Maximum", "nl": "Maximum", "en": "At most"},
+    "over": {"fr": "au-dessus du maximum", "nl": "boven het maximum", "en": "above the limit"},
+    "no_compliance": {"fr": "Aucun appel terminé avec une procédure évaluée.",
+                      "nl": "Geen afgewerkte oproep met een beoordeelde procedure.",
+                      "en": "No finished call with an assessed procedure."},
+    "steps": {"fr": "Étapes de procédure les plus manquées", "nl": "Vaakst overgeslagen procedurestappen",
+              "en": "Most-missed procedure steps"},
+    "step": {"fr": "Étape", "nl": "Stap", "en": "Step"},
+    "missed": {"fr": "Manquée", "nl": "Overgeslagen", "en": "Missed"},
+    "broken": {"fr": "Enfreinte", "nl": "Overtreden", "en": "Broken"},
+    "late": {"fr": "En retard", "nl": "Te laat", "en": "Late"},
+    "order": {"fr": "Hors ordre", "nl": "Verkeerde volgorde", "en": "Out of order"},
+    "of_calls": {"fr": "Sur", "nl": "Op", "en": "Of"},
+    "critical": {"fr": "critique", "nl": "kritiek", "en": "critical"},
+    "no_steps": {"fr": "Aucune étape manquée.", "nl": "Geen overgeslagen stappen.", "en": "No step missed."},
+    "options": {"fr": "Mauvais choix les plus fréquents", "nl": "Vaakst gemaakte foute keuzes",
+                "en": "Most-chosen wrong options"},
+    "option": {"fr": "Choix", "nl": "Keuze", "en": "Choice"},
+    "chosen": {"fr": "Appels", "nl": "Oproepen", "en": "Calls"},
+    "why": {"fr": "Pourquoi", "nl": "Waarom", "en": "Why"},
+    "why_breaks": {"fr": "contre l'étape « {steps} »", "nl": "tegen de stap « {steps} »", "en": "against “{steps}”"},
+    "why_points": {"fr": "{points} points perdus en moyenne", "nl": "gemiddeld {points} punten verloren",
+                   "en": "{points} points lost on average"},
+    "why_ending": {"fr": "mène à une issue dangereuse", "nl": "leidt tot een onveilige afloop",
+                   "en": "leads to an unsafe ending"},
+    "provider": {"fr": "prestataire : {name}", "nl": "hulpverlener: {name}", "en": "provider: {name}"},
+    "options_hint": {"fr": "Un choix est compté comme mauvais s'il a coûté des points, va contre une étape de la "
+                           "procédure ou mène à une issue dangereuse. Part : appels terminés de ce scénario où il a été fait.",
+                     "nl": "Een keuze telt als fout als ze punten kostte, tegen een procedurestap ingaat of tot een "
+                           "onveilige afloop leidt. Aandeel: afgewerkte oproepen van dat scenario waarin ze gemaakt werd.",
+                     "en": "A choice counts as wrong when it cost points, goes against a procedure step or leads to "
+                           "an unsafe ending. Share: finished calls of that scenario in which it was made."},
+    "no_options": {"fr": "Aucun mauvais choix.", "nl": "Geen foute keuzes.", "en": "No wrong choice."},
+    "timings": {"fr": "Délais", "nl": "Tijden", "en": "Timings"},
+    "timing_hint": {"fr": "Minutes simulées depuis le début de l'appel.", "nl": "Gesimuleerde minuten sinds het begin van de oproep.",
+                    "en": "Simulated minutes since the call began."},
+    "p90": {"fr": "9 appels sur 10 en", "nl": "9 op 10 oproepen binnen", "en": "9 calls in 10 within"},
+    "target": {"fr": "Objectif", "nl": "Doel", "en": "Target"},
+    "within": {"fr": "Dans l'objectif", "nl": "Binnen het doel", "en": "Within target"},
+    "never": {"fr": "Jamais fait", "nl": "Nooit gedaan", "en": "Never done"},
+    "no_timings": {"fr": "Pas de délai mesuré.", "nl": "Geen tijden gemeten.", "en": "No timing measured."},
+    "min": {"fr": "{n} min", "nl": "{n} min", "en": "{n} min"},
+    "compliance.high_compliance": {"fr": "Conformité élevée", "nl": "Hoge conformiteit", "en": "High compliance"},
+    "compliance.compliant": {"fr": "Conforme", "nl": "Conform", "en": "Compliant"},
+    "compliance.partial": {"fr": "Partiel", "nl": "Gedeeltelijk", "en": "Partial"},
+    "compliance.low": {"fr": "Faible", "nl": "Laag", "en": "Low"},
+    "compliance.non_compliant": {"fr": "Non conforme", "nl": "Niet conform", "en": "Non-compliant"},
+    "all": {"fr": "tous les appels enregistrés", "nl": "alle bewaarde oproepen", "en": "every recorded call"},
+}
+
+
+def word(key: str, lang: str, **values) -> str:
+    entry = WORDS[key]
+    return entry.get(lang, entry["en"]).format(**values)
+
+
+# ------------------------------------------------------------------ the figures
+
+
+@dataclass(frozen=True)
+class TraineeProgress:
+    name: str
+    calls: int
+    abandoned: int
+    passed: int
+    scores: tuple[tuple[str, float, bool], ...]  # (started, overall, passed) of finished calls, oldest first
+    first: float | None
+    last: float | None
+    best: float | None
+    trend: float | None  # mean of the last (up to three) finished calls minus that of the first as many
+
+
+@dataclass(frozen=True)
+class ScenarioStats:
+    id: str
+    title: dict
+    calls: int
+    finished: int
+    abandoned: int
+    passed: int
+    median: float | None
+    mean: float | None
+    bins: tuple[int, ...]
+
+    @property
+    def pass_rate(self) -> float | None:
+        return 100 * self.passed / self.finished if self.finished else None
+
+
+@dataclass(frozen=True)
+class StepStats:
+    rubric: str
+    step: str
+    label: dict
+    critical: bool
+    applicable: int  # finished calls whose case called for the step
+    missed: int
+    broken: int
+    late: int
+    out_of_order: int
+
+    @property
+    def share(self) -> float:
+        return 100 * (self.missed + self.broken) / self.applicable if self.applicable else 0.0
+
+
+@dataclass(frozen=True)
+class OptionStats:
+    scenario: str
+    kind: str
+    option: str
+    label: dict
+    sessions: int  # finished calls in which it was chosen
+    reached: int  # finished calls of its scenario
+    mean_points: float
+    breaks: tuple[dict, ...]  # labels of the steps it goes against
+
+    @property
+    def share(self) -> float:
+        return 100 * self.sessions / self.reached if self.reached else 0.0
+
+
+@dataclass(frozen=True)
+class TimingStats:
+    rubric: str
+    step: str
+    label: dict
+    target: float | None
+    count: int
+    never: int
+    median: float | None
+    p90: float | None
+    within: float | None  # % of calls where it was done within the target
+
+
+@dataclass(frozen=True)
+class ComplianceShare:
+    level: str
+    count: int
+    share: float
+    limit: float | None
+
+    @property
+    def over(self) -> bool:
+        return self.limit is not None and self.share > self.limit
+
+
+@dataclass(frozen=True)
+class Week:
+    start: date
+    calls: int
+    mean: float
+    pass_rate: float
+
+
+@dataclass(frozen=True)
+class Cohort:
+    filters: Filters
+    calls: int
+    finished: int
+    abandoned: int
+    passed: int
+    first: str | None
+    last: str | None
+    pass_mark: float
+    weeks: tuple[Week, ...]
+    trainees: tuple[TraineeProgress, ...]
+    scenarios: tuple[ScenarioStats, ...]
+    compliance: tuple[ComplianceShare, ...]
+    steps: tuple[StepStats, ...]
+    options: tuple[OptionStats, ...]
+    timings: tuple[TimingStats, ...]
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile of sorted values."""
+    if not values:
+        return None
+    rank = max(1, -(-len(values) * q // 100))
+    return values[int(rank) - 1]
+
+
+def _bin(score: float) -> int:
+    return min(BINS - 1, int(score // (100 / BINS)))
+
+
+def _local_day(iso: str) -> date:
+    return datetime.fromisoformat(iso).astimezone().date()
+
+
+def build_cohort(store: Store, filters: Filters = Filters(), *, top: int = 10) -> Cohort:
+    """The figures of a class: every session matching `filters` (trainees, scenarios, dates)."""
+    filters = Filters(filters.trainees, filters.scenarios, filters.since, filters.until)
+    where, params = filters.where("s")
+    rows = store.db.execute(
+        f"SELECT trainee_key, trainee, scenario, started, overall, passed, status, compliance FROM sessions s "
+        f"WHERE {where} ORDER BY started, session", params).fetchall()
+    titles = store.labels("scenario")
+
+    people: dict[str, dict] = {}
+    scenarios: dict[str, dict] = {}
+    weeks: dict[date, list[tuple[float, bool]]] = {}
+    compliance = {level: 0 for level in COMPLIANCE_LEVELS}
+    finished = passed_total = 0
+    for key, name, scenario, started, overall, passed, status, level in rows:
+        person = people.setdefault(key, {"name": name, "calls": 0, "abandoned": 0, "passed": 0, "scores": []})
+        person["name"] = name  # the latest spelling
+        person["calls"] += 1
+        sc = scenarios.setdefault(scenario, {"calls": 0, "abandoned": 0, "passed": 0, "scores": []})
+        sc["calls"] += 1
+        if status != "finished":
+            person["abandoned"] += 1
+            sc["abandoned"] += 1
+            continue
+        finished += 1
+        passed_total += passed
+        person["passed"] += passed
+        person["scores"].append((started, overall, bool(passed)))
+        sc["passed"] += passed
+        sc["scores"].append(overall)
+        day = _local_day(started)
+        weeks.setdefault(day - timedelta(days=day.weekday()), []).append((overall, bool(passed)))
+        if level in compliance:
+            compliance[level] += 1
+
+    trainees = []
+    for person in sorted(people.values(), key=lambda p: (p["name"].casefold(), p["name"])):
+        scores = [s for _, s, _ in person["scores"]]
+        k = max(1, min(3, len(scores) // 2))
+        trend = (statistics.fmean(scores[-k:]) - statistics.fmean(scores[:k])) if len(scores) >= 2 else None
+        trainees.append(TraineeProgress(person["name"], person["calls"], person["abandoned"], person["passed"],
+                                        tuple(person["scores"]), scores[0] if scores else None,
+                                        scores[-1] if scores else None, max(scores) if scores else None,
+                                        round(trend, 1) if trend is not None else None))
+    scenario_stats = []
+    for sid in sorted(scenarios):
+        sc = scenarios[sid]
+        scores = sorted(sc["scores"])
+        bins = [0] * BINS
+        for s in scores:
+            bins[_bin(s)] += 1
+        scenario_stats.append(ScenarioStats(sid, titles.get(sid, {}), sc["calls"], len(scores), sc["abandoned"], sc["passed"],
+                                            round(statistics.median(scores), 1) if scores else None,
+                                            round(statistics.fmean(scores), 1) if scores else None, tuple(bins)))
+    assessed = sum(compliance.values())
+    shares = tuple(ComplianceShare(level, compliance[level], round(100 * compliance[level] / assessed, 1) if assessed else 0.0,
+                                   COMPLIANCE_LIMITS.get(level)) for level in COMPLIANCE_LEVELS) if assessed else ()
+    week_stats = tuple(Week(start, len(v), round(statistics.fmean(s for s, _ in v), 1),
+                            round(100 * sum(p for _, p in v) / len(v), 1)) for start, v in sorted(weeks.items()))
+
+    finished_where = f"s.status = 'finished' AND {where}"
+    step_labels = store.labels("step")
+    steps = []
+    for rubric, step, critical, applicable, missed, broken, late, order in store.db.execute(
+            "SELECT s.rubric, st.step, max(st.critical), count(*), sum(st.performed = 0 AND st.broken = 0), sum(st.broken), "
+            f"sum(st.late), sum(st.out_of_order) FROM steps st JOIN sessions s ON s.id = st.sid WHERE {finished_where} "
+            "GROUP BY s.rubric, st.step", params):
+        if missed + broken:
+            steps.append(StepStats(rubric, step, step_labels.get(f"{rubric}/{step}", {}), bool(critical), applicable,
+                                   missed, broken, late, order))
+    steps.sort(key=lambda s: (-(s.missed + s.broken), -s.share, s.rubric, s.step))
+
+    reached = {sid: sc["calls"] - sc["abandoned"] for sid, sc in scenarios.items()}
+    option_labels, provider_labels = store.labels("option"), store.labels("provider")
+    options = []
+    for scenario, rubric, kind, option, sessions, points, breaks in store.db.execute(
+            "SELECT s.scenario, s.rubric, d.kind, d.option, count(DISTINCT d.sid), avg(d.points), group_concat(DISTINCT d.breaks) "
+            f"FROM decisions d JOIN sessions s ON s.id = d.sid WHERE d.wrong = 1 AND {finished_where} "
+            "GROUP BY s.scenario, s.rubric, d.kind, d.option", params):
+        broken = sorted({b for b in (breaks or "").split(",") if b})
+        label = provider_labels.get(option, {}) if kind == "provider" else option_labels.get(f"{scenario}/{option}", {})
+        options.append(OptionStats(scenario, kind, option, label, sessions, reached.get(scenario, 0), round(points or 0.0, 1),
+                                   tuple(step_labels.get(f"{rubric}/{b}", {"en": b}) for b in broken)))
+    options.sort(key=lambda o: (-o.sessions, -o.share, o.scenario, o.option))
+
+    targets = store.labels("target")
+    timings = []
+    never: dict[tuple[str, str], int] = {(s.rubric, s.step): s.missed + s.broken for s in steps}
+    minutes: dict[tuple[str, str], list[float]] = {}
+    marks = ",".join("?" * len(TIMED_STEPS))
+    for rubric, step, value in store.db.execute(
+            f"SELECT s.rubric, st.step, st.minutes FROM steps st JOIN sessions s ON s.id = st.sid "
+            f"WHERE st.step IN ({marks}) AND st.performed = 1 AND {finished_where}", list(TIMED_STEPS) + params):
+        minutes.setdefault((rubric, step), []).append(value)
+    for (rubric, step), values in sorted(minutes.items(), key=lambda kv: (kv[0][0], TIMED_STEPS.index(kv[0][1]))):
+        values.sort()
+        target = targets.get(f"{rubric}/{step}", {}).get("minutes")
+        within = round(100 * sum(v <= target for v in values) / len(values), 1) if target is not None else None
+        timings.append(TimingStats(rubric, step, step_labels.get(f"{rubric}/{step}", {}), target, len(values),
+                                   never.get((rubric, step), 0), round(statistics.median(values), 1),
+                                   round(_percentile(values, 90), 1), within))
+
+    pass_mark = next(iter(store.db.execute(
+        f"SELECT pass_mark FROM sessions s WHERE {where} GROUP BY pass_mark ORDER BY count(*) DESC LIMIT 1", params)), (70.0,))[0]
+    return Cohort(filters, len(rows), finished, len(rows) - finished, passed_total,
+                  rows[0][3] if rows else None, rows[-1][3] if rows else None, pass_mark, week_stats, tuple(trainees),
+                  tuple(scenario_stats), shares, tuple(steps[:top]), tuple(options[:top]), tuple(timings))
+
+
+# ------------------------------------------------------------------ words
+
+
+def _num(value: float | None, lang: str, digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    text = f"{value:.{digits}f}"
+    if digits:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang in ("fr", "nl") else text
+
+
+def _pct(value: float | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    text = _num(value, lang, 0 if value >= 10 or value == 0 else 1)
+    return f"{text} %" if lang in ("fr", "nl") else f"{text}%"
+
+
+def _day(iso_or_date, lang: str) -> str:
+    day = iso_or_date if isinstance(iso_or_date, date) else _local_day(iso_or_date)
+    return day.strftime("%d/%m/%Y") if lang in ("fr", "nl") else day.isoformat()
+
+
+def _text(label: dict, lang: str, fallback: str) -> str:
+    return label.get(lang) or label.get("en") or fallback
+
+
+def _signed(value: float | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    return ("+" if value > 0 else "−" if value < 0 else "±") + _num(abs(value), lang)
+
+
+def _why(option: OptionStats, lang: str) -> str:
+    if option.breaks:
+        return word("why_breaks", lang, steps=", ".join(_text(b, lang, "") for b in option.breaks))
+    if option.mean_points < 0:
+        return word("why_points", lang, points=_num(abs(option.mean_points), lang))
+    return word("why_ending", lang)
+
+
+def _option_text(option: OptionStats, lang: str) -> str:
+    if option.kind == "provider":
+        return word("provider", lang, name=_text(option.label, lang, option.option))
+    return _text(option.label, lang, option.option)
+
+
+def describe_filters(filters: Filters, lang: str) -> str:
+    parts = list(filters.trainees) + list(filters.scenarios)
+    if filters.since:
+        parts.append("≥ " + _day(filters.since, lang))
+    if filters.until:
+        parts.append("≤ " + _day(filters.until, lang))
+    return ", ".join(parts) if parts else word("all", lang)
+
+
+def view(cohort: Cohort, lang: str) -> dict:
+    """Everything the report shows, as words and numbers in one language (the template only lays it out)."""
+    w = {key: word(key, lang) for key in WORDS if "{" not in WORDS[key]["en"]}
+    return {
+        "lang": lang, "w": w, "c": cohort,
+        "selection": describe_filters(cohort.filters, lang),
+        "period": word("period", lang, first=_day(cohort.first, lang), last=_day(cohort.last, lang)) if cohort.first else "",
+        "totals": word("totals", lang, sessions=cohort.calls, trainees=len(cohort.trainees), scenarios=len(cohort.scenarios),
+                       abandoned=cohort.abandoned),
+        "pass_rate": word("pass_rate", lang, passed=cohort.passed, finished=cohort.finished,
+                          share=_pct(100 * cohort.passed / cohort.finished if cohort.finished else None, lang)),
+        "weeks": [{"label": _day(wk.start, lang), "calls": wk.calls, "mean": wk.mean, "mean_text": _num(wk.mean, lang),
+                   "pass_rate": wk.pass_rate, "pass_text": _pct(wk.pass_rate, lang)} for wk in cohort.weeks],
+        "trainees": [{"name": t.name, "calls": t.calls, "abandoned": t.abandoned, "passed": t.passed,
+                      "first": _num(t.first, lang), "last": _num(t.last, lang), "best": _num(t.best, lang),
+                      "trend": _signed(t.trend, lang), "trend_value": t.trend or 0,
+                      "points": [{"score": s, "passed": p, "day": _day(d, lang)} for d, s, p in t.scores]}
+                     for t in cohort.trainees],
+        "scenarios": [{"id": s.id, "title": _text(s.title, lang, s.id), "calls": s.calls, "finished": s.finished,
+                       "abandoned": s.abandoned, "passed": s.passed, "pass_rate": _pct(s.pass_rate, lang),
+                       "median": _num(s.median, lang), "mean": _num(s.mean, lang), "bins": list(s.bins),
+                       "peak": max(s.bins) or 1} for s in cohort.scenarios],
+        "compliance": [{"level": c.level, "name": word("compliance." + c.level, lang), "count": c.count,
+                        "share": c.share, "share_text": _pct(c.share, lang),
+                        "limit": _pct(c.limit, lang) if c.limit is not None else "", "over": c.over}
+                       for c in cohort.compliance],
+        "steps": [{"label": _text(s.label, lang, s.step), "critical": s.critical, "missed": s.missed, "broken": s.broken,
+                   "late": s.late, "order": s.out_of_order, "applicable": s.applicable, "share": _pct(s.share, lang)}
+                  for s in cohort.steps],
+        "options": [{"text": _option_text(o, lang), "scenario": o.scenario, "sessions": o.sessions, "reached": o.reached,
+                     "share": _pct(o.share, lang), "why": _why(o, lang)} for o in cohort.options],
+        "timings": [{"label": _text(t.label, lang, t.step), "count": t.count, "never": t.never,
+                     "median": word("min", lang, n=_num(t.median, lang)), "p90": word("min", lang, n=_num(t.p90, lang)),
+                     "target": word("min", lang, n=_num(t.target, lang)) if t.target is not None else "–",
+                     "within": _pct(t.within, lang)} for t in cohort.timings],
+    }
+
+
+# ------------------------------------------------------------------ rendering
+
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def render_html(cohort: Cohort, lang: str) -> str:
+    """The report as one self-contained HTML page (no script, no outside file), A4 when printed."""
+    from jinja2 import Environment, FileSystemLoader
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return env.get_template("cohort.html.j2").render(view(cohort, lang))
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float], top: float = 100.0) -> str:
+    return "".join(SPARK[min(len(SPARK) - 1, int(v / top * (len(SPARK) - 1) + 0.5))] if top else SPARK[0] for v in values)
+
+
+def render_terminal(cohort: Cohort, lang: str, console, *, max_trainees: int = 40) -> None:
+    """The same figures as the HTML report, as Rich tables."""
+    from rich.table import Table
+    from rich.text import Text
+
+    v = view(cohort, lang)
+    w = v["w"]
+    console.print(Text(f"{w['title']} · {v['selection']}", style="bold"))
+    if not cohort.calls:
+        console.print(w["empty"])
+        return
+    console.print(v["period"])
+    console.print(v["totals"])
+    console.print(v["pass_rate"])
+
+    table = Table(title=w["trainees"], title_justify="left", show_edge=False)
+    for name, justify in ((w["trainee"], "left"), (w["calls"], "right"), (w["passed"], "right"),
+                          (w["abandoned"], "right"), (w["first"], "right"), (w["last"], "right"),
+                          (w["best"], "right"), (w["trend"], "right"), (w["scores"], "left")):
+        table.add_column(name, justify=justify)
+    for t in v["trainees"][:max_trainees]:
+        table.add_row(t["name"], str(t["calls"]), str(t["passed"]), str(t["abandoned"]), t["first"], t["last"],
+                      t["best"], t["trend"], sparkline([p["score"] for p in t["points"]]))
+    console.print(table)
+    if len(v["trainees"]) > max_trainees:
+        console.print(word("more_trainees", lang, n=len(v["trainees"]) - max_trainees))
+
+    table = Table(title=w["scenarios"], title_justify="left", show_edge=False)
+    for name, justify in ((w["scenario"], "left"), (w["calls"], "right"), (w["success"], "right"),
+                          (w["median"], "right"), (w["distribution"], "left")):
+        table.add_column(name, justify=justify)
+    for s in v["scenarios"]:
+        table.add_row(s["title"], str(s["calls"]), s["pass_rate"], s["median"], "0 " + sparkline(s["bins"], s["peak"]) + " 100")
+    console.print(table)
+
+    table = Table(title=w["compliance"], title_justify="left", show_edge=False)
+    for name, justify in ((w["level"], "left"), (w["calls"], "right"), (w["share"], "right"), (w["limit"], "right")):
+        table.add_column(name, justify=justify)
+    for c in v["compliance"]:
+        table.add_row(c["name"], str(c["count"]), Text(c["share_text"] + (" ▲" if c["over"] else ""),
+                                                       style="bold red" if c["over"] else ""), c["limit"])
+    console.print(table if v["compliance"] else w["no_compliance"])
+
+    table = Table(title=w["steps"], title_justify="left", show_edge=False)
+    for name, justify in ((w["step"], "left"), (w["missed"], "right"), (w["broken"], "right"),
+                          (w["of_calls"], "right"), (w["share"], "right")):
+        table.add_column(name, justify=justify)
+    for s in v["steps"]:
+        table.add_row(s["label"] + (f" ({w['critical']})" if s["critical"] else ""), str(s["missed"]), str(s["broken"]),
+                      str(s["applicable"]), s["share"])
+    console.print(table if v["steps"] else w["no_steps"])
+
+    table = Table(title=w["options"], title_justify="left", show_edge=False)
+    for name, justify in ((w["option"], "left"), (w["scenario"], "left"), (w["chosen"], "right"),
+                          (w["share"], "right"), (w["why"], "left")):
+        table.add_column(name, justify=justify)
+    for o in v["options"]:
+        table.add_row(o["text"], o["scenario"], str(o["sessions"]), o["share"], o["why"])
+    console.print(table if v["options"] else w["no_options"])
+
+    table = Table(title=w["timings"], title_justify="left", show_edge=False)
+    for name, justify in ((w["step"], "left"), (w["median"], "right"), (w["p90"], "right"), (w["target"], "right"),
+                          (w["within"], "right"), (w["never"], "right")):
+        table.add_column(name, justify=justify)
+    for t in v["timings"]:
+        table.add_row(t["label"], t["median"], t["p90"], t["target"], t["within"], str(t["never"]))
+    console.print(table if v["timings"] else w["no_timings"])

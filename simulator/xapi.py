@@ -1,0 +1,342 @@
+"""xAPI 1.0.3 statements for stored sessions, and sending them to a Learning Record Store.
+
+Each session gives one `answered` statement per decision (the option said or the provider
+picked, with the procedure step it performed, as result and context extensions) and, for the
+call, `completed` plus `passed` or `failed` (score, success, duration), or `abandoned`.
+
+Statement ids are UUIDs derived from the session, the turn or verb, the actor and the site,
+so sending the same sessions again never makes duplicates: an LRS keeps one copy of a
+statement id. Actors are accounts named by a pseudonym by default, a keyed hash of the
+trainee's name with a salt kept in the data directory; `real_names` is an explicit choice.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable, Iterable
+
+from simulator.errors import PlateauError
+from simulator.store import Filters, SessionRow, Store, trainee_key
+
+XAPI_VERSION = "1.0.3"
+DEFAULT_SITE = "https://plateau.invalid/"  # a reserved name: set --site (or PLATEAU_XAPI_SITE) to the centre's address
+VOCABULARY = "https://plateau.invalid/xapi/"  # Plateau's own extension keys, the same on every install
+NAMESPACE = uuid.UUID("6d1c7c1e-7a55-4d2b-9a43-5f2e8d0c4b11")  # statement ids: uuid5(NAMESPACE, ...)
+SALT_FILE = "xapi-salt"
+
+VERBS: dict[str, tuple[str, dict[str, str]]] = {
+    "answered": ("http://adlnet.gov/expapi/verbs/answered", {"en": "answered", "fr": "a répondu", "nl": "antwoordde"}),
+    "completed": ("http://adlnet.gov/expapi/verbs/completed", {"en": "completed", "fr": "a terminé", "nl": "voltooide"}),
+    "passed": ("http://adlnet.gov/expapi/verbs/passed", {"en": "passed", "fr": "a réussi", "nl": "slaagde voor"}),
+    "failed": ("http://adlnet.gov/expapi/verbs/failed", {"en": "failed", "fr": "a échoué", "nl": "zakte voor"}),
+    "abandoned": ("https://w3id.org/xapi/adl/verbs/abandoned", {"en": "abandoned", "fr": "a abandonné", "nl": "brak af"}),
+}
+SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
+INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+
+
+def ext(name: str) -> str:
+    return VOCABULARY + "extensions/" + name
+
+
+# ------------------------------------------------------------------ actors
+
+
+def install_salt() -> bytes:
+    """The per-install salt of pseudonyms: PLATEAU_XAPI_SALT, else a random one kept in the data directory.
+
+    Machines that must give a trainee the same pseudonym (a centre with one central LRS)
+    share it: copy the file, or set the variable on each.
+    """
+    from simulator.catalog import home
+    env = os.environ.get("PLATEAU_XAPI_SALT")
+    if env:
+        return env.encode("utf-8")
+    path = home() / SALT_FILE
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        pass
+    salt = secrets.token_bytes(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(salt.hex() + "\n")
+    return salt
+
+
+def pseudonym(name: str, salt: bytes) -> str:
+    """A stable name for a trainee that does not reveal them: the same for 'Amélie Dupont' and 'amelie dupont'."""
+    return "trainee-" + hmac.new(salt, trainee_key(name).encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Actors:
+    """How trainees appear in statements: pseudonymous accounts (default) or their real names."""
+
+    site: str = DEFAULT_SITE
+    salt: bytes = b""
+    real_names: bool = False
+
+    @property
+    def mode(self) -> str:
+        return "real-names" if self.real_names else "pseudonyms"
+
+    def account_name(self, trainee: str) -> str:
+        if self.real_names:
+            return trainee.strip() or "anonymous"
+        return pseudonym(trainee, self.salt)
+
+    def actor(self, trainee: str) -> dict:
+        agent = {"objectType": "Agent", "account": {"homePage": self.site, "name": self.account_name(trainee)}}
+        if self.real_names and trainee.strip():
+            agent["name"] = trainee.strip()
+        return agent
+
+
+def site_of(url: str | None) -> str:
+    site = (url or os.environ.get("PLATEAU_XAPI_SITE") or DEFAULT_SITE).strip()
+    return site if site.endswith("/") else site + "/"
+
+
+# ------------------------------------------------------------------ statements
+
+
+def duration(seconds: float) -> str:
+    """ISO 8601 duration: 'PT3M40S', 'PT1H2M', 'PT0S'."""
+    seconds = max(0, int(round(seconds)))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + (f"{secs}S" if secs or not (hours or minutes) else "")
+    return text
+
+
+def _seconds_between(start: str, end: str) -> float:
+    try:
+        return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+    except ValueError:
+        return 0.0
+
+
+def statement_id(*parts: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, "/".join(parts)))
+
+
+def _language_map(text: dict | None, fallback: str) -> dict:
+    text = {lang: value for lang, value in (text or {}).items() if isinstance(value, str) and value.strip()}
+    return text or {"en": fallback}
+
+
+def session_statements(row: SessionRow, decisions, labels: dict[str, dict[str, dict]], actors: Actors) -> list[dict]:
+    """The statements of one stored session, decisions first, in turn order."""
+    site = actors.site
+    account = actors.account_name(row.trainee)
+    actor = actors.actor(row.trainee)
+    scenario = {"objectType": "Activity", "id": f"{site}scenarios/{row.scenario}",
+                "definition": {"type": SIMULATION,
+                               "name": _language_map(labels["scenario"].get(row.scenario), row.scenario)}}
+    rubric = {"objectType": "Activity", "id": f"{site}rubrics/{row.rubric}",
+              "definition": {"name": _language_map(labels["rubric"].get(row.rubric), row.rubric)}}
+    registration = str(uuid.uuid5(NAMESPACE, "registration/" + row.session))
+    base_context = {"registration": registration, "platform": f"Plateau {row.plateau}".strip(),
+                    "revision": str(row.scenario_version or 1),
+                    "contextActivities": {"parent": [scenario], "grouping": [rubric]}}
+    session_ext = {ext("session"): row.session, ext("content-hash"): row.content_hash, ext("mode"): row.mode}
+
+    out = []
+    for d in decisions:
+        node_id = f"{site}scenarios/{row.scenario}/{d.case}/{d.node or 'dispatch'}"
+        if d.kind == "option":
+            definition = {"type": INTERACTION, "interactionType": "choice",
+                          "name": _language_map({lang: f"{title} · {d.node}" for lang, title in
+                                                 scenario["definition"]["name"].items()}, d.node),
+                          "choices": [{"id": o, "description": _language_map(labels["option"].get(f"{row.scenario}/{o}"), o)}
+                                      for o in d.offered] or None}
+        else:
+            definition = {"type": INTERACTION, "interactionType": "choice",
+                          "name": _language_map({lang: f"{title} · {d.step or 'provider'}" for lang, title in
+                                                 scenario["definition"]["name"].items()}, "provider")}
+            node_id += "/provider"
+        definition = {k: v for k, v in definition.items() if v is not None}
+        result_ext = {ext("option"): d.option, ext("kind"): d.kind, ext("points"): d.points}
+        if d.step:
+            result_ext[ext("step")] = d.step
+        if d.tone:
+            result_ext[ext("tone")] = d.tone
+        if d.breaks:
+            result_ext[ext("breaks")] = list(d.breaks)
+        out.append({
+            "id": statement_id(row.session, "turn", str(d.turn), account, site),
+            "actor": actor,
+            "verb": {"id": VERBS["answered"][0], "display": VERBS["answered"][1]},
+            "object": {"objectType": "Activity", "id": node_id, "definition": definition},
+            "result": {"response": d.option, "success": not d.wrong, "extensions": result_ext},
+            "context": {**base_context, "language": d.lang,
+                        "extensions": {**session_ext, ext("turn"): d.turn, ext("case"): d.case,
+                                       ext("simulated-minutes"): d.minutes}},
+            "timestamp": d.at,
+            "version": XAPI_VERSION,
+        })
+
+    spent = duration(_seconds_between(row.started, row.ended))
+    call_ext = {ext("ending"): row.ending, ext("outcome"): row.outcome, ext("compliance"): row.compliance or None,
+                ext("critical-failures"): [f.get("step") or f.get("reason") for f in row.critical_failures],
+                ext("criteria"): {cid: c.percent for cid, c in row.criteria.items() if c.applies},
+                ext("simulated-minutes"): row.minutes}
+    call_ext = {k: v for k, v in call_ext.items() if v is not None}
+    context = {**base_context, "contextActivities": {"grouping": [rubric]}, "language": row.lang, "extensions": session_ext}
+    score = {"scaled": round(row.overall / 100, 4), "raw": row.overall, "min": 0, "max": 100}
+
+    def call(verb: str, result: dict) -> dict:
+        return {"id": statement_id(row.session, verb, account, site), "actor": actor,
+                "verb": {"id": VERBS[verb][0], "display": VERBS[verb][1]}, "object": scenario, "result": result,
+                "context": context, "timestamp": row.ended, "version": XAPI_VERSION}
+
+    if row.status == "finished":
+        out.append(call("completed", {"completion": True, "duration": spent}))
+        out.append(call("passed" if row.passed else "failed",
+                        {"score": score, "success": row.passed, "completion": True, "duration": spent, "extensions": call_ext}))
+    else:
+        out.append(call("abandoned", {"completion": False, "duration": spent, "extensions": call_ext}))
+    return out
+
+
+def statements(store: Store, filters: Filters, actors: Actors, *, sessions: list[SessionRow] | None = None) -> list[tuple[int, list[dict]]]:
+    """(session row id, its statements) for every stored session matching `filters`, oldest first."""
+    rows = sessions if sessions is not None else store.sessions(filters)
+    labels = {kind: store.labels(kind) for kind in ("scenario", "rubric", "option")}
+    decisions = store.decisions([r.id for r in rows])
+    return [(r.id, session_statements(r, decisions[r.id], labels, actors)) for r in rows]
+
+
+# ------------------------------------------------------------------ sending
+
+
+class PushError(PlateauError):
+    """The LRS cannot be reached, or refused in a way retrying cannot mend."""
+
+    def __init__(self, message: str, report: "PushReport | None" = None):
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class PushReport:
+    sent: int = 0  # statements the LRS now holds from this push (new or already there)
+    stored: int = 0  # of which it said it stored now
+    batches: int = 0  # requests made
+    retries: int = 0
+    conflicts: list[str] = field(default_factory=list)  # ids it holds with other content
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (id, why) it refused as invalid
+
+    @property
+    def already(self) -> int:
+        return self.sent - self.stored
+
+
+def statements_url(lrs: str) -> str:
+    """The statements resource from an LRS's xAPI endpoint ('https://lrs.example/xAPI/' or '.../statements')."""
+    url = lrs.strip()
+    if not url.startswith(("http://", "https://")):
+        raise PlateauError(f"'{lrs}' is not an http(s) address of an LRS (for example https://lrs.example.org/xAPI/).")
+    base = url.split("?", 1)[0].rstrip("/")
+    return base if base.endswith("/statements") else base + "/statements"
+
+
+RETRY_STATUS = {408, 425, 429, 500, 502, 503, 504}
+
+
+def push(batches_of: Iterable[dict], lrs: str, user: str, password: str, *, batch: int = 50, retries: int = 4,
+         wait: float = 1.0, timeout: float = 30.0, sleep: Callable[[float], None] = time.sleep,
+         on_batch: Callable[[list[dict], PushReport], None] | None = None) -> PushReport:
+    """POST statements in batches, with Basic auth; a batch that fails for a passing reason is sent again.
+
+    Sending again is safe: ids are stable, and an LRS ignores a statement it already holds.
+    A batch the LRS refuses (400: invalid; 409: an id it holds with other content) is split
+    in halves until the statements at fault are found, so the others still get stored.
+    `on_batch(statements, report)` is called after each batch the LRS accepted.
+    """
+    url = statements_url(lrs)
+    token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
+    headers = {"Content-Type": "application/json", "X-Experience-API-Version": XAPI_VERSION,
+               "Authorization": f"Basic {token}", "User-Agent": "plateau"}
+    report = PushReport()
+    items = list(batches_of)
+
+    def post(chunk: list[dict]) -> tuple[int, bytes]:
+        body = json.dumps(chunk, ensure_ascii=False).encode("utf-8")
+        for attempt in range(retries + 1):
+            report.batches += 1
+            request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=timeout) as response:
+                    return response.status, response.read()
+            except urllib.error.HTTPError as exc:
+                status, payload, retry_after = exc.code, exc.read(), exc.headers.get("Retry-After")
+                if status in (401, 403):
+                    raise PushError(f"the LRS refused the credentials ({status}); check --user and the password.", report) from None
+                if status == 404:
+                    raise PushError(f"there is no xAPI statements resource at {url} (404); give the LRS's xAPI "
+                                    "endpoint, for example https://lrs.example.org/xAPI/.", report) from None
+                if status not in RETRY_STATUS:
+                    return status, payload
+                reason = f"{status}"
+            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+                retry_after, reason = None, str(getattr(exc, "reason", exc))
+            if attempt == retries:
+                raise PushError(f"the LRS at {url} did not take the statements after {retries + 1} tries ({reason}). "
+                                "Nothing is lost: run the same push again later; statements already sent are not duplicated.",
+                                report)
+            report.retries += 1
+            delay = wait * (2 ** attempt)
+            if retry_after and retry_after.isdigit():
+                delay = min(float(retry_after), 60.0)
+            sleep(delay)
+        raise AssertionError("unreachable")
+
+    def send(chunk: list[dict]) -> None:
+        status, payload = post(chunk)
+        if status in (200, 204):
+            ids = {s["id"] for s in chunk}
+            try:
+                returned = set(json.loads(payload)) if status == 200 and payload else set()
+            except ValueError:
+                returned = set()
+            report.sent += len(chunk)
+            report.stored += len(returned & ids)
+            if on_batch is not None:
+                on_batch(chunk, report)
+            return
+        if len(chunk) > 1:
+            half = len(chunk) // 2
+            send(chunk[:half])
+            send(chunk[half:])
+            return
+        detail = _detail(payload)
+        if status == 409:
+            report.conflicts.append(chunk[0]["id"])
+        else:
+            report.rejected.append((chunk[0]["id"], f"{status} {detail}".strip()))
+
+    for start in range(0, len(items), max(1, batch)):
+        send(items[start:start + batch])
+    return report
+
+
+def _detail(payload: bytes) -> str:
+    try:
+        data = json.loads(payload)
+        return str(data.get("detail", data) if isinstance(data, dict) else data)[:300]
+    except ValueError:
+        return payload.decode("utf-8", "replace")[:300]
