@@ -220,12 +220,24 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
     render_terminal(Debrief(lang, scenario, score, header.get("trainee", ""), header.get("started", "")), console)
     console.print(t("saved_at", lang, path=display_path(path)))
     if offer_replay and not answers and sys.stdin.isatty():
-        try:
-            again = player.ask(player_ask(t("ask.replay", lang)))
-        except (KeyboardInterrupt, EOFError):
-            return EXIT_OK, False
-        return EXIT_OK, again.strip().lower() in ("r", "replay", "rejouer", "opnieuw")
+        return EXIT_OK, _after_debrief(player, scenario, lib, lang, console)
     return EXIT_OK, False
+
+
+def _after_debrief(player, scenario, lib, lang, console) -> bool:
+    """Offer to replay the call or to see the model call. True: play it again."""
+    from simulator.i18n import t
+    from simulator.player import show_model
+
+    while True:
+        try:
+            answer = player.ask(player_ask(t("ask.replay", lang))).strip().lower()
+        except (KeyboardInterrupt, EOFError):
+            return False
+        if answer in ("m", "model", "modèle", "modele", "model call") and scenario.model:
+            show_model(scenario, lib, lang, console)
+            continue
+        return answer in ("r", "replay", "rejouer", "opnieuw")
 
 
 def writer_actions(path: Path) -> list[dict]:

@@ -23,7 +23,7 @@ from simulator.yamlsource import Document, load_yaml, parse_yaml
 
 SCENARIO_KEYS = {"id": True, "version": True, "title": True, "summary": True, "briefing": True,
                  "difficulty": True, "minutes": True, "rubric": True, "clock_start": True,
-                 "decision_seconds": False, "traffic": False, "endings": True, "cases": True}
+                 "decision_seconds": False, "traffic": False, "endings": True, "cases": True, "model": False}
 ENDING_KEYS = {"outcome": True, "title": True, "debrief": True}
 CASE_KEYS = {"reference": True, "rings_at": False, "caller": True, "truth": True, "needs": False,
              "start": True, "nodes": True, "events": False}
@@ -337,14 +337,64 @@ def build_scenario(doc: Document, digest: str, rubrics: dict[str, m.Rubric] | No
         case = _case(c, ("cases", case_id), case_id, raw, endings, rubric, directory)
         if case is not None:
             cases[case_id] = case
+    model = _model_actions(c, root.get("model"))
     if c.problems and any(p.severity is Severity.ERROR for p in c.problems):
         raise ScenarioError(c.problems)
-    return m.Scenario(
+    scenario = m.Scenario(
         id=sid, version=version, title=texts["title"], summary=texts["summary"], briefing=texts["briefing"],
         difficulty=difficulty, minutes=minutes, rubric_id=rubric_id, clock_start=clock_start,
         decision_seconds=decision, traffic=traffic, endings=endings, cases=cases, source=doc.name,
-        content_hash=digest,
+        content_hash=digest, model=model,
     )
+    if model and directory is not None:
+        _check_model(c, scenario, directory)
+        if c.problems:
+            raise ScenarioError(c.problems)
+    return scenario
+
+
+def _model_actions(c: Checker, raw) -> tuple[dict, ...]:
+    """The model call: the answers a senior agent would give, in the answers-file form."""
+    out = []
+    for i, item in enumerate(_list(c, ("model",), raw, "model")):
+        if isinstance(item, str):
+            item = {"type": "choose", "option": item}
+        if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+            c.error(("model", i), "S003", "each step of the model call must be an option id or an action.",
+                    "Write '- greet' or '- {type: input, value: GH-512-KL}'.")
+            continue
+        out.append({k: (str(v) if k == "value" else v) for k, v in item.items()})
+    if out and out[0]["type"] != "start":
+        out.insert(0, {"type": "start", "lang": "fr"})
+    return tuple(out)
+
+
+def _check_model(c: Checker, scenario: m.Scenario, directory: m.Directory) -> None:
+    """The model call must play to an ending: each step is offered when it comes."""
+    from simulator.engine import IllegalAction, Session
+    from simulator.errors import PlateauError
+
+    session = Session(scenario, directory)
+    explicit_start = 0 if isinstance(c.doc.data.get("model", [None])[0], dict) and \
+        c.doc.data["model"][0].get("type") == "start" else 1
+    for i, action in enumerate(scenario.model):
+        index = max(i - explicit_start, 0)
+        try:
+            session.apply(action)
+        except IllegalAction as exc:
+            c.error(("model", index), "M001", f"the model call cannot go on here: {exc}",
+                    "Play the scenario to this point and pick an option that is offered.")
+            return
+        except PlateauError as exc:
+            c.error(("model", index), "M001", f"the model call stops here: {exc}", "Check the scenario at this point.")
+            return
+        if session.ended and i < len(scenario.model) - 1:
+            c.error(("model", index + 1), "M002", "the call is already over before this step of the model call.",
+                    "Remove the steps after the ending.")
+            return
+    if not session.ended:
+        c.error(("model",), "M002", "the model call stops before the call ends.",
+                "Add the steps that lead to an ending.")
 
 
 def _traffic(c: Checker, raw, directory) -> dict[str, m.Traffic]:

@@ -269,6 +269,7 @@ class Scenario:
     cases: Mapping[str, Case]
     source: str = ""
     content_hash: str = ""
+    model: tuple[dict, ...] = ()  # the model call, as answers; shown after the debrief
 
     @property
     def languages(self) -> tuple[str, ...]:

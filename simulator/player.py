@@ -316,6 +316,15 @@ class Player:
 OPEN_WORDS = ("open", "ouvert", "nu", "now")
 
 
+def show_model(scenario: m.Scenario, library: Library, lang: str, console: Console) -> None:
+    """Play the scenario's model call on a fresh session and draw it, so a trainee can compare."""
+    console.rule(t("model.title", lang))
+    player = Player(Session(scenario, library.directory), library, None, lang=lang, console=console,
+                    ask=lambda _: "", plain=True)
+    for action in scenario.model:
+        player.act(action)
+
+
 def _pick(answer: str, ids: list[str]) -> str | None:
     """A 1-based number or an id among `ids`."""
     if answer.isdigit() and 1 <= int(answer) <= len(ids):

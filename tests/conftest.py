@@ -24,7 +24,8 @@ def plateau_home(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def lib():
-    return library()
+    """Bundled rubrics and providers, plus the fixtures' own providers (tests/fixtures/providers)."""
+    return library(E411)
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ GOOD_ANSWERS = """\
 - note-plate
 - {type: input, value: 1ABC234}
 - send-tow
-- {type: provider, id: hai-borinage-depannage-4x4}
+- {type: provider, id: fix-wavre-depannage}
 - give-eta
 """
 

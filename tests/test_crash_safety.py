@@ -45,7 +45,7 @@ def test_sigkill_mid_call_loses_no_acknowledged_action_and_resume_finishes_it(tm
         resumed.expect("Votre choix|Encodez|Choisissez")
         resumed.sendline(answer)
     resumed.expect("Choisissez un prestataire")
-    resumed.sendline("hai-borinage-depannage-4x4")
+    resumed.sendline("fix-wavre-depannage")
     resumed.expect("Votre choix")
     resumed.sendline("1")
     resumed.expect("RÉUSSI")

@@ -108,3 +108,24 @@ def test_node_without_option_or_end_is_reported(lib):
     problems = problems_of(broken, lib)
     assert [(p.code, p.line, p.column, p.message) for p in problems] == [
         ("R009", 105, 7, "the node 'limbo' has no option and no end: the call would be stuck there.")]
+
+
+def test_a_model_call_that_cannot_be_played_is_reported_at_its_step(lib):
+    text = scenario_text(**{"clock_start: 2026-03-12T08:10\n": "clock_start: 2026-03-12T08:10\nmodel:\n  - greet\n  - send-tow\n"})
+    problems = problems_of(text, lib)
+    assert [(p.code, p.line, p.column) for p in problems] == [("M001", 19, 5)]
+    assert problems[0].message.startswith("the model call cannot go on here: the option 'send-tow' is not offered now.")
+
+
+def test_a_model_call_that_stops_early_is_reported(lib):
+    text = scenario_text(**{"clock_start: 2026-03-12T08:10\n": "clock_start: 2026-03-12T08:10\nmodel:\n  - greet\n"})
+    assert [(p.code, p.line, p.message) for p in problems_of(text, lib)] == [
+        ("M002", 18, "the model call stops before the call ends.")]
+
+
+def test_a_model_call_that_plays_to_an_ending_is_kept(lib):
+    model = "model:\n  - greet\n  - behind-rail\n  - send-tow\n  - {type: provider, id: fix-wavre-depannage}\n  - give-eta\n"
+    text = scenario_text(**{"clock_start: 2026-03-12T08:10\n": "clock_start: 2026-03-12T08:10\n" + model})
+    scenario = parse_scenario(text, "call.yaml", lib.rubrics, lib.directory)
+    assert scenario.model[0] == {"type": "start", "lang": "fr"}
+    assert len(scenario.model) == 6

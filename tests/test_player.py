@@ -199,3 +199,17 @@ def test_provider_ids_complete_at_the_provider_prompt(e411, lib):
     with pytest.raises(Quit):
         player.run()
     assert completions(asked[-1], "hai-bor") == ["hai-borinage-depannage-4x4"]
+
+
+def test_the_model_call_is_drawn_from_the_scenario(lib):
+    from simulator.catalog import open_scenario
+    from simulator.player import show_model
+
+    scenario, dour_lib = open_scenario("dour-festival")
+    console = Console(file=io.StringIO(), width=100, record=True, color_system=None)
+    show_model(scenario, dour_lib, "en", console)
+    screen = console.export_text()
+    assert "The model call" in screen
+    assert "You: Assistance Plateau, bonsoir, Sam à l'appareil." in screen  # the call itself is in French
+    assert "Dispatched: Borinage Dépannage 4x4" in screen
+    assert screen.rstrip().endswith("Call over: Car started again, a sober driver at the wheel")
