@@ -135,6 +135,9 @@ class Checker:
 
     def choice(self, path, value, choices: Iterable[str], what: str, default=None):
         choices = list(choices)
+        if value is None:
+            self.error(path, "S002", f"{what} is empty.", _choices_hint("", choices))
+            return default
         if not isinstance(value, str) or value not in choices:
             self.error(path, "S004", f"{what} cannot be '{value}'.", _choices_hint(str(value), choices))
             return default
@@ -152,6 +155,9 @@ class Checker:
         return value
 
     def ident(self, path, value, what: str) -> str | None:
+        if value is None:
+            self.error(path, "S002", f"{what} is empty.", "Write a name: lowercase letters, digits, '-' and '_'.")
+            return None
         if not isinstance(value, str) or not _ID.match(value):
             self.error(path, "S004", f"{what} '{value}' is not a valid name.",
                        "Use lowercase letters, digits, '-' and '_', starting with a letter or digit.")
@@ -338,6 +344,8 @@ def build_scenario(doc: Document, digest: str, rubrics: dict[str, m.Rubric] | No
         if case is not None:
             cases[case_id] = case
     model = _model_actions(c, root.get("model"))
+    if raw_cases and not cases and not c.problems:
+        c.error(("cases",), "S002", "the scenario has no playable case.", "Check each case's caller, truth and nodes.")
     if c.problems and any(p.severity is Severity.ERROR for p in c.problems):
         raise ScenarioError(c.problems)
     scenario = m.Scenario(
@@ -456,7 +464,8 @@ def _case(c: Checker, path: tuple, case_id: str, raw, endings, rubric, directory
     truth = _truth(c, path + ("truth",), raw.get("truth")) if "truth" in raw else {}
     rings = c.duration(path + ("rings_at",), raw["rings_at"], "rings_at") if "rings_at" in raw else 0
     needs = c.strings(path + ("needs",), raw.get("needs"), "needs")
-    reference = str(raw.get("reference", ""))
+    reference = c.typed(path + ("reference",), raw["reference"], (str, int), "the case reference", default="") \
+        if "reference" in raw else ""
     nodes: dict[str, m.Node] = {}
     raw_nodes = raw.get("nodes")
     if "nodes" in raw and (not isinstance(raw_nodes, dict) or not raw_nodes):
@@ -494,6 +503,8 @@ def _caller(c: Checker, path, raw, endings) -> m.Caller | None:
     if not raw:
         return None
     langs = c.strings(path + ("languages",), raw.get("languages"), "languages")
+    if "languages" in raw and not langs:
+        c.error(path + ("languages",), "S002", "the caller speaks no language.", "Write the caller's languages, preferred first: [fr, en].")
     for i, lang in enumerate(langs):
         if lang not in m.LANGS:
             c.error(path + ("languages", i), "T002", f"unknown language '{lang}'.", _choices_hint(lang, m.LANGS))
@@ -530,6 +541,9 @@ def _truth(c: Checker, path, raw) -> dict[str, m.Fact]:
             c.error(fpath, "S002", f"the location '{fid}' has no coordinates.", "Add 'coordinates: [latitude, longitude]'.")
         tol = c.number(fpath + ("tolerance_km",), item.get("tolerance_km", 0.5), "tolerance_km", 0, 100, default=0.5)
         accept = c.strings(fpath + ("accept",), item.get("accept"), "accept")
+        if "value" in item and (item["value"] is None or str(item["value"]).strip() == ""):
+            c.error(fpath + ("value",), "S002", f"the fact '{fid}' has no value.", "Write the true value the trainee must find.")
+            continue
         if label is not None and "value" in item:
             out[fid] = m.Fact(fid, item["value"], m.FactKind(kind or "text"), label, coords, float(tol), accept)
     return out
@@ -620,7 +634,9 @@ def _check_references(c: Checker, path, raw, nodes, events, truth, endings, rubr
     """Every goto, end, step, fact and flag named in a case must exist."""
     node_ids = list(raw_nodes)
     start = raw.get("start")
-    if start is not None and not isinstance(start, str):
+    if "start" in raw and start is None:
+        c.error(path + ("start",), "S002", "'start' names no node.", "Write the name of the node the call starts at.")
+    elif start is not None and not isinstance(start, str):
         c.error(path + ("start",), "S003", f"'start' must name one node, not {_type_name(start)}.", "Write the first node's name.")
     elif start is not None and start not in raw_nodes:
         c.error(path + ("start",), "R001", f"the start node '{start}' does not exist.", _choices_hint(str(start), node_ids))
