@@ -83,7 +83,8 @@ def scenario_path(name: str) -> Path:
                        + f"Bundled scenarios: {', '.join(ids)} (see 'plateau list').")
 
 
-def open_scenario(name: str) -> tuple[m.Scenario, Library]:
+def open_scenario(name: str, *, check_model: bool = False) -> tuple[m.Scenario, Library]:
+    """A scenario ready to play, with its rubrics and providers (see load_scenario for check_model)."""
     path = scenario_path(name)
     lib = library(path)
-    return load_scenario(path, lib.rubrics, lib.directory), lib
+    return load_scenario(path, lib.rubrics, lib.directory, check_model=check_model), lib

@@ -9,10 +9,12 @@ refuses any name or attribute starting with an underscore before that).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from simulator.errors import PlateauError
@@ -69,34 +71,44 @@ def _names_of(ast: nodes.Node) -> Names:
     return Names(frozenset(names), frozenset(attributes))
 
 
+@lru_cache(maxsize=None)
+def _expression(source: str) -> Callable[..., Any]:
+    # Code generation is the costly part of compiling: done on first use, once per distinct source.
+    return _ENV.compile_expression(source, undefined_to_none=False)
+
+
+@lru_cache(maxsize=None)
+def _template(source: str):
+    return _ENV.from_string(source)
+
+
 @dataclass(frozen=True)
 class Condition:
-    """A compiled condition such as `stress >= 70 and not located`."""
+    """A checked condition such as `stress >= 70 and not located`, compiled on first use."""
 
     source: str
     names: Names = field(compare=False)
-    _fn: Callable[..., Any] = field(compare=False, repr=False)
 
     def __call__(self, context: dict[str, Any]) -> bool:
         try:
-            return bool(self._fn(**context))
+            return bool(_expression(self.source)(**context))
         except (SecurityError, UndefinedError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
             raise ExpressionError(f"the condition '{self.source}' failed: {exc}") from None
 
 
 @dataclass(frozen=True)
 class Template:
-    """A compiled text with `{{ }}` placeholders; plain texts skip Jinja entirely."""
+    """A checked text with `{{ }}` placeholders, compiled on first use; plain texts skip Jinja entirely."""
 
     source: str
     names: Names = field(compare=False)
-    _template: Any = field(compare=False, repr=False, default=None)
+    plain: bool = field(compare=False, default=True)
 
     def render(self, context: dict[str, Any]) -> str:
-        if self._template is None:
+        if self.plain:
             return self.source
         try:
-            return self._template.render(**context)
+            return _template(self.source).render(**context)
         except (SecurityError, UndefinedError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
             raise ExpressionError(f"the text '{self.source[:60]}' could not be filled in: {exc}") from None
 
@@ -107,23 +119,27 @@ def compile_condition(source: str) -> Condition:
     if not text:
         raise ExpressionError("the condition is empty.", "Write a condition such as 'stress >= 70', or remove 'when'.")
     try:
-        ast = _ENV.parse("{{ (" + text + ") }}")
-        fn = _ENV.compile_expression(text, undefined_to_none=False)
+        # The same parse as compile_expression's, so what passes here compiles later.
+        parser = Parser(_ENV, text, state="variable")
+        expression = parser.parse_expression()
+        if not parser.stream.eos:
+            raise TemplateSyntaxError("unexpected '" + str(parser.stream.current.value) + "'", parser.stream.current.lineno)
     except TemplateSyntaxError as exc:
         raise ExpressionError(f"the condition '{text}' is not valid: {exc.message}.",
                               "Conditions look like 'stress >= 70 and not located'; text values go between quotes.") from None
-    return Condition(text, _names_of(ast), fn)
+    wrapped = nodes.Template([nodes.Output([expression])], lineno=1)
+    wrapped.set_environment(_ENV)
+    return Condition(text, _names_of(wrapped))
 
 
 def compile_template(source: str) -> Template:
     """Compile a text that may contain `{{ name }}` placeholders."""
     text = str(source)
     if "{{" not in text and "{%" not in text:
-        return Template(text, Names(), None)
+        return Template(text, Names())
     try:
         ast = _ENV.parse(text)
-        template = _ENV.from_string(text)
     except TemplateSyntaxError as exc:
         raise ExpressionError(f"the text has a malformed placeholder: {exc.message}.",
                               "Placeholders look like '{{ eta }}'; check that every '{{' has its '}}'.") from None
-    return Template(text, _names_of(ast), template)
+    return Template(text, _names_of(ast), plain=False)

@@ -292,11 +292,15 @@ def parse_duration(value: Any) -> int | None:
 
 
 def load_scenario(path: Path | str, rubrics: dict[str, m.Rubric] | None = None,
-                  directory: m.Directory | None = None) -> m.Scenario:
-    """Load a scenario file; raise ScenarioError listing every problem in it."""
+                  directory: m.Directory | None = None, *, check_model: bool = True) -> m.Scenario:
+    """Load a scenario file; raise ScenarioError listing every problem in it.
+
+    `check_model` plays the model call through the engine (lint and tests do; the player,
+    which only shows it on request, skips it to start faster).
+    """
     path = Path(path)
     doc = load_yaml(path)
-    return build_scenario(doc, content_hash(path.read_bytes()), rubrics, directory)
+    return build_scenario(doc, content_hash(path.read_bytes()), rubrics, directory, check_model=check_model)
 
 
 def parse_scenario(text: str, name: str = "scenario.yaml", rubrics=None, directory=None) -> m.Scenario:
@@ -305,7 +309,7 @@ def parse_scenario(text: str, name: str = "scenario.yaml", rubrics=None, directo
 
 
 def build_scenario(doc: Document, digest: str, rubrics: dict[str, m.Rubric] | None = None,
-                   directory: m.Directory | None = None) -> m.Scenario:
+                   directory: m.Directory | None = None, *, check_model: bool = True) -> m.Scenario:
     c = Checker(doc)
     root = c.mapping((), doc.data, SCENARIO_KEYS, "the scenario")
     if not root:
@@ -354,7 +358,7 @@ def build_scenario(doc: Document, digest: str, rubrics: dict[str, m.Rubric] | No
         decision_seconds=decision, traffic=traffic, endings=endings, cases=cases, source=doc.name,
         content_hash=digest, model=model,
     )
-    if model and directory is not None:
+    if model and directory is not None and check_model:
         _check_model(c, scenario, directory)
         if c.problems:
             raise ScenarioError(c.problems)

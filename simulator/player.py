@@ -27,6 +27,7 @@ from rich.text import Text
 from simulator import model as m
 from simulator.catalog import Library
 from simulator.engine import IllegalAction, Session, Status
+from simulator.errors import PlateauError
 from simulator.i18n import COMMANDS, command_of, num, t
 from simulator.providers import search
 from simulator.transcript import TranscriptWriter
@@ -321,8 +322,11 @@ def show_model(scenario: m.Scenario, library: Library, lang: str, console: Conso
     console.rule(t("model.title", lang))
     player = Player(Session(scenario, library.directory), library, None, lang=lang, console=console,
                     ask=lambda _: "", plain=True)
-    for action in scenario.model:
-        player.act(action)
+    try:
+        for action in scenario.model:
+            player.act(action)
+    except PlateauError as exc:  # a model call the scenario file got wrong: 'plateau lint' reports it
+        console.print(Text(str(exc), style="yellow"))
 
 
 def _pick(answer: str, ids: list[str]) -> str | None:
