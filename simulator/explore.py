@@ -371,6 +371,8 @@ class _Walker:
             self.problem("dead_end", str(exc), path + (as_answer(action),), self.session.state.active, cs.node)
             return None
         except ExpressionError as exc:
+            # The engine stopped half-way: what lies beyond is unknown, so nothing can be said "never" happens.
+            self.result.complete = False
             cs = self.session.case_state
             self.problem("condition_failed", str(exc), path + (as_answer(action),), self.session.state.active, cs.node)
             return None
@@ -399,8 +401,7 @@ class _Walker:
                        if s.critical and s.id not in records[cid].steps]
             for cid, sid in missing:
                 self.problem("passes_without_critical",
-                             f"a call passes ({score.overall:g}) without the critical step '{sid}' in case '{cid}'.",
-                             path, cid, None)
+                             f"a call can pass without the critical step '{sid}' in case '{cid}'.", path, cid, None)
         return score
 
 

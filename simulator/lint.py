@@ -301,7 +301,7 @@ def _check_paths(report: _Report, scenario: m.Scenario, rubric: m.Rubric, direct
             report.add(where, "L004", "a loop lets the call go round forever without the clock moving.",
                        "Give the repeatable options of the loop some 'minutes', or a way out.")
     if not result.complete:
-        return skipped
+        return None if any(f.code == "condition_failed" for f in result.problems) else skipped
     hang_up = {c.caller.hang_up_ending for c in scenario.cases.values()}
     named = _endings_named(scenario)
     for ending in scenario.endings:

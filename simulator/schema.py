@@ -32,8 +32,7 @@ DURATION = {"anyOf": [{"type": "number", "minimum": 0}, {"type": "string", "patt
 TEXT = {"$ref": "#/definitions/text"}
 LINES = {"anyOf": [TEXT, {"type": "array", "items": {"$ref": "#/definitions/variant"}}]}
 CONDITION = {"type": ["string", "boolean"], "description": "A condition such as 'stress >= 70 and not located'."}
-STRINGS = {"anyOf": [{"type": ["string", "integer", "null"]},
-                     {"type": "array", "items": {"type": ["string", "integer"]}}]}
+STRINGS = {"anyOf": [{"type": ["string", "null"]}, {"type": "array", "items": {"type": ["string", "integer"]}}]}
 LANG_LIST = {"anyOf": [{"enum": list(m.LANGS)}, {"type": "array", "items": {"enum": list(m.LANGS)}}]}
 COORDINATES = {"type": "array", "minItems": 2, "maxItems": 2,
                "items": [{"type": "number", "minimum": -90, "maximum": 90},
@@ -71,6 +70,14 @@ def _d(schema: dict, description: str) -> dict:
     return {**schema, "description": description}
 
 
+def _settings(criterion: str) -> dict:
+    """The settings a criterion understands, from the loader's CRITERION_SETTINGS."""
+    known = getattr(L, "CRITERION_SETTINGS", {}).get(criterion, {})
+    kinds = {"number": _num(0, 100), "targets": {"type": "object", "additionalProperties": DURATION,
+                                                 "description": "Step -> time within which it should be done."}}
+    return {"type": "object", "properties": {k: kinds[v] for k, v in known.items()}, "additionalProperties": False}
+
+
 # The type of every key of every table: (table, definition name) -> key -> schema.
 TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
     "scenario": (L.SCENARIO_KEYS, {
@@ -87,6 +94,10 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
                     "description": "Delays for providers: '*' for all, or a provider id."},
         "endings": _map_of("ending", "How the call can end."),
         "cases": _map_of("case", "The call(s): one entry per caller."),
+        "model": {"type": "array", "description": "The model call: the answers a senior agent would give "
+                  "(option ids, or actions such as {type: input, value: GH-512-KL}).",
+                  "items": {"anyOf": [{"type": "string"},
+                                      {"type": "object", "required": ["type"], "properties": {"type": {"type": "string"}}}]}},
     }),
     "ending": (L.ENDING_KEYS, {
         "outcome": _enum([o.value for o in m.Outcome], "resolved, escalated, hung_up, unsafe or failed."),
@@ -166,7 +177,9 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
                        "required": list(L.COMPLIANCE_LEVELS), "additionalProperties": False,
                        "description": "Lowest procedure score of each compliance level."},
         "levels": _list_of("level", "Level descriptors, best first."),
-        "criteria": {"type": "object", "properties": {c: {"$ref": "#/definitions/criterion"} for c in L.CRITERIA},
+        "criteria": {"type": "object", "properties": {c: {"allOf": [{"$ref": "#/definitions/criterion"},
+                                                                     {"properties": {"settings": _settings(c)}}]}
+                                                      for c in L.CRITERIA},
                      "additionalProperties": False, "description": "Weights and settings of the criteria."},
         "protocol": _list_of("step", "The procedure steps, in order."),
     }),
@@ -189,10 +202,19 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
 }
 
 # Rules a key table cannot say.
+def _when(key: str, values: list, then_required: str) -> dict:
+    """'If key is one of values, then_required is required', in draft-07 words that every validator knows."""
+    return {"anyOf": [{"not": {"required": [key], "properties": {key: {"enum": values}}}}, {"required": [then_required]}]}
+
+
 EXTRA: dict[str, dict] = {
     "option": {"not": {"required": ["goto", "end"]}},
     "event": {"anyOf": [{"required": ["at"]}, {"required": ["when"]}]},
+    "fact": _when("kind", ["location"], "coordinates"),
+    "action": {"allOf": [_when("type", ["record"], "field"), _when("type", ["dispatch", "book"], "kind")]},
 }
+# Keys the loader requires although its table says optional: the caller can always hang up (hangs_up_at <= 100).
+ALSO_REQUIRED: dict[str, list[str]] = {"caller": ["hang_up_ending"]}
 
 ROOTS = {"scenario": "scenario", "rubric": "rubric", "providers": None}
 SCHEMAS = ("scenario", "rubric", "providers")
@@ -204,7 +226,8 @@ def _definition(name: str) -> dict:
     if missing:
         raise KeyError(f"simulator/schema.py gives no type for {name} keys: {', '.join(missing)}")
     out = {"type": "object", "properties": {k: types[k] for k in table},
-           "required": [k for k, required in table.items() if required], "additionalProperties": False}
+           "required": [k for k, required in table.items() if required] + ALSO_REQUIRED.get(name, []),
+           "additionalProperties": False}
     return {**out, **EXTRA.get(name, {})}
 
 
@@ -317,6 +340,8 @@ def _check(value, schema: dict, root: dict, path: tuple, errors: list) -> None:
     if "anyOf" in schema:
         if all(_sub_errors(value, s, root, path) for s in schema["anyOf"]):
             errors.append((path, "matches none of the allowed forms"))
+    for sub in schema.get("allOf", ()):
+        _check(value, sub, root, path, errors)
     if "not" in schema and not _sub_errors(value, schema["not"], root, path):
         errors.append((path, "has a form that is not allowed"))
 

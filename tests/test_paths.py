@@ -1,0 +1,181 @@
+"""plateau paths: every path played through the engine and scoring, equivalent states merged."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from simulator.catalog import library
+from simulator.engine import Session, Status
+from simulator.explore import as_answer, explore, explore_random, moves
+from simulator.loader import load_scenario, parse_scenario
+from simulator.scoring import score_actions
+from tests.conftest import E411
+from tests.test_cli import plateau
+
+ROOT = Path(__file__).parent.parent
+PATHS = ROOT / "tests" / "fixtures" / "paths"
+BRANCHES = PATHS / "branches.yaml"
+SKIPS = PATHS / "skips-critical.yaml"
+
+
+def load(path, lib):
+    return load_scenario(path, lib.rubrics, lib.directory)
+
+
+def every_path(scenario, lib, silence=False):
+    """Plain enumeration without merging: (path, score) for every complete path. Only for small scenarios."""
+    out = []
+    todo = [[]]
+    while todo:
+        actions = todo.pop()
+        session = Session(scenario, lib.directory)
+        for action in actions:
+            session.apply(action)
+        if session.state.status is Status.ENDED:
+            out.append((actions, score_actions(scenario, lib.rubrics[scenario.rubric_id], lib.directory, actions)))
+            continue
+        switched = bool(actions) and actions[-1]["type"] == "switch"
+        todo.extend(actions + [a] for a in moves(scenario, session, "both", switched, silence))
+    return out
+
+
+def test_a_small_call_has_its_eight_paths_and_exact_score_range(lib):
+    result = explore(load(BRANCHES, lib), lib.rubrics["roadside"], lib.directory)
+    assert (result.complete, result.paths, result.states, result.endings) == (True, 8, 20, {"done": 4, "left": 4})
+    assert (result.score_min, result.score_max, result.passes) == (43.8, 95.8, 2)
+    assert result.best == [{"type": "start", "lang": "nl"}, "greet", "check", "locate", "send"]
+    assert result.worst == [{"type": "start", "lang": "nl"}, "hurry", "skip", "locate", "hang-up"]
+    assert result.criteria["calm"] == {"min": 9.2, "max": 20.0, "out_of": 20.0}
+    assert result.problems == []
+
+
+@pytest.mark.parametrize("fixture, silence", [(BRANCHES, False), (BRANCHES, True), (E411, False)])
+def test_merging_states_gives_what_plain_enumeration_gives(lib, fixture, silence):
+    scenario = load(fixture, lib)
+    plain = every_path(scenario, lib, silence)
+    merged = explore(scenario, lib.rubrics["roadside"], lib.directory, silence=silence)
+    scores = [s.overall for _, s in plain]
+    assert merged.paths == len(plain)
+    assert (merged.score_min, merged.score_max) == (min(scores), max(scores))
+    assert merged.passes == sum(1 for _, s in plain if s.passed)
+    endings = {}
+    for _, s in plain:
+        endings[s.ending] = endings.get(s.ending, 0) + 1
+    assert merged.endings == endings
+    for cid in merged.criteria:
+        values = [s.criteria[cid].score for _, s in plain if s.criteria[cid].applies]
+        assert (merged.criteria[cid]["min"], merged.criteria[cid]["max"]) == (min(values), max(values))
+    assert merged.states < merged.paths or merged.paths < 20
+
+
+def test_a_call_that_passes_without_a_critical_step_is_a_problem(lib):
+    result = explore(load(SKIPS, lib), lib.rubrics["roadside"], lib.directory)
+    assert [(p.code, p.message, p.path) for p in result.problems] == [
+        ("passes_without_critical", "a call can pass without the critical step 'safety_check' in case 'eva'.",
+         ({"type": "start", "lang": "nl"}, "greet", "go-on", "locate", "send"))]
+
+
+def chain(depth: int) -> str:
+    """A call of `depth` nodes in a row, each with two ways to say the same thing: 2**depth paths."""
+    nodes = []
+    for i in range(depth):
+        nxt = f"goto: n{i + 1}" if i + 1 < depth else "end: done"
+        nodes.append(f"""      n{i}:
+        options:
+          - {{id: a{i}, text: {{fr: Oui {i}, nl: Ja {i}, en: Yes {i}}}, {nxt}}}
+          - {{id: b{i}, text: {{fr: D'accord {i}, nl: Akkoord {i}, en: Agreed {i}}}, {nxt}}}""")
+    return f"""id: chain
+version: 1
+title: {{fr: Chaîne, nl: Keten, en: Chain}}
+summary: {{fr: Chaîne., nl: Keten., en: Chain.}}
+briefing: {{fr: Chaîne., nl: Keten., en: Chain.}}
+difficulty: 1
+minutes: 5
+rubric: roadside
+clock_start: 2026-03-12T08:10
+endings:
+  done: {{outcome: resolved, title: {{fr: Fini, nl: Klaar, en: Done}}, debrief: {{fr: Bien., nl: Goed., en: Good.}}}}
+  gone: {{outcome: hung_up, title: {{fr: Parti, nl: Weg, en: Gone}}, debrief: {{fr: Non., nl: Nee., en: No.}}}}
+cases:
+  eva:
+    reference: DOS-1
+    caller: {{name: Eva, languages: [nl], stress: 40, hang_up_ending: gone}}
+    truth: {{}}
+    start: n0
+    nodes:
+""" + "\n".join(nodes) + "\n"
+
+
+def test_cost_follows_states_not_paths(lib):
+    scenario = parse_scenario(chain(40), "chain.yaml", lib.rubrics, lib.directory)
+    result = explore(scenario, lib.rubrics["roadside"], lib.directory)
+    assert result.paths == 2 ** 40
+    assert (result.states, result.transitions) == (42, 81)
+    assert result.endings == {"done": 2 ** 40}
+
+
+def test_random_calls_are_reproducible_from_their_seed(lib):
+    scenario = load(E411, lib)
+    one = explore_random(scenario, lib.rubrics["roadside"], lib.directory, runs=30, seed=7)
+    two = explore_random(scenario, lib.rubrics["roadside"], lib.directory, runs=30, seed=7)
+    assert one.as_dict() == two.as_dict()
+    assert sum(one.endings.values()) == 30
+    assert 1 <= one.paths <= 30
+    full = explore(scenario, lib.rubrics["roadside"], lib.directory)
+    assert full.score_min <= one.score_min <= one.score_max <= full.score_max
+
+
+def test_a_budget_too_small_says_the_exploration_is_incomplete(lib):
+    result = explore(load(E411, lib), lib.rubrics["roadside"], lib.directory, max_states=10)
+    assert (result.complete, result.states) == (False, 10)
+
+
+# ------------------------------------------------------------------ the command
+
+
+def test_json_report_has_the_documented_keys():
+    result = plateau("paths", str(BRANCHES), "--json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert {"paths", "states", "endings", "score", "best", "worst", "problems"} <= set(report)
+    assert (report["paths"], report["states"], report["endings"], report["score"]) == (
+        8, 20, {"done": 4, "left": 4}, {"min": 43.8, "max": 95.8})
+
+
+def test_text_report_for_instructors():
+    result = plateau("paths", "tests/fixtures/paths/branches.yaml", cwd=ROOT)
+    assert result.stdout == (
+        "paths-branches: every path followed (20 states, 19 moves tried)\n"
+        "paths: 8\n"
+        "endings: done 4, left 4\n"
+        "score: min 43.8, max 95.8 (pass mark 70); 2 paths pass\n"
+        "criteria: calm 9.2-20/20, procedure 10.9-27.3/30, timing 3.3-10/10, language 5-5/5\n"
+        "best call (95.8, passes, done): start nl, greet, check, locate, send\n"
+        "worst call (43.8, fails, left): start nl, hurry, skip, locate, hang-up\n"
+        "problems: none\n")
+
+
+def test_problems_make_the_command_exit_1():
+    result = plateau("paths", str(SKIPS))
+    assert result.returncode == 1
+    assert ("  passes_without_critical: a call can pass without the critical step 'safety_check' in case 'eva'. "
+            "After: start nl, greet, go-on, locate, send.") in result.stdout.splitlines()
+
+
+def test_best_and_worst_calls_replay_with_play_answers(tmp_path):
+    best, worst = tmp_path / "best.yaml", tmp_path / "worst.yaml"
+    report = json.loads(plateau("paths", str(E411), "--json", "--save-best", str(best), "--save-worst", str(worst)).stdout)
+    for path, key in ((best, "best_score"), (worst, "worst_score")):
+        played = plateau("play", str(E411), "--answers", str(path), "--json", "--transcript", str(tmp_path / "t.jsonl"))
+        assert played.returncode == 0, played.stderr
+        final = json.loads(played.stdout)
+        assert (final["ending"], final["score"]["overall"]) == (report[key]["ending"], report[key]["overall"])
+
+
+def test_random_mode_from_the_command_line():
+    result = plateau("paths", str(E411), "--random", "20", "--seed", "3", "--json")
+    report = json.loads(result.stdout)
+    assert (report["mode"], sum(report["endings"].values())) == ("random", 20)
