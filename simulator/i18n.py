@@ -217,6 +217,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "debrief.trainee": {"fr": "Stagiaire", "nl": "Cursist", "en": "Trainee"},
     "debrief.ending": {"fr": "Issue", "nl": "Afloop", "en": "Outcome"},
     "debrief.na": {"fr": "n/a", "nl": "n.v.t.", "en": "n/a"},
+    "debrief.your_notes": {"fr": "Vos notes", "nl": "Uw notities", "en": "Your notes"},
     "debrief.colon": {"fr": " :", "nl": ":", "en": ":"},
     "debrief.ranking": {"fr": "Classement", "nl": "Rangschikking", "en": "Ranking"},
     "debrief.evidence": {"fr": "Détail", "nl": "Detail", "en": "Details"},

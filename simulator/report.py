@@ -76,7 +76,8 @@ class Debrief:
         keys = ["debrief.title", "debrief.overall", "debrief.passed", "debrief.failed", "debrief.compliance",
                 "debrief.criterion", "debrief.points", "debrief.level", "debrief.lost", "debrief.better",
                 "debrief.expected", "debrief.turn", "debrief.critical", "debrief.notes", "debrief.trainee",
-                "debrief.ending", "debrief.na", "debrief.evidence", "debrief.ranking", "debrief.colon"]
+                "debrief.ending", "debrief.na", "debrief.evidence", "debrief.ranking", "debrief.colon",
+                "debrief.your_notes"]
         return {k.split(".", 1)[1]: t(k, self.lang) for k in keys}
 
     def context(self) -> dict:

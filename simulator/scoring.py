@@ -94,12 +94,14 @@ class Score:
     outcome: str | None
     criteria: dict[str, CriterionResult]
     notes: list[dict] = field(default_factory=list)  # the scenario's debrief notes on choices made
+    trainee_notes: list[str] = field(default_factory=list)  # what the trainee wrote in the case file
 
     def as_dict(self) -> dict:
         return {"scenario": self.scenario, "rubric": self.rubric, "overall": self.overall, "passed": self.passed,
                 "pass_mark": self.pass_mark, "critical_failures": self.critical_failures,
                 "compliance": self.compliance, "ending": self.ending, "outcome": self.outcome,
-                "criteria": {cid: c.as_dict() for cid, c in self.criteria.items()}, "notes": self.notes}
+                "criteria": {cid: c.as_dict() for cid, c in self.criteria.items()}, "notes": self.notes,
+                "trainee_notes": self.trainee_notes}
 
 
 # ------------------------------------------------------------------ what happened
@@ -536,4 +538,4 @@ def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
     return Score(scenario.id, rubric.id, overall, overall >= rubric.pass_mark and not critical and session.ended,
                  rubric.pass_mark, critical, results["procedure"].extra.get("compliance", "non_compliant") if "procedure" in results else "",
                  ending, scenario.endings[ending].outcome.value if ending else None, results,
-                 sorted(notes, key=lambda n: n["turn"]))
+                 sorted(notes, key=lambda n: n["turn"]), [n for cs in session.state.cases.values() for n in cs.notes])
