@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import sys
 
 import pytest
@@ -69,3 +70,59 @@ def test_the_dour_call_plays_to_its_debrief_in_a_real_terminal(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+E411_ANSWERS = ["1", "1", "1", "1", "1ABC234", "1", "fix-wavre-depannage", "1"]
+E411_ACTIONS = [{"type": "choose", "option": "greet"}, {"type": "choose", "option": "behind-rail"},
+                {"type": "choose", "option": "where"}, {"type": "choose", "option": "note-plate"},
+                {"type": "input", "value": "1ABC234"}, {"type": "choose", "option": "send-tow"},
+                {"type": "provider", "id": "fix-wavre-depannage"}, {"type": "choose", "option": "give-eta"}]
+PROMPTS = "Votre choix|Encodez|Choisissez"
+
+
+@pytest.mark.parametrize("killed_after", [1, 3, 4, 5, 6, 7])
+def test_killed_at_any_point_the_call_resumes_with_nothing_lost(tmp_path, killed_after):
+    transcript = tmp_path / "call.jsonl"
+    child = spawn("play", str(E411), "--plain", "--lang", "fr", "--trainee", "Amélie", "--transcript", str(transcript),
+                  home=tmp_path / "home")
+    for answer in E411_ANSWERS[:killed_after]:
+        child.expect(PROMPTS)
+        child.sendline(answer)
+    child.expect(PROMPTS)  # the screen has acknowledged the last answer and asks for the next
+    child.kill(signal.SIGKILL)
+    child.wait()
+    assert actions_in(transcript) == [{"type": "start", "lang": "fr"}] + E411_ACTIONS[:killed_after]
+
+    resumed = spawn("resume", str(transcript), "--plain", home=tmp_path / "home")
+    for answer in E411_ANSWERS[killed_after:]:
+        resumed.expect(PROMPTS)
+        resumed.sendline(answer)
+    resumed.expect("RÉUSSI")
+    resumed.expect(pexpect.EOF)
+    assert actions_in(transcript) == [{"type": "start", "lang": "fr"}] + E411_ACTIONS
+
+
+def test_resume_without_a_name_takes_the_latest_unfinished_call_and_mends_a_torn_line(tmp_path):
+    home = tmp_path / "home"
+    child = spawn("play", str(E411), "--plain", "--lang", "fr", "--trainee", "Amélie", home=home)
+    child.expect(PROMPTS)
+    child.sendline("1")
+    child.expect(PROMPTS)
+    child.kill(signal.SIGKILL)
+    child.wait()
+    (saved,) = (home / "sessions").glob("*.jsonl")
+    with open(saved, "a", encoding="utf-8") as f:
+        f.write('{"type": "turn", "n": 2, "act')  # as if the machine died while writing
+    listing = subprocess.run([sys.executable, "-m", "simulator", "sessions", "--json"], capture_output=True, text=True,
+                             env={**os.environ, "PLATEAU_HOME": str(home)}, timeout=60)
+    assert [(s["scenario"], s["trainee"], s["turns"], s["ended"]) for s in json.loads(listing.stdout)] == [
+        ("e411-flat-tyre", "Amélie", 2, False)]
+    resumed = spawn("resume", "--plain", home=home)
+    resumed.expect("the last line was cut off")
+    resumed.expect("Reprise de l'appel \\(2 actions déjà faites\\).")
+    for answer in E411_ANSWERS[1:]:
+        resumed.expect(PROMPTS)
+        resumed.sendline(answer)
+    resumed.expect("RÉUSSI")
+    resumed.expect(pexpect.EOF)
+    assert actions_in(saved) == [{"type": "start", "lang": "fr"}] + E411_ACTIONS
