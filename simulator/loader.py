@@ -83,8 +83,15 @@ def _choices_hint(word: str, choices: Iterable[str]) -> str:
     return (guess + " " if guess else "") + f"Possible values: {listed}."
 
 
+MAX_PROBLEMS = 200
+
+
+class TooManyProblems(Exception):
+    """Raised inside a Checker once MAX_PROBLEMS are found: past that, a file is not worth reading on."""
+
+
 class Checker:
-    """Collects problems while reading a Document; never stops at the first one."""
+    """Collects problems while reading a Document; never stops at the first one (up to MAX_PROBLEMS)."""
 
     def __init__(self, doc: Document):
         self.doc = doc
@@ -92,6 +99,15 @@ class Checker:
 
     def error(self, path, code: str, message: str, hint: str = "", *, key: bool = False) -> None:
         self.problems.append(self.doc.problem(tuple(path), code, message, hint, key=key))
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise TooManyProblems()
+
+    def too_many(self) -> ScenarioError:
+        first = self.problems[0]
+        return ScenarioError(self.problems + [Problem(
+            first.file, first.line, first.column, "P008",
+            f"there are more than {MAX_PROBLEMS} problems in this file; reading stopped there.",
+            "Fix the first problems, or check that this is really a scenario file.")])
 
     def warn(self, path, code: str, message: str, hint: str = "", *, key: bool = False) -> None:
         p = self.doc.problem(tuple(path), code, message, hint, key=key)
@@ -311,6 +327,13 @@ def parse_scenario(text: str, name: str = "scenario.yaml", rubrics=None, directo
 def build_scenario(doc: Document, digest: str, rubrics: dict[str, m.Rubric] | None = None,
                    directory: m.Directory | None = None, *, check_model: bool = True) -> m.Scenario:
     c = Checker(doc)
+    try:
+        return _build_scenario(c, doc, digest, rubrics, directory, check_model)
+    except TooManyProblems:
+        raise c.too_many() from None
+
+
+def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory, check_model: bool) -> m.Scenario:
     root = c.mapping((), doc.data, SCENARIO_KEYS, "the scenario")
     if not root:
         raise ScenarioError(c.problems or [doc.problem((), "S003", "the file is empty.", "Start from the example in docs/authoring.md.")])
@@ -731,17 +754,21 @@ def load_directory(paths: Iterable[Path]) -> m.Directory:
             problems.extend(exc.problems)
             continue
         c = Checker(doc)
-        root = c.mapping((), doc.data, {"providers": True}, "the provider file")
-        for i, raw in enumerate(_list(c, ("providers",), root.get("providers"), "providers")):
-            provider = _provider(c, ("providers", i), raw)
-            if provider is None:
-                continue
-            if provider.id in seen:
-                c.error(("providers", i, "id"), "R008", f"the provider id '{provider.id}' is already used in {seen[provider.id]}.",
-                        "Give each provider its own id.")
-                continue
-            seen[provider.id] = doc.name
-            providers.append(provider)
+        try:
+            root = c.mapping((), doc.data, {"providers": True}, "the provider file")
+            for i, raw in enumerate(_list(c, ("providers",), root.get("providers"), "providers")):
+                provider = _provider(c, ("providers", i), raw)
+                if provider is None:
+                    continue
+                if provider.id in seen:
+                    c.error(("providers", i, "id"), "R008", f"the provider id '{provider.id}' is already used in {seen[provider.id]}.",
+                            "Give each provider its own id.")
+                    continue
+                seen[provider.id] = doc.name
+                providers.append(provider)
+        except TooManyProblems:
+            problems.extend(c.too_many().problems)
+            continue
         problems.extend(c.problems)
     if problems:
         raise ScenarioError(problems)
@@ -805,6 +832,13 @@ def load_rubric(path: Path | str) -> m.Rubric:
 
 def build_rubric(doc: Document, digest: str = "") -> m.Rubric:
     c = Checker(doc)
+    try:
+        return _build_rubric(c, doc, digest)
+    except TooManyProblems:
+        raise c.too_many() from None
+
+
+def _build_rubric(c: Checker, doc: Document, digest: str) -> m.Rubric:
     root = c.mapping((), doc.data, RUBRIC_KEYS, "the rubric")
     if not root:
         raise ScenarioError(c.problems)

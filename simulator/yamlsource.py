@@ -107,6 +107,9 @@ def parse_yaml(source: bytes | str, name: str) -> Document:
 def _decode(source: bytes | str, name: str) -> str:
     if isinstance(source, str):
         text = source
+        if len(text) > MAX_BYTES:
+            raise ScenarioError([Problem(name, 1, 1, "P002", f"the text is {len(text) / 1_000_000:.1f} MB; the limit is {MAX_BYTES // 1_000_000} MB.",
+                                         "Split it, or check that this is really a scenario file.")])
     else:
         if len(source) > MAX_BYTES:
             raise ScenarioError([Problem(name, 1, 1, "P002", f"the text is {len(source) / 1_000_000:.1f} MB; the limit is {MAX_BYTES // 1_000_000} MB.",
