@@ -174,6 +174,7 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
     from simulator.player import Player, Quit
     from simulator.report import Debrief, render_terminal
     from simulator.scoring import score_actions
+    from simulator.store import record_transcript
 
     json_out = getattr(args, "json", False)
     console = console or _console(quiet=json_out, plain=args.plain)
@@ -200,16 +201,21 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
                 return EXIT_PROBLEM, False
         player.run()
     except Quit:
+        writer.close()
+        record_transcript(path, abandoned=True)
         console.print(t("saved_at", lang, path=display_path(path)))
         console.print(t("resume_hint", lang))
         return EXIT_OK, False
     except (KeyboardInterrupt, EOFError):
+        writer.close()
+        record_transcript(path, abandoned=True)
         console.print()
         console.print(t("saved_at", lang, path=display_path(path)))
         console.print(t("resume_hint", lang))
         return EXIT_INTERRUPTED, False
     finally:
         writer.close()
+    record_transcript(path)
     score = score_actions(scenario, lib.rubrics[scenario.rubric_id], lib.directory, writer_actions(path))
     summary = final_summary(session)
     summary["transcript"] = str(path)

@@ -98,3 +98,14 @@ def test_score_and_report_work_on_a_saved_transcript(tmp_path):
     result = plateau("report", str(transcript), "--format", "html", "-o", str(html), "--lang", "nl")
     assert result.returncode == 0
     assert "<h2>Procedure (81%)</h2>" in html.read_text(encoding="utf-8")
+
+
+def test_a_finished_call_is_recorded_in_the_results_store(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    home = tmp_path / "home"
+    played = plateau("play", str(E411), "--answers", str(answers), "--json", "--trainee", "Amélie Dupont", env_home=home)
+    assert played.returncode == 0, played.stderr
+    rows = json.loads(plateau("results", "--json", env_home=home).stdout)
+    assert [(r["trainee"], r["scenario"], r["status"], r["ending"], r["overall"], r["passed"]) for r in rows] == [
+        ("Amélie Dupont", "e411-flat-tyre", "finished", "resolved", 94.4, True)]
