@@ -15,10 +15,20 @@ RUBRIC_SOURCES = sorted(RUBRICS.glob("*.yaml"))
 LIB = library()
 
 
+TEXTS: dict = {}
+
+
+def _text(path) -> str:
+    """Each file is read once: the strategy must not depend on files changing under it."""
+    if path not in TEXTS:
+        TEXTS[path] = path.read_text(encoding="utf-8")
+    return TEXTS[path]
+
+
 @st.composite
 def mutated(draw, paths):
     path = draw(st.sampled_from(paths))
-    lines = path.read_text(encoding="utf-8").split("\n")
+    lines = _text(path).split("\n")
     for _ in range(draw(st.integers(1, 3))):
         if not lines:
             break
