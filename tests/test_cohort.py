@@ -1,0 +1,119 @@
+"""`plateau cohort`: a class's progress, pass rates, missed steps, wrong choices and timings, in the terminal and as HTML."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from simulator.cohort import ComplianceShare, Week, build_cohort, render_html
+from simulator.store import Filters, Store, record_transcript
+from tests.fixtures.desk.classroom import MONDAYS, PATHS, import_class, plateau, scenarios, write_transcript
+
+GOLDEN = Path(__file__).parent / "golden" / "cohort"
+
+
+@pytest.fixture
+def class_store(tmp_path):
+    import_class(tmp_path / "class")
+
+
+def cohort(**filters):
+    with Store() as store:
+        return build_cohort(store, Filters(**filters))
+
+
+def test_the_figures_of_the_class(class_store):
+    c = cohort()
+    assert (c.calls, c.finished, c.abandoned, c.passed, c.pass_mark) == (13, 12, 1, 7, 70.0)
+    assert c.weeks == (Week(date(2026, 3, 2), 4, 54.9, 25.0), Week(date(2026, 3, 9), 4, 71.0, 50.0),
+                       Week(date(2026, 3, 16), 4, 84.2, 100.0))
+    assert [(t.name, t.calls, t.passed, t.abandoned, [s for _, s, _ in t.scores], t.trend) for t in c.trainees] == [
+        ("Amélie Dupont", 3, 1, 0, [49.0, 68.2, 94.4], 45.4),
+        ("Bram Peeters", 4, 3, 0, [27.0, 94.4, 82.4, 85.6], 23.3),
+        ("Chloé Martin", 3, 2, 1, [94.4, 94.4], 0.0),
+        ("Dries Janssens", 3, 1, 0, [49.0, 27.0, 74.4], 25.4)]
+    assert [(s.id, s.calls, s.finished, s.passed, s.median, s.bins) for s in c.scenarios] == [
+        ("e8-flat-tyre", 12, 11, 6, 74.4, (0, 0, 2, 0, 2, 0, 1, 1, 1, 4)),
+        ("e8-two-calls", 1, 1, 1, 85.6, (0, 0, 0, 0, 0, 0, 0, 0, 1, 0))]
+    assert c.compliance == (ComplianceShare("high_compliance", 0, 0.0, None), ComplianceShare("compliant", 7, 63.6, None),
+                            ComplianceShare("partial", 0, 0.0, 10.0), ComplianceShare("low", 2, 18.2, 10.0),
+                            ComplianceShare("non_compliant", 2, 18.2, 7.0))
+    assert [c.compliance[i].over for i in range(5)] == [False, False, False, True, True]
+    assert [(s.step, s.critical, s.missed, s.broken, s.applicable) for s in c.steps] == [
+        ("identify", False, 9, 0, 11), ("safety_advice", False, 9, 0, 11), ("locate", True, 4, 0, 11),
+        ("record", False, 4, 0, 11), ("confirm_eta", False, 2, 0, 11), ("dispatch", True, 2, 0, 11),
+        ("greet", False, 2, 0, 11), ("safety_check", True, 2, 0, 11)]
+    assert [(o.kind, o.option, o.sessions, o.reached, o.mean_points) for o in c.options] == [
+        ("option", "off-road", 2, 11, -2.8), ("option", "plate-first", 2, 11, -2.4), ("option", "stay-in-car", 2, 11, 0.0),
+        ("provider", "desk-nordkjosbotn-berging", 1, 11, -12.0), ("provider", "desk-tromso-bybil", 1, 11, -20.0)]
+    assert [(t.step, t.count, t.never, t.median, t.p90, t.target, t.within) for t in c.timings] == [
+        ("safety_check", 9, 2, 0.5, 2.8, 3.0, 100.0), ("dispatch", 9, 2, 2.8, 3.8, 15.0, 100.0)]
+
+
+def test_a_cohort_is_filtered_like_the_results(class_store):
+    c = cohort(trainees=("dries janssens", "Amélie Dupont"), since=date(2026, 3, 9))
+    assert (c.calls, c.passed, [t.name for t in c.trainees]) == (4, 2, ["Amélie Dupont", "Dries Janssens"])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_html_report_matches_the_golden_page(class_store, tmp_path, lang):
+    out = tmp_path / f"class-{lang}.html"
+    result = plateau("cohort", "--html", str(out), "--lang", lang)
+    assert result.returncode == 0, result.stderr
+    golden = GOLDEN / f"class-{lang}.html"
+    if os.environ.get("PLATEAU_UPDATE_GOLDEN"):
+        golden.write_text(out.read_text(encoding="utf-8"), encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == golden.read_text(encoding="utf-8")
+
+
+def test_the_html_report_is_one_page_with_no_script_nor_outside_file_and_prints_on_a4(class_store):
+    with Store() as store:
+        html = render_html(build_cohort(store), "nl")
+    assert "<script" not in html and "javascript:" not in html
+    assert not re.search(r"\b(src|href)\s*=", html)
+    assert "@page { size: A4;" in html
+    assert html.count("<svg") == 1 + 4 + 2 + 1  # weeks, one per trainee, one per scenario, compliance
+    assert '<h2>Vaakst gemaakte foute keuzes</h2>' in html
+
+
+def test_what_trainees_and_authors_typed_cannot_run_in_the_page(tmp_path):
+    loaded, lib = scenarios()
+    record_transcript(write_transcript(tmp_path / "t.jsonl", loaded["e8"], lib, session="x1",
+                                       trainee="<script>alert('Amélie')</script>", started=MONDAYS[0],
+                                       actions=PATHS["curt"]))
+    with Store() as store:
+        html = render_html(build_cohort(store), "en")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;Amélie&#39;)&lt;/script&gt;" in html
+
+
+def test_the_terminal_summary(class_store):
+    result = plateau("cohort", "--lang", "en", "--top", "3", COLUMNS="120")
+    assert result.returncode == 0, result.stderr
+    lines = [line.rstrip() for line in result.stdout.splitlines()]
+    assert lines[:4] == ["Class report · every recorded call", "From 2026-03-02 to 2026-03-16",
+                         "Calls: 13 · trainees: 4 · scenarios: 2 · abandoned: 1", "Passed: 7 of 12 finished calls (58%)"]
+    assert " Amélie Dupont  │     3 │      1 │         0 │    49 │ 94.4 │ 94.4 │ +45.4 │ ▄▆█" in lines
+    assert lines[lines.index("Most-chosen wrong options"):] == [
+        "Most-chosen wrong options",
+        " Choice                                             ┃ Scenario     ┃ Calls ┃ Share ┃ Why",
+        "━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━",
+        " Vest on, then away from the road, behind the rail. │ e8-flat-tyre │     2 │   18% │ 2.8 points lost on average",
+        " Your plate?                                        │ e8-flat-tyre │     2 │   18% │ 2.4 points lost on average",
+        " Stay in the car.                                   │ e8-flat-tyre │     2 │   18% │ leads to an unsafe ending",
+        "Timings",
+        " Step                ┃  Median ┃ 9 calls in 10 within ┃ Target ┃ Within target ┃ Never done",
+        "━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━",
+        " Check safety        │ 0.5 min │              2.8 min │  3 min │          100% │          2",
+        " Dispatch a provider │ 2.8 min │              3.8 min │ 15 min │          100% │          2"]
+
+
+def test_an_empty_class_says_so(plateau_home, tmp_path):
+    result = plateau("cohort", "--lang", "fr", "--html", str(tmp_path / "r.html"))
+    assert result.stdout.splitlines()[:2] == ["Rapport de classe · tous les appels enregistrés",
+                                              "Aucun appel enregistré pour cette sélection."]
+    assert "<p>Aucun appel enregistré pour cette sélection.</p>" in (tmp_path / "r.html").read_text(encoding="utf-8")
