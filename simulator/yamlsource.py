@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 64
-MAX_VALUES = 200_000
+MAX_VALUES = 100_000
 
 _SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
@@ -188,8 +188,8 @@ class _Builder:
         for frame in self.stack:
             frame.count += n
         if self.total > MAX_VALUES:
-            self.fail(mark, "P004", f"this file expands to more than {MAX_VALUES:,} values (aliases repeated inside aliases).",
-                      "Write the texts out instead of using '&' anchors and '*' aliases.")
+            self.fail(mark, "P004", f"this file holds more than {MAX_VALUES:,} values; a scenario needs far fewer.",
+                      "Check that this is a scenario file; '&' anchors and '*' aliases repeated inside each other multiply values.")
 
     def _add(self, value, mark, size: int):
         if not self.stack:
