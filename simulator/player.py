@@ -130,7 +130,8 @@ class Player:
         elif kind == "booked":
             c.print(Text(t("booked", lang, name=event["name"]), style="bold"))
         elif kind == "acted":
-            c.print(Text(t("acted." + event["action"], lang, to=event.get("to", "")), style="bold"))
+            to = t("transfer." + event["to"], lang) if event.get("to") else ""
+            c.print(Text(t("acted." + event["action"], lang, to=to), style="bold"))
         elif kind == "withheld":
             c.print(Text(t("withheld", lang, fact=self.field_label(event["case"], event["fact"])), style="yellow"))
         elif kind == "hung_up":
@@ -140,7 +141,7 @@ class Player:
         elif kind == "switched":
             c.print(Text(t("switched", lang, ref=self.scenario.cases[event["to"]].reference), style="bold magenta"))
         elif kind == "spoke":
-            c.print(Text(t("speaking", lang, lang=t("lang." + event["lang"], lang)), style="dim"))
+            c.print(Text(t("speaking", lang, language=t("lang." + event["lang"], lang)), style="dim"))
         elif kind == "note":
             c.print(Text(t("note.saved", lang), style="dim"))
         elif kind == "case_ended":

@@ -213,3 +213,36 @@ def test_the_model_call_is_drawn_from_the_scenario(lib):
     assert "You: Assistance Plateau, bonsoir, Sam à l'appareil." in screen  # the call itself is in French
     assert "Dispatched: Borinage Dépannage 4x4" in screen
     assert screen.rstrip().endswith("Call over: Car started again, a sober driver at the wheel")
+
+
+SILENT = {"answered", "node", "stress", "prompt", "revealed", "event", "session_ended"}
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_every_kind_of_event_is_drawn_in_every_language(two_calls, e411, lib, lang):
+    events = []
+    session = Session(two_calls, lib.directory)
+    for action in [{"type": "start", "lang": "fr"}, {"type": "speak", "lang": "nl"}, {"type": "note", "text": "Anna: pneu"},
+                   {"type": "silence"}, {"type": "silence"}, {"type": "silence"}, {"type": "switch", "case": "bert"},
+                   {"type": "record", "field": "plate", "value": "1-QRS-111"}, {"type": "choose", "option": "b-help"}]:
+        events += session.apply(action)
+    for actions in ([{"type": "start", "lang": "fr"}, {"type": "choose", "option": "plate-first"}, {"type": "silence"},
+                     {"type": "silence"}, {"type": "choose", "option": "where"}],
+                    [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "greet"},
+                     {"type": "choose", "option": "behind-rail"}, {"type": "choose", "option": "send-tow"},
+                     {"type": "provider", "id": "fix-wavre-depannage"}]):
+        session = Session(e411, lib.directory)
+        for action in actions:
+            events += session.apply(action)
+    console = Console(file=io.StringIO(), width=80, record=True, color_system=None)
+    player = Player(session, lib, None, lang=lang, console=console, ask=lambda q: "")
+    kinds = set()
+    for event in events:
+        player.scenario = two_calls if event["case"] in two_calls.cases else e411
+        before = len(console.export_text(clear=False))
+        player.draw_event(event)
+        drawn = len(console.export_text(clear=False)) > before
+        assert drawn == (event["type"] not in SILENT), event
+        kinds.add(event["type"])
+    assert kinds >= {"said", "chose", "silence", "recorded", "dispatched", "withheld", "hung_up", "ringing", "switched",
+                     "spoke", "note", "case_ended"}

@@ -1,0 +1,73 @@
+"""`plateau assess` from the first question to the profile, typed as a candidate would."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from simulator.answers import load_answers
+from simulator.assess import ASSESS_SCENARIOS
+from simulator.cli import render_profile, run_assessment
+
+RECORDED = Path(__file__).parent / "scenarios"
+COMMAND = {"fr": {"speak": "/langue", "switch": "/appel"}, "en": {"speak": "/speak", "switch": "/call"},
+           "nl": {"speak": "/taal", "switch": "/oproep"}}
+
+
+def typed(action: dict, lang: str) -> str:
+    """What a candidate types at the prompt for an action of an answers file."""
+    kind = action["type"]
+    if kind == "choose":
+        return action["option"]
+    if kind == "input":
+        return action["value"]
+    if kind == "provider":
+        return action["id"]
+    if kind == "speak":
+        return f"{COMMAND[lang]['speak']} {action['lang']}"
+    if kind == "switch":
+        return f"{COMMAND[lang]['switch']} {action['case']}"
+    raise AssertionError(kind)
+
+
+def keystrokes(lang: str, likert: list[str], path_name: str) -> list[str]:
+    out = list(likert)
+    for sid in ASSESS_SCENARIOS:
+        actions = [a for a, _ in load_answers(RECORDED / sid / f"{path_name}.yaml")]
+        out += [typed(a, lang) for a in actions if a["type"] != "start"]
+    return out
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl", "en"])
+def test_a_candidate_who_plays_the_model_calls_gets_a_profile_in_their_language(lang):
+    answers = iter(keystrokes(lang, ["4", "5", "2", "4", "3", "5"], "best"))
+    console = Console(file=io.StringIO(), width=100, record=True, color_system=None)
+    results, scores = run_assessment(lang, console, lambda question: next(answers), "Candidate")
+    # The call starts in the candidate's interface language: a French floor answers in French first.
+    assert all(s.passed and s.overall >= 90 for s in scores.values())
+    if lang == "fr":
+        assert {sid: s.overall for sid, s in scores.items()} == {sid: 100.0 for sid in ASSESS_SCENARIOS}
+    profile = {r.quality: (r.believed, r.measured, r.verdict) for r in results}
+    assert profile["procedure"] == (50.0, 100.0, "strength")
+    assert profile["schedule"] == (100.0, None, "self_reported")
+    if lang == "fr":  # every answer in the callers' languages
+        assert profile["languages"] == (25.0, 100.0, "underestimated")
+    render_profile(results, lang, console)
+    screen = console.export_text()
+    title = {"fr": "Votre profil", "nl": "Uw profiel", "en": "Your profile"}[lang]
+    assert title in screen
+
+
+def test_a_careless_candidate_is_told_what_to_practise():
+    answers = iter(keystrokes("en", ["5", "5", "5", "5", "5", "5"], "bad"))
+    console = Console(file=io.StringIO(), width=100, record=True, color_system=None)
+    results, scores = run_assessment("en", console, lambda question: next(answers), "")
+    assert all(not s.passed for s in scores.values())
+    verdicts = {r.quality: r.verdict for r in results}
+    assert verdicts["procedure"] == "overestimated"
+    render_profile(results, "en", console)
+    assert "Learn the order: safety, call-back number" in console.export_text()
