@@ -75,7 +75,6 @@ def test_the_model_call_passes_with_90_or_more(sid):
 def test_no_call_passes_while_missing_a_critical_step_and_none_gets_stuck(sid):
     result = exploration(sid)
     assert [(p.code, p.message) for p in result.problems] == []  # passes_without_critical, dead_end, stuck...
-    assert result.passes > 0
 
 
 @pytest.mark.parametrize("sid", IDS)
