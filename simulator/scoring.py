@@ -253,8 +253,28 @@ def _tone_words(tone: m.Tone) -> Localised:
     return {lang: t("tone." + tone.value, lang) for lang in m.LANGS}
 
 
+_CASE_OPTIONS: dict[int, tuple[m.Case, dict]] = {}
+
+
+def _case_options(case: m.Case) -> dict:
+    """What scoring reads from all the options of a case, worked out once per case: the path
+    explorer scores thousands of calls of one scenario, some with 100,000 nodes."""
+    hit = _CASE_OPTIONS.get(id(case))
+    if hit is not None and hit[0] is case:
+        return hit[1]
+    options = [o for n in case.nodes.values() for o in n.options]
+    found = {"steps": {o.step for o in options if o.step},
+             "kinds": {o.action.kind for o in options
+                       if o.action and o.action.type in (m.ActionType.DISPATCH, m.ActionType.BOOK)},
+             "fields": [o.action.field for o in options if o.action and o.action.type is m.ActionType.RECORD]}
+    if len(_CASE_OPTIONS) > 256:
+        _CASE_OPTIONS.clear()
+    _CASE_OPTIONS[id(case)] = (case, found)
+    return found
+
+
 def _performable_steps(case: m.Case) -> set[str]:
-    return {o.step for n in case.nodes.values() for o in n.options if o.step}
+    return _case_options(case)["steps"]
 
 
 def score_procedure(scenario, rubric, criterion, records, session) -> tuple[CriterionResult, list[dict]]:
@@ -352,8 +372,7 @@ def score_provider(scenario, rubric, criterion, records, session, directory) -> 
     evidence, percents = [], []
     for cid, rec in records.items():
         case = scenario.cases[cid]
-        kinds = {o.action.kind for n in case.nodes.values() for o in n.options
-                 if o.action and o.action.type in (m.ActionType.DISPATCH, m.ActionType.BOOK)}
+        kinds = _case_options(case)["kinds"]
         if not kinds:
             continue
         if not rec.providers:
@@ -427,8 +446,7 @@ def field_matches(fact: m.Fact, typed: str) -> bool:
 def score_case_file(scenario, rubric, criterion, records, session) -> CriterionResult:
     evidence, earned, possible = [], 0, 0
     for cid, case in scenario.cases.items():
-        fields = [o.action.field for n in case.nodes.values() for o in n.options
-                  if o.action and o.action.type is m.ActionType.RECORD]
+        fields = _case_options(case)["fields"]
         typed = session.state.cases[cid].file
         for fid in dict.fromkeys(fields):
             fact = case.truth[fid]
