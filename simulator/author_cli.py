@@ -15,6 +15,8 @@ from pathlib import Path
 from simulator.cli import EXIT_OK, EXIT_PROBLEM
 from simulator.errors import PlateauError, Problem, display_path
 
+LINT_STATES = 1_000  # simulator.lint.LINT_STATES, repeated here so that '--help' does not import the linter
+
 # ------------------------------------------------------------------ lint
 
 
@@ -248,8 +250,8 @@ def register(add) -> None:
     p.add_argument("--format", choices=["text", "json", "github"], default="text",
                    help="text (default), json (a list of problems) or github (annotations for GitHub Actions)")
     p.add_argument("--strict", action="store_true", help="warnings fail too")
-    p.add_argument("--max-states", type=int, default=5_000, metavar="N",
-                   help="follow every path only if it takes at most N states (default 5000)")
+    p.add_argument("--max-states", type=int, default=LINT_STATES, metavar="N",
+                   help=f"follow every path only if it takes at most N states (default {LINT_STATES})")
 
     p = add("paths", "Follow every path of a scenario: endings, score range, best and worst calls.",
             "plateau paths scenarios/my-call.yaml --save-best best.yaml", cmd_paths)

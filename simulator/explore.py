@@ -32,13 +32,12 @@ adding, along the merged graph, the number of ways to reach each state.
 
 from __future__ import annotations
 
-import copy
 import random
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator import model as m
-from simulator.engine import CaseStatus, ScenarioDeadEnd, Session, State, Status
+from simulator.engine import CaseState, CaseStatus, ScenarioDeadEnd, Session, State, Status
 from simulator.expressions import ExpressionError
 from simulator.scoring import CaseRecord, Score, field_matches, new_records, rank_providers, record_action, score_records
 
@@ -116,7 +115,7 @@ def _sccs(edges: dict[str, list[str]]) -> dict[str, int]:
     comp: dict[str, int] = {}
     stack: list[str] = []
     on_stack: set[str] = set()
-    counter = 0
+    counter = components = 0
     for root in edges:
         if root in index:
             continue
@@ -146,7 +145,8 @@ def _sccs(edges: dict[str, list[str]]) -> dict[str, int]:
                 parent = work[-1][0]
                 low[parent] = min(low[parent], low[vertex])
             if low[vertex] == index[vertex]:
-                number = len(set(comp.values()))
+                number = components
+                components += 1
                 while True:
                     member = stack.pop()
                     on_stack.discard(member)
@@ -175,6 +175,7 @@ class _CaseStatic:
     option_node: dict[str, str]
     repeatable: frozenset[str]
     option_step: dict[str, str]
+    scc_options: dict[int, frozenset[str]]  # options offered once, by strongly connected component
 
 
 def _statics(scenario: m.Scenario) -> dict[str, _CaseStatic]:
@@ -183,7 +184,13 @@ def _statics(scenario: m.Scenario) -> dict[str, _CaseStatic]:
         option_node = {o.id: n.id for n in case.nodes.values() for o in n.options}
         repeatable = frozenset(o.id for n in case.nodes.values() for o in n.options if o.repeatable)
         option_step = {o.id: o.step for n in case.nodes.values() for o in n.options if o.step}
-        out[cid] = _CaseStatic(_sccs(case_graph(case)), option_node, repeatable, option_step)
+        scc = _sccs(case_graph(case))
+        by_scc: dict[int, set[str]] = {}
+        for option, node in option_node.items():
+            if option not in repeatable:
+                by_scc.setdefault(scc[node], set()).add(option)
+        out[cid] = _CaseStatic(scc, option_node, repeatable, option_step,
+                               {k: frozenset(v) for k, v in by_scc.items()})
     return out
 
 
@@ -200,12 +207,10 @@ def state_key(state: State, statics: dict[str, _CaseStatic]) -> tuple:
     cases = []
     for cid, cs in state.cases.items():
         static = statics[cid]
-        here = static.scc.get(cs.node)
-        if cs.status is CaseStatus.ENDED:
+        if cs.status is CaseStatus.ENDED or not cs.chosen:
             chosen = frozenset()
         else:
-            chosen = frozenset(o for o in cs.chosen
-                               if o not in static.repeatable and static.scc.get(static.option_node.get(o)) == here)
+            chosen = static.scc_options.get(static.scc.get(cs.node), frozenset()).intersection(cs.chosen)
         cases.append((cid, cs.node, cs.stress, cs.status, frozenset(cs.flags), frozenset(cs.known),
                       _frozen(cs.file), chosen, frozenset(cs.fired), cs.speaking, _frozen(cs.dispatched),
                       _frozen(cs.booked), cs.ending))
@@ -220,7 +225,44 @@ def timing_targets(rubric: m.Rubric) -> dict[str, int]:
     return {step: seconds for step, value in targets.items() if (seconds := parse_duration(value)) is not None}
 
 
-def score_key(records: dict[str, CaseRecord], scenario: m.Scenario, rubric: m.Rubric,
+@dataclass
+class _Record(CaseRecord):
+    """A CaseRecord that also keeps running counts, so that a path's score key costs the same at any length."""
+
+    seen_turns: int = 0
+    seen_stress: int = 0
+    tones: tuple = ()            # curt and alarming answers, sorted
+    langs: tuple = (0, 0, 0)     # answers in the caller's first language, another of theirs, neither
+    peak: float = 0.0
+
+    def catch_up(self, case: m.Case) -> None:
+        if len(self.turns) > self.seen_turns:
+            first, second, wrong = self.langs
+            tones = list(self.tones)
+            for turn in self.turns[self.seen_turns:]:
+                if turn.option.tone in (m.Tone.CURT, m.Tone.ALARMING):
+                    tones.append(turn.option.tone.value)
+                if turn.lang == case.caller.languages[0]:
+                    first += 1
+                elif turn.lang in case.caller.languages:
+                    second += 1
+                else:
+                    wrong += 1
+            self.tones, self.langs, self.seen_turns = tuple(sorted(tones)), (first, second, wrong), len(self.turns)
+        if len(self.stress) > self.seen_stress:
+            self.peak = max([self.peak, *self.stress[self.seen_stress:]])
+            self.seen_stress = len(self.stress)
+
+
+def _new_records(scenario: m.Scenario) -> dict[str, _Record]:
+    out = {}
+    for cid, rec in new_records(scenario).items():
+        out[cid] = _Record(rec.turns, rec.silences, rec.stress, rec.steps, rec.broken, rec.providers, rec.hung_up)
+        out[cid].catch_up(scenario.cases[cid])
+    return out
+
+
+def score_key(records: dict[str, _Record], scenario: m.Scenario, rubric: m.Rubric,
               targets: dict[str, int] | None = None) -> tuple:
     """What `scoring.score_records` reads from the history, and nothing more.
 
@@ -230,9 +272,8 @@ def score_key(records: dict[str, CaseRecord], scenario: m.Scenario, rubric: m.Ru
     out = []
     for cid, rec in records.items():
         case = scenario.cases[cid]
-        start = case.caller.stress
-        tones = tuple(sorted(t.option.tone.value for t in rec.turns if t.option.tone in (m.Tone.CURT, m.Tone.ALARMING)))
-        peak = max(rec.stress) > case.caller.vague_above and max(rec.stress) > start
+        rec.catch_up(case)
+        peak = rec.peak > case.caller.vague_above and rec.peak > case.caller.stress
         steps = []
         for step_id, (number, clock) in rec.steps.items():
             step = rubric.protocol.get(step_id)
@@ -244,14 +285,11 @@ def score_key(records: dict[str, CaseRecord], scenario: m.Scenario, rubric: m.Ru
             since = clock - case.rings_at_seconds / 60  # in minutes, compared as scoring compares it
             timing = None if target is None else 2 if since <= target / 60 else 1 if since <= 2 * target / 60 else 0
             steps.append((step_id, late, order, timing))
-        langs = case.caller.languages
-        first = sum(1 for t in rec.turns if t.lang == langs[0])
-        second = sum(1 for t in rec.turns if t.lang != langs[0] and t.lang in langs)
-        wrong = len(rec.turns) - first - second
-        language = (first > 0,) if not second and not wrong else (first, second, wrong)
+        first, second, wrong = rec.langs
+        language = (first > 0,) if not second and not wrong else rec.langs
         providers = tuple(sorted((p["id"], p["kind"], p["clock"]) for p in rec.providers))
         broken = frozenset(s for _, s in rec.broken)
-        out.append((cid, tones, len(rec.silences), peak, rec.hung_up, bool(rec.turns), tuple(sorted(steps)),
+        out.append((cid, rec.tones, len(rec.silences), peak, rec.hung_up, bool(rec.turns), tuple(sorted(steps)),
                     broken, providers, language))
     return tuple(out)
 
@@ -260,10 +298,13 @@ def score_key(records: dict[str, CaseRecord], scenario: m.Scenario, rubric: m.Ru
 
 
 def _clone_state(state: State) -> State:
-    new = copy.copy(state)
+    """A copy that the engine may change without touching `state` (copy.deepcopy is ten times slower)."""
+    new = object.__new__(State)
+    new.__dict__.update(state.__dict__)
     new.cases = {}
     for cid, cs in state.cases.items():
-        c = copy.copy(cs)
+        c = object.__new__(CaseState)
+        c.__dict__.update(cs.__dict__)
         c.flags, c.known, c.chosen, c.fired = list(cs.flags), list(cs.known), list(cs.chosen), list(cs.fired)
         c.file, c.booked = dict(cs.file), list(cs.booked)
         new.cases[cid] = c
@@ -271,9 +312,10 @@ def _clone_state(state: State) -> State:
     return new
 
 
-def _clone_records(records: dict[str, CaseRecord]) -> dict[str, CaseRecord]:
-    return {cid: CaseRecord(list(r.turns), list(r.silences), list(r.stress), dict(r.steps), list(r.broken),
-                            list(r.providers), r.hung_up) for cid, r in records.items()}
+def _clone_records(records: dict[str, _Record]) -> dict[str, _Record]:
+    return {cid: _Record(list(r.turns), list(r.silences), list(r.stress), dict(r.steps), list(r.broken),
+                         list(r.providers), r.hung_up, r.seen_turns, r.seen_stress, r.tones, r.langs, r.peak)
+            for cid, r in records.items()}
 
 
 # ------------------------------------------------------------------ the moves a trainee could make
@@ -291,8 +333,10 @@ def typed_values(fact: m.Fact, inputs: str) -> list[str]:
     return out
 
 
-def provider_choices(scenario: m.Scenario, session: Session, case: m.Case, kind: str) -> list[str]:
+def provider_choices(scenario: m.Scenario, session: Session, case: m.Case, kind: str, providers: str = "sample") -> list[str]:
     ranked = rank_providers(scenario, case, session.directory, kind, session.now())
+    if providers == "best":
+        return [r["id"] for r in ranked[:1]]
     if len(ranked) <= PROVIDER_SAMPLE:
         return [r["id"] for r in ranked]
     suitable = [r["id"] for r in ranked if r["suitable"]]
@@ -301,7 +345,8 @@ def provider_choices(scenario: m.Scenario, session: Session, case: m.Case, kind:
     return list(dict.fromkeys(picks)) or [ranked[0]["id"]]
 
 
-def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bool, silence: bool = False) -> list[dict]:
+def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bool, silence: bool = False,
+          providers: str = "sample") -> list[dict]:
     """The actions the explorer tries from the session's current state."""
     st = session.state
     if st.status is Status.READY:
@@ -314,7 +359,7 @@ def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bo
         return [{"type": "input", "value": v} for v in typed_values(case.truth[st.pending["field"]], inputs)]
     if st.status is Status.AWAITING_PROVIDER:
         case = scenario.cases[st.pending["case"]]
-        return [{"type": "provider", "id": pid} for pid in provider_choices(scenario, session, case, st.pending["kind"])]
+        return [{"type": "provider", "id": pid} for pid in provider_choices(scenario, session, case, st.pending["kind"], providers)]
     preferred = session.case.caller.languages[0]
     if session.case_state.speaking != preferred:
         return [{"type": "speak", "lang": preferred}]
@@ -353,8 +398,11 @@ class _Walker:
             self.result.events_fired.update((cid, e) for e in cs.fired)
         self.result.offered.update((state.active, a["option"]) for a in actions if a["type"] == "choose")
 
-    def step(self, state: State, records, number: int, action: dict, path: tuple):
-        """(new state, new records) or None when the move fails; failures become findings."""
+    def step(self, state: State, records, number: int, action: dict, path):
+        """(new state, new records) or None when the move fails; failures become findings.
+
+        `path` is the answers so far, or a function that returns them (worked out only for a finding).
+        """
         self.session.state = _clone_state(state)
         new_records = _clone_records(records) if self.scoring else records
         try:
@@ -368,13 +416,14 @@ class _Walker:
                     self.result.steps_done.add((active, step))
         except ScenarioDeadEnd as exc:
             cs = self.session.case_state
-            self.problem("dead_end", str(exc), path + (as_answer(action),), self.session.state.active, cs.node)
+            self.problem("dead_end", str(exc), _path(path) + (as_answer(action),), self.session.state.active, cs.node)
             return None
         except ExpressionError as exc:
             # The engine stopped half-way: what lies beyond is unknown, so nothing can be said "never" happens.
             self.result.complete = False
             cs = self.session.case_state
-            self.problem("condition_failed", str(exc), path + (as_answer(action),), self.session.state.active, cs.node)
+            self.problem("condition_failed", str(exc), _path(path) + (as_answer(action),), self.session.state.active,
+                         cs.node)
             return None
         new = self.session.state
         for cid, rec in new_records.items():
@@ -426,13 +475,13 @@ def _tally(result: Exploration, scores: list[tuple[Score, int, tuple]]) -> None:
 
 
 def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, inputs: str = "both",
-            silence: bool = False, scoring: bool = True, max_states: int = MAX_STATES,
+            silence: bool = False, scoring: bool = True, providers: str = "sample", max_states: int = MAX_STATES,
             max_actions: int = MAX_ACTIONS) -> Exploration:
     """Follow every path (see the module docstring for what is tried and how states merge).
 
     With `scoring=False` paths are neither scored nor told apart by their score: what is
     left is what the call can reach (nodes, options, endings, events), which lint needs,
-    in fewer states.
+    in fewer states. `providers="best"` tries only the best provider of each kind.
     """
     result = Exploration(scenario.id, "exhaustive", True, 0, 0, 0, {})
     walker = _Walker(scenario, rubric, directory, result, scoring)
@@ -465,7 +514,7 @@ def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, i
             out.append(as_answer(action))
         return tuple(reversed(out))
 
-    add(start, new_records(scenario), 0, False, None)
+    add(start, _new_records(scenario), 0, False, None)
     frontier = 0
     while frontier < len(states):
         index = frontier
@@ -480,13 +529,13 @@ def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, i
                            path_to(index), state.active, state.cases[state.active].node)
             continue
         walker.session.state = state
-        possible = moves(scenario, walker.session, inputs, switched, silence)
+        possible = moves(scenario, walker.session, inputs, switched, silence, providers)
         walker.note(state, possible)
         for action in possible:
             if len(states) >= max_states:
                 result.complete = False
                 break
-            stepped = walker.step(state, records, depth + 1, action, path_to(index))
+            stepped = walker.step(state, records, depth + 1, action, lambda: path_to(index))
             result.transitions += 1
             if stepped is None:
                 continue
@@ -509,6 +558,10 @@ def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, i
         return result
     _tally(result, [(score, counts[i] if counts else 1, path_to(i)) for i, score in terminal.items()])
     return result
+
+
+def _path(path) -> tuple:
+    return path() if callable(path) else path
 
 
 def _stuck_message(state: State) -> str:
@@ -552,7 +605,7 @@ def explore_random(scenario: m.Scenario, rubric: m.Rubric, directory: m.Director
     distinct: dict[str, Score] = {}
     chosen_paths: dict[str, tuple] = {}
     for _ in range(runs):
-        state, records, path, switched = _clone_state(Session(scenario, directory).state), new_records(scenario), (), False
+        state, records, path, switched = _clone_state(Session(scenario, directory).state), _new_records(scenario), (), False
         while state.status is not Status.ENDED and len(path) < max_actions:
             walker.session.state = state
             options = moves(scenario, walker.session, inputs, switched, silence)

@@ -21,7 +21,7 @@ from simulator import model as m
 from simulator.errors import Problem, ScenarioError, Severity, display_path
 from simulator.yamlsource import Document, load_yaml
 
-LINT_STATES = 5_000
+LINT_STATES = 1_000  # also the default of 'plateau lint --max-states' in author_cli
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -281,7 +281,12 @@ def _check_paths(report: _Report, scenario: m.Scenario, rubric: m.Rubric, direct
                f"'plateau paths {display_path(scenario.source) if scenario.source else scenario.id} --random 1000' samples them.")
     if _estimate(scenario) > max_states:
         return skipped
-    result = explore(scenario, rubric, directory, scoring=False, max_states=max_states)
+    # Typed values and the provider chosen change what the call can reach only through the
+    # conditions that read them: when none does, one value and one provider are enough.
+    names = _condition_names(scenario)
+    result = explore(scenario, rubric, directory, scoring=False, max_states=max_states,
+                     inputs="both" if "file" in names else "truth",
+                     providers="sample" if names & {"dispatched", "eta", "provider"} else "best")
     seen_problem_nodes = set()
     for finding in result.problems:
         case = scenario.cases.get(finding.case) if finding.case else None
@@ -339,6 +344,29 @@ def _check_paths(report: _Report, scenario: m.Scenario, rubric: m.Rubric, direct
                 report.add(event.origin, "L011", f"the event '{event.id}' never happens on any path.",
                            "Check its 'at' and 'when': the call may always end before, or the condition never hold.")
     return None
+
+
+def _condition_names(scenario: m.Scenario) -> set[str]:
+    """Every name that a condition of the scenario reads (the flags, 'stress', 'file', 'eta'...)."""
+    names: set[str] = set()
+
+    def lines(value: m.Lines | None):
+        for variant in value.variants if value else ():
+            if variant.when is not None:
+                names.update(variant.when.names.names)
+
+    for case in scenario.cases.values():
+        for node in case.nodes.values():
+            lines(node.say)
+            for option in node.options:
+                lines(option.reply)
+                if option.when is not None:
+                    names.update(option.when.names.names)
+        for event in case.events:
+            lines(event.say)
+            if event.when is not None:
+                names.update(event.when.names.names)
+    return names
 
 
 def _case_edges(case: m.Case) -> dict[str, list[str]]:
