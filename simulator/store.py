@@ -683,6 +683,10 @@ class Store:
             return Outcome.DUPLICATE
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            # Asked again under the write lock: another process may have recorded it while this one rescored.
+            if self.is_duplicate(rec.session, rec.last_hash, rec.turns):
+                self.db.execute("COMMIT")
+                return Outcome.DUPLICATE
             existed = self.db.execute("DELETE FROM sessions WHERE session = ?", (rec.session,)).rowcount > 0
             self._insert(rec)
             self.db.execute("COMMIT")
