@@ -32,6 +32,8 @@ adding, along the merged graph, the number of ways to reach each state.
 
 from __future__ import annotations
 
+import functools
+import gc
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -346,8 +348,10 @@ def provider_choices(scenario: m.Scenario, session: Session, case: m.Case, kind:
 
 
 def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bool, silence: bool = False,
-          providers: str = "sample") -> list[dict]:
-    """The actions the explorer tries from the session's current state."""
+          providers: str = "sample", offered: list | None = None) -> list[dict]:
+    """The actions the explorer tries from the session's current state.
+
+    `offered`, when given, receives the options offered now (so that scoring need not ask again)."""
     st = session.state
     if st.status is Status.READY:
         first = min(scenario.cases.values(), key=lambda c: c.rings_at_seconds)
@@ -363,7 +367,10 @@ def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bo
     preferred = session.case.caller.languages[0]
     if session.case_state.speaking != preferred:
         return [{"type": "speak", "lang": preferred}]
-    out: list[dict] = [{"type": "choose", "option": o.id} for o in session.options()]
+    options = session.options()
+    if offered is not None:
+        offered.extend(options)
+    out: list[dict] = [{"type": "choose", "option": o.id} for o in options]
     if silence:
         out.append({"type": "silence"})
     if not just_switched:
@@ -398,7 +405,7 @@ class _Walker:
             self.result.events_fired.update((cid, e) for e in cs.fired)
         self.result.offered.update((state.active, a["option"]) for a in actions if a["type"] == "choose")
 
-    def step(self, state: State, records, number: int, action: dict, path):
+    def step(self, state: State, records, number: int, action: dict, path, offered: list | None = None):
         """(new state, new records) or None when the move fails; failures become findings.
 
         `path` is the answers so far, or a function that returns them (worked out only for a finding).
@@ -407,7 +414,8 @@ class _Walker:
         new_records = _clone_records(records) if self.scoring else records
         try:
             if self.scoring:
-                record_action(self.session, new_records, number, action)
+                record_action(self.session, new_records, number, action,
+                              offered if state.status is Status.AWAITING_CHOICE and offered is not None else None)
             else:
                 active = self.session.state.active
                 self.session.apply(action)
@@ -474,6 +482,22 @@ def _tally(result: Exploration, scores: list[tuple[Score, int, tuple]]) -> None:
     result.criteria = criteria
 
 
+def _without_gc(function):
+    """Run without the cyclic garbage collector: the explorer keeps every state it makes, and each
+    collection would walk them all again (a third of the time at 10,000 states)."""
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+    return wrapper
+
+
+@_without_gc
 def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, inputs: str = "both",
             silence: bool = False, scoring: bool = True, providers: str = "sample", max_states: int = MAX_STATES,
             max_actions: int = MAX_ACTIONS) -> Exploration:
@@ -529,13 +553,14 @@ def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, i
                            path_to(index), state.active, state.cases[state.active].node)
             continue
         walker.session.state = state
-        possible = moves(scenario, walker.session, inputs, switched, silence, providers)
+        offered: list = []
+        possible = moves(scenario, walker.session, inputs, switched, silence, providers, offered)
         walker.note(state, possible)
         for action in possible:
             if len(states) >= max_states:
                 result.complete = False
                 break
-            stepped = walker.step(state, records, depth + 1, action, lambda: path_to(index))
+            stepped = walker.step(state, records, depth + 1, action, lambda: path_to(index), offered)
             result.transitions += 1
             if stepped is None:
                 continue
@@ -595,6 +620,7 @@ def _count_paths(children: list[list[int]]) -> list[int] | None:
     return counts if seen == len(children) else None
 
 
+@_without_gc
 def explore_random(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, runs: int, seed: int = 0,
                    inputs: str = "both", silence: bool = False, max_actions: int = MAX_ACTIONS) -> Exploration:
     """Play `runs` random calls (each move drawn among those `explore` would try) with the same report."""

@@ -149,9 +149,13 @@ def new_records(scenario: m.Scenario) -> dict[str, CaseRecord]:
     return {cid: CaseRecord(stress=[float(c.caller.stress)]) for cid, c in scenario.cases.items()}
 
 
-def record_action(session: Session, records: dict[str, CaseRecord], number: int, action: dict) -> list[dict]:
-    """Apply action number `number` to the session and note in `records` what scoring needs of it."""
-    offered = session.options() if session.state.status is Status.AWAITING_CHOICE else []
+def record_action(session: Session, records: dict[str, CaseRecord], number: int, action: dict,
+                  offered: list[m.Option] | None = None) -> list[dict]:
+    """Apply action number `number` to the session and note in `records` what scoring needs of it.
+
+    `offered` is what `session.options()` returns now, when the caller already has it."""
+    if offered is None:
+        offered = session.options() if session.state.status is Status.AWAITING_CHOICE else []
     active = session.state.active
     clock = session.state.clock / 60
     node = session.case_state.node
