@@ -171,3 +171,11 @@ def test_a_scenario_too_large_to_follow_is_checked_statically_with_a_note(tmp_pa
     assert [p.code for p in problems if p.code != "L006"] == []
     assert len(notes) == 1 and notes[0].message.startswith("the checks that follow every path (L002, L003, L007, "
                                                            "L009, L011, L012) were skipped")
+
+
+@pytest.mark.parametrize("command", ["lint", "paths", "graph", "schema", "new"])
+def test_every_authoring_command_has_help_with_an_example_and_is_documented(command):
+    result = plateau(command, "--help")
+    assert result.returncode == 0
+    assert "Example:\n  plateau " + command in result.stdout
+    assert f"plateau {command}" in DOCS.read_text(encoding="utf-8")
