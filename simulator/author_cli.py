@@ -84,12 +84,18 @@ def _path_words(path: list) -> str:
 
 def render_paths(result, pass_mark: float) -> str:
     lines = []
-    how = ("every path followed" if result.complete else
-           f"stopped after {result.states:,} states: not every path was followed" if result.mode == "exhaustive" else
-           f"{result.transitions:,} moves on random calls")
+    if result.mode == "random":
+        how = f"{sum(result.endings.values()):,} random calls"
+    elif result.complete:
+        how = "every path followed"
+    else:
+        how = "stopped before every path was followed (try --random 1000)"
     lines.append(f"{result.scenario}: {how} ({result.states:,} states, {result.transitions:,} moves tried)")
-    lines.append(f"paths: {'endless (a loop without time passing)' if result.paths is None else f'{result.paths:,}'}"
-                 + (" distinct random calls" if result.mode == "random" else ""))
+    if result.paths is None:
+        lines.append("paths: endless (a loop without time passing)")
+    else:
+        lines.append(f"paths: {result.paths:,}" + (" distinct" if result.mode == "random" else
+                                                    "" if result.complete else " followed to the end"))
     lines.append("endings: " + (", ".join(f"{e} {n:,}" for e, n in sorted(result.endings.items())) or "none reached"))
     if result.score_min is not None:
         lines.append(f"score: min {result.score_min:g}, max {result.score_max:g} (pass mark {pass_mark:g}); "
@@ -109,7 +115,7 @@ def render_paths(result, pass_mark: float) -> str:
 
 def cmd_paths(args) -> int:
     from simulator.catalog import open_scenario
-    from simulator.explore import explore, explore_random
+    from simulator.explore import estimate_states, explore, explore_random
 
     scenario, lib = open_scenario(args.scenario)
     rubric = lib.rubrics[scenario.rubric_id]
@@ -119,6 +125,11 @@ def cmd_paths(args) -> int:
         result = explore_random(scenario, rubric, lib.directory, runs=args.random, seed=args.seed, inputs=args.inputs,
                                 silence=args.silence)
     else:
+        guess = estimate_states(scenario)
+        if guess > args.max_states * 100:
+            raise PlateauError(f"{scenario.id} has too many paths to follow every one (at least {guess:,} states, "
+                               f"more than {args.max_states:,}): sample it with random calls instead, for example "
+                               f"'plateau paths {args.scenario} --random 1000 --seed 1'.")
         result = explore(scenario, rubric, lib.directory, inputs=args.inputs, silence=args.silence,
                          max_states=args.max_states)
     for target, path, label in ((args.save_best, result.best, "best"), (args.save_worst, result.worst, "worst")):
@@ -262,7 +273,7 @@ def register(add) -> None:
     p.add_argument("--inputs", choices=["both", "truth"], default="both",
                    help="typed values to try: the true one and a wrong one (both, default), or the true one only")
     p.add_argument("--silence", action="store_true", help="also try staying silent (reaches timed events and hang-ups)")
-    p.add_argument("--max-states", type=int, default=200_000, metavar="N", help="stop after N states (default 200000)")
+    p.add_argument("--max-states", type=int, default=50_000, metavar="N", help="stop after N states (default 50000)")
     p.add_argument("--save-best", metavar="FILE", help="write the best call as an answers file for 'plateau play --answers'")
     p.add_argument("--save-worst", metavar="FILE", help="write the worst call as an answers file")
 

@@ -387,6 +387,21 @@ def as_answer(action: dict) -> Any:
 # ------------------------------------------------------------------ exploring
 
 
+def estimate_states(scenario: m.Scenario) -> int:
+    """A quick, low guess of the number of states: the options that keep the call at a node can be taken in
+    any subset, so a node with 10 of them alone makes 1,024 states (typed values, providers and events
+    multiply that further)."""
+    total = 1
+    for case in scenario.cases.values():
+        for node in case.nodes.values():
+            stay = sum(1 for o in node.options if not o.goto and not o.end and not o.repeatable)
+            total *= 2 ** min(stay, 30)
+            if total > 10 ** 9:
+                return total
+    return total
+
+
+
 class _Walker:
     """Shared by both modes: applies a move to a copy of a state and notes what was seen."""
 

@@ -260,28 +260,16 @@ def _check_endings_named(report: _Report, scenario: m.Scenario) -> None:
                        f"Add 'end: {ending}' where the call should end this way, or remove the ending.", key=True)
 
 
-def _estimate(scenario: m.Scenario) -> int:
-    """A quick guess of the number of states: options that keep the call at a node can be taken in any subset."""
-    total = 1
-    for case in scenario.cases.values():
-        for node in case.nodes.values():
-            stay = sum(1 for o in node.options if not o.goto and not o.end and not o.repeatable)
-            total *= 2 ** min(stay, 30)
-            if total > 10 ** 9:
-                return total
-    return total
-
-
 def _check_paths(report: _Report, scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory,
                  max_states: int) -> str | None:
-    from simulator.explore import explore
+    from simulator.explore import estimate_states, explore
 
     skipped = ("the checks that follow every path (L002, L003, L007, L009, L011, L012) were skipped: "
                f"it has too many paths to follow within {max_states:,} states. "
                f"'plateau paths {display_path(scenario.source) if scenario.source else scenario.id} --random 1000' samples them.")
     # The estimate counts only the orders of questions at each node; typed values, providers and
     # events multiply it, hence the margin: a scenario that would stop half-way is not started.
-    if _estimate(scenario) * 4 > max_states:
+    if estimate_states(scenario) * 4 > max_states:
         return skipped
     # Typed values and the provider chosen change what the call can reach only through the
     # conditions that read them: when none does, one value and one provider are enough.

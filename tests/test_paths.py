@@ -179,3 +179,18 @@ def test_random_mode_from_the_command_line():
     result = plateau("paths", str(E411), "--random", "20", "--seed", "3", "--json")
     report = json.loads(result.stdout)
     assert (report["mode"], sum(report["endings"].values())) == ("random", 20)
+
+
+def test_a_run_cut_short_says_so_and_suggests_random_calls():
+    result = plateau("paths", "tests/fixtures/e411-flat-tyre.yaml", "--max-states", "10", cwd=ROOT)
+    assert result.stdout.splitlines()[:2] == [
+        "e411-flat-tyre: stopped before every path was followed (try --random 1000) (10 states, 9 moves tried)",
+        "paths: 1 followed to the end"]
+
+
+def test_a_scenario_far_too_large_is_not_started():
+    result = plateau("paths", "tests/fixtures/e411-flat-tyre.yaml", "--max-states", "0", cwd=ROOT)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("plateau: e411-flat-tyre has too many paths to follow every one (at least 8 states, more "
+                             "than 0): sample it with random calls instead, for example 'plateau paths "
+                             "tests/fixtures/e411-flat-tyre.yaml --random 1000 --seed 1'.\n")
