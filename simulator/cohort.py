@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from simulator.store import Filters, Store
@@ -23,6 +23,7 @@ COMPLIANCE_LEVELS = ("high_compliance", "compliant", "partial", "low", "non_comp
 COMPLIANCE_LIMITS = {"partial": 10.0, "low": 10.0, "non_compliant": 7.0}  # % of reviewed calls, at most
 TIMED_STEPS = ("safety_check", "dispatch")
 BINS = 10  # score distribution: 0-9, 10-19, ..., 90-100
+CHART_POINTS = 30  # a trainee's chart shows their last 30 finished calls (first, best and trend count them all)
 
 WORDS: dict[str, dict[str, str]] = {
     "title": {"fr": "Rapport de classe", "nl": "Klasrapport", "en": "Class report"},
@@ -56,6 +57,9 @@ WORDS: dict[str, dict[str, str]] = {
                          "drie, de helft als het er minder dan zes zijn).",
                    "en": "Trend: mean of the last finished calls minus that of the first ones (three of each at "
                          "most, half of them when there are fewer than six)."},
+    "chart_hint": {"fr": "Les graphiques montrent au plus les {n} derniers appels terminés de chaque stagiaire.",
+                   "nl": "De grafieken tonen hoogstens de laatste {n} afgewerkte oproepen van elke cursist.",
+                   "en": "Charts show at most each trainee's last {n} finished calls."},
     "more_trainees": {"fr": "… et {n} autres stagiaires (voir le rapport HTML).",
                       "nl": "… en nog {n} cursisten (zie het HTML-rapport).",
                       "en": "… and {n} more trainees (see the HTML report)."},
@@ -137,7 +141,8 @@ class TraineeProgress:
     calls: int
     abandoned: int
     passed: int
-    scores: tuple[tuple[str, float, bool], ...]  # (started, overall, passed) of finished calls, oldest first
+    scores: tuple[tuple[str, float, bool], ...]  # (started, overall, passed) of the last CHART_POINTS finished calls
+    finished: int
     first: float | None
     last: float | None
     best: float | None
@@ -266,34 +271,43 @@ def build_cohort(store: Store, filters: Filters = Filters(), *, top: int = 10) -
     """The figures of a class: every session matching `filters` (trainees, scenarios, dates)."""
     filters = Filters(filters.trainees, filters.scenarios, filters.since, filters.until)
     where, params = filters.where("s")
+    # The local Monday of each call's week is worked out by SQLite, which reads the same local time as Python.
     rows = store.db.execute(
-        f"SELECT trainee_key, trainee, scenario, started, overall, passed, status, compliance FROM sessions s "
-        f"WHERE {where} ORDER BY started, session", params).fetchall()
+        f"SELECT trainee_key, trainee, scenario, started, overall, passed, status, compliance, "
+        f"date(started, 'localtime', 'weekday 0', '-6 days') FROM sessions s WHERE {where} ORDER BY started, session",
+        params).fetchall()
     titles = store.labels("scenario")
 
     people: dict[str, dict] = {}
     scenarios: dict[str, dict] = {}
-    weeks: dict[date, list[tuple[float, bool]]] = {}
+    weeks: dict[str, list[tuple[float, bool]]] = {}
     compliance = {level: 0 for level in COMPLIANCE_LEVELS}
     finished = passed_total = 0
-    for key, name, scenario, started, overall, passed, status, level in rows:
-        person = people.setdefault(key, {"name": name, "calls": 0, "abandoned": 0, "passed": 0, "scores": []})
+    for key, name, scenario, started, overall, passed, status, level, week in rows:
+        person = people.get(key)
+        if person is None:
+            person = people[key] = {"name": name, "calls": 0, "abandoned": 0, "passed": 0, "scores": []}
         person["name"] = name  # the latest spelling
         person["calls"] += 1
-        sc = scenarios.setdefault(scenario, {"calls": 0, "abandoned": 0, "passed": 0, "scores": []})
+        sc = scenarios.get(scenario)
+        if sc is None:
+            sc = scenarios[scenario] = {"calls": 0, "abandoned": 0, "passed": 0, "scores": []}
         sc["calls"] += 1
         if status != "finished":
             person["abandoned"] += 1
             sc["abandoned"] += 1
             continue
+        passed = bool(passed)
         finished += 1
         passed_total += passed
         person["passed"] += passed
-        person["scores"].append((started, overall, bool(passed)))
+        person["scores"].append((started, overall, passed))
         sc["passed"] += passed
         sc["scores"].append(overall)
-        day = _local_day(started)
-        weeks.setdefault(day - timedelta(days=day.weekday()), []).append((overall, bool(passed)))
+        in_week = weeks.get(week)
+        if in_week is None:
+            in_week = weeks[week] = []
+        in_week.append((overall, passed))
         if level in compliance:
             compliance[level] += 1
 
@@ -303,7 +317,8 @@ def build_cohort(store: Store, filters: Filters = Filters(), *, top: int = 10) -
         k = max(1, min(3, len(scores) // 2))
         trend = (statistics.fmean(scores[-k:]) - statistics.fmean(scores[:k])) if len(scores) >= 2 else None
         trainees.append(TraineeProgress(person["name"], person["calls"], person["abandoned"], person["passed"],
-                                        tuple(person["scores"]), scores[0] if scores else None,
+                                        tuple(person["scores"][-CHART_POINTS:]), len(scores),
+                                        scores[0] if scores else None,
                                         scores[-1] if scores else None, max(scores) if scores else None,
                                         round(trend, 1) if trend is not None else None))
     scenario_stats = []
@@ -319,7 +334,7 @@ def build_cohort(store: Store, filters: Filters = Filters(), *, top: int = 10) -
     assessed = sum(compliance.values())
     shares = tuple(ComplianceShare(level, compliance[level], round(100 * compliance[level] / assessed, 1) if assessed else 0.0,
                                    COMPLIANCE_LIMITS.get(level)) for level in COMPLIANCE_LEVELS) if assessed else ()
-    week_stats = tuple(Week(start, len(v), round(statistics.fmean(s for s, _ in v), 1),
+    week_stats = tuple(Week(date.fromisoformat(start), len(v), round(statistics.fmean(s for s, _ in v), 1),
                             round(100 * sum(p for _, p in v) / len(v), 1)) for start, v in sorted(weeks.items()))
 
     finished_where = f"s.status = 'finished' AND {where}"
@@ -446,6 +461,7 @@ def view(cohort: Cohort, lang: str) -> dict:
                       "trend": _signed(t.trend, lang), "trend_value": t.trend or 0,
                       "points": [{"score": s, "passed": p, "day": _day(d, lang)} for d, s, p in t.scores]}
                      for t in cohort.trainees],
+        "chart_hint": word("chart_hint", lang, n=CHART_POINTS) if any(t.finished > CHART_POINTS for t in cohort.trainees) else "",
         "scenarios": [{"id": s.id, "title": _text(s.title, lang, s.id), "calls": s.calls, "finished": s.finished,
                        "abandoned": s.abandoned, "passed": s.passed, "pass_rate": _pct(s.pass_rate, lang),
                        "median": _num(s.median, lang), "mean": _num(s.mean, lang), "bins": list(s.bins),

@@ -117,3 +117,25 @@ def test_an_empty_class_says_so(plateau_home, tmp_path):
     assert result.stdout.splitlines()[:2] == ["Rapport de classe · tous les appels enregistrés",
                                               "Aucun appel enregistré pour cette sélection."]
     assert "<p>Aucun appel enregistré pour cette sélection.</p>" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_a_trainee_chart_shows_the_last_30_calls_while_first_best_and_trend_count_them_all(tmp_path):
+    from datetime import timedelta
+
+    from simulator.cohort import CHART_POINTS
+    loaded, lib = scenarios()
+    paths = ["curt"] * 3 + ["good"] * 29 + ["slow"] * 3  # 35 finished calls, one a day
+    for n, path in enumerate(paths):
+        record_transcript(write_transcript(tmp_path / f"e{n}.jsonl", loaded["e8"], lib, session=f"e{n:03d}",
+                                           trainee="Emma Claes", started=MONDAYS[0] + timedelta(days=n),
+                                           actions=PATHS[path]))
+    with Store() as store:
+        c = build_cohort(store)
+        html = render_html(c, "en")
+    [emma] = c.trainees
+    assert CHART_POINTS == 30
+    assert (emma.calls, emma.finished, len(emma.scores), emma.first, emma.best, emma.last, emma.trend) == (
+        35, 35, 30, 49.0, 94.4, 68.2, 19.2)
+    assert [s for _, s, _ in emma.scores] == [94.4] * 27 + [68.2] * 3
+    assert html.count("<circle") == 30 + len(c.weeks)
+    assert "<p class=\"hint\">Charts show at most each trainee&#39;s last 30 finished calls.</p>" in html
