@@ -59,7 +59,8 @@ def cmd_list(args) -> int:
     else:
         from rich.table import Table
         table = Table(show_lines=False)
-        for col in ("id", "title", "difficulty", "minutes", "languages"):
+        table.add_column("id", no_wrap=True)  # typed by the trainee: never cut
+        for col in ("title", "difficulty", "minutes", "languages"):
             table.add_column(col)
         for r in rows:
             table.add_row(r["id"], r["title"][lang], "★" * r["difficulty"], str(r["minutes"]), " ".join(r["languages"]))
