@@ -113,11 +113,14 @@ def main() -> None:
             ("plateau cohort --since 2026-02-01 --until 2026-02-28 --html FILE (one month)",
              plateau + ["cohort", "--since", "2026-02-01", "--until", "2026-02-28", "--lang", "fr", "--html", html], "cohort"),
         ]
+        load_before = os.getloadavg()[0]
         times = [(label, median_seconds(command, env), target) for label, command, target in rows]
+        load_after = os.getloadavg()[0]
 
     base, select = times[0][1], times[1][1]
     print(f"{args.sessions:,} calls, {args.trainees:,} trainees; store {size:.0f} MB, generated in {generated:.0f} s; "
-          f"median of {RUNS} runs each, Python {sys.version.split()[0]}, {os.cpu_count()} cores.\n")
+          f"median of {RUNS} runs each, Python {sys.version.split()[0]}, {os.cpu_count()} cores; "
+          f"load average {load_before:.1f} before the timings, {load_after:.1f} after.\n")
     print("| command | median | × import sqlite3 | × SELECT baseline | target |")
     print("| --- | ---: | ---: | ---: | --- |")
     for label, seconds, target in times:
