@@ -95,6 +95,10 @@ def parse_yaml(source: bytes | str, name: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         pos = Position.from_mark(mark) if mark else Position(1, 1)
         what = (exc.problem or exc.context or "unexpected text").rstrip(".")
+        if "nesting depth" in what:  # libyaml's own limit, met before ours when it scans ahead
+            raise ScenarioError([Problem(name, pos.line, pos.column, "P003",
+                                         f"the file is nested more than {MAX_DEPTH} levels deep.",
+                                         "A scenario needs far fewer levels: check the indentation.")]) from None
         raise ScenarioError([Problem(name, pos.line, pos.column, "P001",
                                      f"the YAML cannot be read here: {what}.",
                                      "Check the indentation (spaces, not tabs) and put texts that contain ': ' or start with a special character between quotes.")]) from None
