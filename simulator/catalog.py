@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from simulator import model as m
+from simulator.datadir import home  # noqa: F401  (re-exported: catalog.home)
 from simulator.errors import PlateauError, ScenarioError
 from simulator.loader import load_directory, load_rubric, load_scenario, suggest
 
@@ -15,15 +15,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 RUBRICS = ROOT / "rubrics"
 PROVIDERS = SCENARIOS / "providers"
-
-
-def home() -> Path:
-    """The data directory: sessions, transcripts and results. `PLATEAU_HOME` overrides the platform default."""
-    env = os.environ.get("PLATEAU_HOME")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_path
-    return user_data_path("plateau", appauthor=False)
 
 
 @dataclass(frozen=True)

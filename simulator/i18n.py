@@ -9,7 +9,8 @@ from __future__ import annotations
 import locale
 import os
 
-from simulator.model import LANGS
+# The three languages of every text and screen, in the order they are shown.
+LANGS: tuple[str, ...] = ("fr", "nl", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
     "case": {"fr": "Dossier", "nl": "Dossier", "en": "Case"},

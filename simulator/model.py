@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from simulator.expressions import Condition, Template
 
-LANGS: tuple[str, ...] = ("fr", "nl", "en")
+from simulator.i18n import LANGS  # noqa: E402  (one place for the list of languages)
 
 
 class Tone(str, Enum):

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from simulator.catalog import home
+from simulator.datadir import home
 from simulator.errors import PlateauError, ScenarioError
 from simulator.transcript import read_transcript
 

@@ -140,7 +140,7 @@ class StoreError(PlateauError):
 
 
 def store_path() -> Path:
-    from simulator.catalog import home
+    from simulator.datadir import home
     return home() / FILE_NAME
 
 
@@ -855,7 +855,7 @@ def import_paths(paths: Iterable[Path | str], *, scenario_folders: Iterable[Path
 
     Returns one item per transcript found: added, updated, duplicate, or refused with a reason.
     """
-    from simulator.catalog import home
+    from simulator.datadir import home
     paths = [Path(p) for p in paths]
     for p in paths:
         if not p.exists():

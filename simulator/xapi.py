@@ -59,7 +59,7 @@ def install_salt() -> bytes:
     Machines that must give a trainee the same pseudonym (a centre with one central LRS)
     share it: copy the file, or set the variable on each.
     """
-    from simulator.catalog import home
+    from simulator.datadir import home
     env = os.environ.get("PLATEAU_XAPI_SALT")
     if env:
         return env.encode("utf-8")
