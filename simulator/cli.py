@@ -22,7 +22,7 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXTENSIONS = ("simulator.author_cli", "simulator.desk_cli")
 
 
-def _console(args=None, *, plain: bool = False, **kwargs):
+def _console(*, plain: bool = False, **kwargs):
     """The terminal. Plain mode writes no escape codes at all (screen readers, logs)."""
     from rich.console import Console
     if plain:
@@ -156,14 +156,16 @@ def cmd_resume(args) -> int:
         _err(f"the session {saved.id} is already over; its debrief: plateau score {display_path(saved.path)}")
         writer.close()
         return EXIT_OK
-    console = _console(plain=args.plain)
     from simulator.i18n import t
+    from simulator.player import Player
+
+    console = _console(plain=args.plain)
     console.print(t("resumed", lang, turns=len(transcript.turns)))
-    for turn in transcript.turns[-3:]:
+    recap = Player(session, lib, None, lang=lang, console=console)
+    for turn in transcript.turns[-3:]:  # the last exchanges, to pick up the thread
         for event in turn["events"]:
             if event["type"] in ("said", "chose"):
-                from simulator.player import Player
-                Player(session, lib, None, lang=lang, console=console).draw_event(event)
+                recap.draw_event(event)
     code, _ = _run_call(args, scenario, lib, session, writer, header, lang, [], console=console, offer_replay=False)
     return code
 

@@ -312,7 +312,7 @@ class Session:
         self._flag(self.case_state, "recorded")
         self._emit("recorded", field=field_id, value=value.strip())
         self._advance(RECORD_SECONDS)
-        self._after(self.state.active)
+        self._after()
 
     def _do_speak(self, action: dict) -> None:
         self._require(Status.AWAITING_CHOICE, what="change language")
@@ -331,7 +331,7 @@ class Session:
             self._say(cid, m.Speaker.CALLER, caller.silence, "silence")
         self._stress(cid, SILENCE_STRESS, "silence")
         self._advance(self.scenario.decision_seconds)
-        self._after(cid)
+        self._after()
 
     def _do_note(self, action: dict) -> None:
         if self.state.status is Status.READY or self.state.status is Status.ENDED:
@@ -474,9 +474,10 @@ class Session:
             self._end_case(cid, option.end)
         elif option.goto is not None:
             self._enter(cid, option.goto)
-        self._after(cid)
+        self._after()
 
-    def _after(self, cid: str) -> None:
+    def _after(self) -> None:
+        """Once an action is done: hang-ups, due events, and what the session waits for next."""
         self._check_hang_up()
         self._fire_due()
         self._settle()
