@@ -169,6 +169,7 @@ class Session:
             "known": {fid: fid in cs.known for fid in case.truth},
             "file": {fid: cs.file.get(fid, "") for fid in case.truth},
             "dispatched": dict(cs.dispatched) if cs.dispatched else None,
+            "booked": [dict(b) for b in cs.booked],  # empty (false) until something is booked
             "eta": cs.dispatched["eta"] if cs.dispatched else None,
             "provider": cs.dispatched["name"] if cs.dispatched else "",
             "lang": cs.speaking,

@@ -221,3 +221,11 @@ def test_replaying_random_legal_actions_gives_identical_events(data, which, e411
     assert second.snapshot() == first.snapshot()
     assert len(second_events) == len(actions) + 1
     assert first_replayed[0] == second_events[0]
+
+
+def test_conditions_see_what_was_booked(e411, lib):
+    session, _ = play(e411, lib, ["greet"])
+    assert session.context()["booked"] == []
+    session.case_state.booked.append({"id": "fix-wavre-depannage", "kind": "tow", "name": "Dépannage de la Dyle"})
+    from simulator.expressions import compile_condition
+    assert compile_condition("booked and booked[-1].kind == 'tow'")(session.context())
