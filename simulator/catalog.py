@@ -48,7 +48,7 @@ def library(scenario_path: Path | None = None) -> Library:
     """The bundled rubrics and providers, plus a `providers/` folder beside an outside scenario."""
     dirs = [PROVIDERS]
     if scenario_path is not None:
-        local = scenario_path.resolve().parent / "providers"
+        local = Path(scenario_path).resolve().parent / "providers"
         if local.is_dir() and local != PROVIDERS.resolve():
             dirs.append(local)
     return _library(RUBRICS, tuple(dirs))
