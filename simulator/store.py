@@ -22,6 +22,7 @@ import sys
 import tempfile
 import unicodedata
 import zipfile
+from time import monotonic, sleep
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from enum import Enum
@@ -613,6 +614,9 @@ class SessionRow:
                              for c in self.criteria.values()}}
 
 
+LOCK_TIMEOUT = 10.0  # seconds a process waits for another one's write
+
+
 class Store:
     """The results database. Open it with `Store()` (the data directory's) or `Store(path)`."""
 
@@ -620,13 +624,33 @@ class Store:
         self.path = Path(path) if path is not None else store_path()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db = self._connect()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the results store {self.path}: {exc}.") from None
         self.migrate(migrate_to)
+
+    def _connect(self) -> sqlite3.Connection:
+        """Open the file in WAL mode, waiting out other processes that are creating or converting it.
+
+        Switching a new file to WAL takes an exclusive lock for which SQLite does not wait (its busy
+        handler is not called there): a training room whose first calls end together sees "database is
+        locked" at once. So that step is retried, for as long as the ordinary lock timeout.
+        """
+        deadline = monotonic() + LOCK_TIMEOUT
+        pause = 0.005
+        while True:
+            db = sqlite3.connect(self.path, timeout=LOCK_TIMEOUT, isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA foreign_keys = ON")
+                db.execute("PRAGMA synchronous = NORMAL")
+                return db
+            except sqlite3.OperationalError as exc:
+                db.close()
+                if "locked" not in str(exc) and "busy" not in str(exc) or monotonic() > deadline:
+                    raise
+            sleep(pause)
+            pause = min(pause * 2, 0.2)
 
     def __enter__(self) -> "Store":
         return self

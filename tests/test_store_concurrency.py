@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.store import Store, build_record, ScenarioFinder
+from simulator.store import SCHEMA_VERSION, Store, build_record, ScenarioFinder
 from simulator.transcript import read_transcript
 from tests.fixtures.desk.classroom import DESK, MONDAYS, PATHS, scenarios, write_transcript
 
@@ -102,3 +102,29 @@ def test_instructors_importing_overlapping_folders_at_once_add_each_call_once(ca
     # Every call was imported by two processes: one added it, the other found it there.
     assert (outcomes.count("added"), outcomes.count("duplicate"), len(outcomes)) == (N * M, N * M, 2 * N * M)
     assert_every_call_once_and_whole(calls)
+
+
+OPEN = """
+import sys, time
+from pathlib import Path
+from simulator.store import Store, StoreError
+go, folder, count = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+while not go.exists():  # start together
+    time.sleep(0.002)
+for k in range(count):  # every process opens the same new files in the same order, so each first open is a race
+    try:
+        Store(folder / f"results-{k}.sqlite3").close()
+    except StoreError as exc:
+        print(exc, file=sys.stderr)
+"""
+
+
+def test_processes_opening_a_results_store_that_does_not_exist_yet_all_get_it(tmp_path):
+    """The first calls of a new training room end together: each process creates and converts the file."""
+    stores = 60
+    commands = [[sys.executable, "-c", OPEN, str(tmp_path / "go"), str(tmp_path), str(stores)] for _ in range(N)]
+    results = start_together(commands, tmp_path / "go")
+    assert [(r.returncode, r.stderr) for r in results] == [(0, "")] * N
+    for k in range(stores):
+        with Store(tmp_path / f"results-{k}.sqlite3") as store:
+            assert (store.db.execute("PRAGMA journal_mode").fetchone()[0], store.version) == ("wal", SCHEMA_VERSION)
