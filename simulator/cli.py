@@ -8,7 +8,6 @@ import importlib
 import json
 import os
 import sys
-import uuid
 from datetime import datetime
 from pathlib import Path
 
@@ -28,6 +27,11 @@ def _console(*, plain: bool = False, **kwargs):
     if plain:
         kwargs.update(color_system=None, emoji=False)
     return Console(highlight=False, **kwargs)
+
+
+def new_session_id() -> str:
+    """Twelve random hexadecimal digits (os.urandom: the uuid module costs start-up time)."""
+    return os.urandom(6).hex()
 
 
 def _err(message: str) -> None:
@@ -114,7 +118,7 @@ def cmd_play(args) -> int:
     interactive = not answers and sys.stdin.isatty()
     trainee = _trainee(args, lang, interactive)
     while True:
-        session_id = uuid.uuid4().hex[:12]
+        session_id = new_session_id()
         path = Path(args.transcript) if args.transcript else _transcript_path(scenario.id, session_id)
         header = {"session": session_id, "scenario": scenario.id, "scenario_version": scenario.version,
                   "content_hash": scenario.content_hash, "scenario_file": str(Path(scenario.source).resolve()),
@@ -175,9 +179,7 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
     from simulator.engine import IllegalAction, final_summary
     from simulator.i18n import t
     from simulator.player import Player, Quit
-    from simulator.report import Debrief, render_terminal
-    from simulator.scoring import score_actions
-    from simulator.store import record_transcript
+    # The results store, scoring and report are imported when the call ends, not before its first prompt.
 
     json_out = getattr(args, "json", False)
     console = console or _console(quiet=json_out, plain=args.plain)
@@ -218,6 +220,9 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
         return EXIT_INTERRUPTED, False
     finally:
         writer.close()
+    from simulator.report import Debrief, render_terminal
+    from simulator.scoring import score_actions
+
     record_transcript(path)
     score = score_actions(scenario, lib.rubrics[scenario.rubric_id], lib.directory, writer_actions(path))
     summary = final_summary(session)
@@ -247,6 +252,11 @@ def _after_debrief(player, scenario, lib, lang, console) -> bool:
             show_model(scenario, lib, lang, console)
             continue
         return answer in ("r", "replay", "rejouer", "opnieuw")
+
+
+def record_transcript(path: Path, *, abandoned: bool = False) -> None:
+    from simulator.store import record_transcript as record
+    record(path, abandoned=abandoned)
 
 
 def writer_actions(path: Path) -> list[dict]:
@@ -286,7 +296,7 @@ def run_assessment(lang: str, console, ask, trainee: str = "") -> tuple[list, di
     for n, scenario_id in enumerate(ASSESS_SCENARIOS, 1):
         scenario, lib = open_scenario(scenario_id)
         console.rule(word("call", lang, n=n))
-        session_id = uuid.uuid4().hex[:12]
+        session_id = new_session_id()
         path = _transcript_path(scenario.id, session_id)
         header = {"session": session_id, "scenario": scenario.id, "scenario_version": scenario.version,
                   "content_hash": scenario.content_hash, "scenario_file": str(Path(scenario.source).resolve()),

@@ -7,7 +7,6 @@ Document's path-to-position map, so they still point at the right line.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from datetime import datetime
@@ -72,6 +71,8 @@ def content_hash(data: bytes) -> str:
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """A 'did you mean' hint, or '' when nothing is close."""
+    import difflib  # only when a name is wrong
+
     close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
     return f"Did you mean '{close[0]}'?" if close else ""
 

@@ -137,16 +137,17 @@ def _decode(source: bytes | str, name: str) -> str:
 
 
 class _Frame:
-    __slots__ = ("value", "path", "key", "key_pos", "anchor", "count", "pos")
+    __slots__ = ("value", "path", "key", "key_pos", "anchor", "start", "pos", "is_map")
 
-    def __init__(self, value, path, anchor, pos):
+    def __init__(self, value, path, anchor, pos, start):
         self.value = value
         self.path = path
         self.key = _NO_KEY
         self.key_pos = None
         self.anchor = anchor
-        self.count = 1
+        self.start = start  # values counted when this one opened, itself included
         self.pos = pos
+        self.is_map = isinstance(value, dict)
 
 
 _NO_KEY = object()
@@ -181,7 +182,7 @@ class _Builder:
                           "Remove the '---' line: a scenario is one document.")
             return ()
         top = self.stack[-1]
-        if isinstance(top.value, dict):
+        if top.is_map:
             if top.key is _NO_KEY:
                 return None
             return top.path + (top.key,)
@@ -189,8 +190,6 @@ class _Builder:
 
     def _count(self, n: int, mark):
         self.total += n
-        for frame in self.stack:
-            frame.count += n
         if self.total > MAX_VALUES:
             self.fail(mark, "P004", f"this file holds more than {MAX_VALUES:,} values; a scenario needs far fewer.",
                       "Check that this is a scenario file; '&' anchors and '*' aliases repeated inside each other multiply values.")
@@ -200,7 +199,7 @@ class _Builder:
             self.root, self.has_root = value, True
             return
         top = self.stack[-1]
-        if isinstance(top.value, dict):
+        if top.is_map:
             if top.key is _NO_KEY:
                 if isinstance(value, (dict, list)):
                     self.fail(mark, "S003", "a key must be a plain word, not a list or a mapping.",
@@ -229,25 +228,9 @@ class _Builder:
                       "Remove the tag: scenario files hold only texts, numbers, lists and mappings.")
 
     def feed(self, event):
-        if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-            return
-        if isinstance(event, yaml.DocumentStartEvent):
-            if self.has_root:
-                self.fail(event.start_mark, "P001", "the file holds more than one YAML document.",
-                          "Remove the '---' line: a scenario is one document.")
-            return
+        kind = type(event)
         mark = event.start_mark
-        if isinstance(event, yaml.AliasEvent):
-            if event.anchor not in self.anchors:
-                self.fail(mark, "P001", f"the alias '*{event.anchor}' names no anchor.", "Define '&name' before using '*name'.")
-            value, size = self.anchors[event.anchor]
-            self._count(size, mark)
-            path = self._child_path(mark)
-            if path is not None:
-                self.positions[path] = Position.from_mark(mark)
-            self._add(value, mark, size)
-            return
-        if isinstance(event, yaml.ScalarEvent):
+        if kind is yaml.ScalarEvent:  # most events: tested first
             self._check_tag(event, _SCALAR_TAGS)
             self._count(1, mark)
             value = self._scalar(event)
@@ -258,8 +241,25 @@ class _Builder:
                 self.anchors[event.anchor] = (value, 1)
             self._add(value, mark, 1)
             return
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            is_map = isinstance(event, yaml.MappingStartEvent)
+        if kind in (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent):
+            return
+        if kind is yaml.DocumentStartEvent:
+            if self.has_root:
+                self.fail(event.start_mark, "P001", "the file holds more than one YAML document.",
+                          "Remove the '---' line: a scenario is one document.")
+            return
+        if kind is yaml.AliasEvent:
+            if event.anchor not in self.anchors:
+                self.fail(mark, "P001", f"the alias '*{event.anchor}' names no anchor.", "Define '&name' before using '*name'.")
+            value, size = self.anchors[event.anchor]
+            self._count(size, mark)
+            path = self._child_path(mark)
+            if path is not None:
+                self.positions[path] = Position.from_mark(mark)
+            self._add(value, mark, size)
+            return
+        if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            is_map = kind is yaml.MappingStartEvent
             self._check_tag(event, _MAP_TAG if is_map else _SEQ_TAG)
             if len(self.stack) >= MAX_DEPTH:
                 self.fail(mark, "P003", f"the file is nested more than {MAX_DEPTH} levels deep.",
@@ -270,13 +270,14 @@ class _Builder:
                           "Write the key as a single word followed by ':'.")
             self._count(1, mark)
             self.positions[path] = Position.from_mark(mark)
-            self.stack.append(_Frame({} if is_map else [], path, event.anchor, mark))
+            self.stack.append(_Frame({} if is_map else [], path, event.anchor, mark, self.total))
             return
-        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = self.stack.pop()
+            count = self.total - frame.start + 1  # itself and every value inside, aliases expanded
             if frame.anchor:
-                self.anchors[frame.anchor] = (frame.value, frame.count)
-            self._add(frame.value, frame.pos, frame.count)
+                self.anchors[frame.anchor] = (frame.value, count)
+            self._add(frame.value, frame.pos, count)
             return
 
     def _scalar(self, event):
