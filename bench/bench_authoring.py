@@ -16,8 +16,6 @@
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
 import sys
 import time
 from datetime import datetime
@@ -27,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SECTION = "## Authoring tools"
-RUNS = 7
+from timing import RUNS, median_seconds, user_env  # noqa: E402  (bench/ is the script's folder)
 DEPTH = 40       # exchanges in one call: a long call
 BRANCHING = 3
 
@@ -86,15 +84,6 @@ def bench_paths(sizes: list[int]) -> list[dict]:
               f"{seconds:6.2f} s ({cpu:.2f} s CPU), {seconds / result.states * 1e6:5.0f} µs/state, paths ~ 10^{len(str(result.paths)) - 1}",
               flush=True)
     return rows
-
-
-def median_seconds(command: list[str]) -> float:
-    times = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        subprocess.run(command, capture_output=True, cwd=ROOT, check=False, stdin=subprocess.DEVNULL)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def bench_lint() -> dict:

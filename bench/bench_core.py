@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,17 +21,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from timing import RUNS, median_seconds, user_env  # noqa: E402  (bench/ is the script's folder)
+
 BEST = ROOT / "tests" / "scenarios" / "dour-festival" / "best.yaml"
-RUNS = 7
-
-
-def median_seconds(command: list[str], env=None, runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(command, capture_output=True, env=env, check=False, stdin=subprocess.DEVNULL)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def first_prompt_seconds(env, runs: int = RUNS) -> float | None:
@@ -42,12 +33,13 @@ def first_prompt_seconds(env, runs: int = RUNS) -> float | None:
     except ImportError:
         return None
     times = []
-    for _ in range(runs):
+    for n in range(runs + 1):  # the first run is a warm-up, as in median_seconds
         started = time.perf_counter()
         child = pexpect.spawn(sys.executable, ["-m", "simulator", "play", "dour-festival", "--lang", "fr",
                                                "--trainee", "Bench"], env=env, encoding="utf-8", timeout=30)
         child.expect("Votre choix")
-        times.append(time.perf_counter() - started)
+        if n:
+            times.append(time.perf_counter() - started)
         child.terminate(force=True)
     return statistics.median(times)
 
@@ -59,7 +51,7 @@ def main() -> None:
     from simulator.scoring import score_actions
 
     home = tempfile.mkdtemp(prefix="plateau-bench-")
-    env = {**os.environ, "PLATEAU_HOME": home, "NO_COLOR": "1", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    env = user_env(PLATEAU_HOME=home, NO_COLOR="1", PROMPT_TOOLKIT_NO_CPR="1")
     bare = median_seconds([sys.executable, "-c", "import yaml, jinja2, jinja2.sandbox, rich.console, rich.table, "
                                                  "prompt_toolkit, platformdirs"], env)
     rows = [("bare import of PyYAML, Jinja2, Rich, prompt-toolkit", f"{bare * 1000:.0f} ms", "1.00x (baseline)")]

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-RUNS = 7
+from timing import RUNS, median_seconds, user_env  # noqa: E402  (bench/ is the script's folder)
 TARGETS = {"results": 0.2, "cohort": 3.0}  # seconds, from the issue
 
 
@@ -68,17 +66,6 @@ def generate(store_path: Path, sessions: int, trainees: int, scratch: Path) -> N
             store.record_many(records(first, min(10_000, sessions - first)))
 
 
-def median_seconds(command: list[str], env: dict, runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, env=env, stdin=subprocess.DEVNULL, cwd=ROOT)
-        times.append(time.perf_counter() - started)
-        if result.returncode != 0:
-            raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr.decode(errors='replace')}")
-    return statistics.median(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=100_000)
@@ -87,7 +74,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="plateau-bench-desk-") as scratch:
         home = Path(scratch) / "home"
-        env = {**os.environ, "PLATEAU_HOME": str(home), "NO_COLOR": "1", "COLUMNS": "120", "TZ": "Europe/Brussels"}
+        env = user_env(PLATEAU_HOME=str(home), NO_COLOR="1", COLUMNS="120", TZ="Europe/Brussels")
         store = home / "results.sqlite3"
         started = time.perf_counter()
         generate(store, args.sessions, args.trainees, Path(scratch))
@@ -114,7 +101,7 @@ def main() -> None:
              plateau + ["cohort", "--since", "2026-02-01", "--until", "2026-02-28", "--lang", "fr", "--html", html], "cohort"),
         ]
         load_before = os.getloadavg()[0]
-        times = [(label, median_seconds(command, env), target) for label, command, target in rows]
+        times = [(label, median_seconds(command, env, check=True), target) for label, command, target in rows]
         load_after = os.getloadavg()[0]
 
     base, select = times[0][1], times[1][1]
