@@ -199,7 +199,10 @@ class Checker:
 
     # --- values with a grammar
 
-    def text(self, path: tuple, value: Any, what: str) -> m.Text | None:
+    def text(self, path: tuple, value: Any, what: str, *, in_call: bool = False) -> m.Text | None:
+        """A text in fr, nl and en. `in_call`: said or shown during the call, so it may hold `{{ }}`
+        placeholders (their names are checked against the case later); other texts (titles, briefing,
+        endings, labels) are shown outside any call, where a placeholder has nothing to fill it."""
         if isinstance(value, str):
             self.error(path, "T001", f"{what} is written in one language only.",
                        "Write it as a mapping with fr:, nl: and en: lines.")
@@ -226,6 +229,12 @@ class Checker:
                 templates[lang] = compile_template(str(text))
             except ExpressionError as exc:
                 self.error(path + (lang,), "X001", str(exc), exc.hint)
+                continue
+            if not in_call and not templates[lang].plain:
+                self.error(path + (lang,), "X002", f"the {lang} text of {what} has a '{{{{ }}}}' placeholder, but it is "
+                           "shown outside the call, where nothing fills it in.",
+                           "Write the text in full; placeholders work in what is said during the call "
+                           "(say, reply, option texts and debriefs, events, the silence line).")
         missing = [lang for lang in m.LANGS if lang not in value]
         if missing:
             self.error(path, "T001", f"{what} has no {' or '.join(missing)} translation.",
@@ -238,11 +247,11 @@ class Checker:
             for i, item in enumerate(value):
                 item = self.mapping(path + (i,), item, VARIANT_KEYS, f"variant {i + 1} of {what}")
                 cond = self.condition(path + (i, "when"), item["when"]) if "when" in item else None
-                text = self.text(path + (i, "text"), item.get("text"), what) if "text" in item else None
+                text = self.text(path + (i, "text"), item.get("text"), what, in_call=True) if "text" in item else None
                 if text is not None:
                     variants.append(m.Variant(cond, text))
             return m.Lines(tuple(variants))
-        text = self.text(path, value, what)
+        text = self.text(path, value, what, in_call=True)
         return m.Lines((m.Variant(None, text),)) if text else None
 
     def duration(self, path: tuple, value: Any, what: str) -> int | None:
@@ -542,7 +551,7 @@ def _caller(c: Checker, path, raw, endings) -> m.Caller | None:
     hang_end = c.ref(path, raw, "hang_up_ending")
     if hang_end is not None and hang_end not in endings:
         c.error(path + ("hang_up_ending",), "R004", f"there is no ending '{hang_end}'.", _choices_hint(str(hang_end), endings))
-    silence = c.text(path + ("silence",), raw["silence"], "the caller's silence line") if "silence" in raw else None
+    silence = c.text(path + ("silence",), raw["silence"], "the caller's silence line", in_call=True) if "silence" in raw else None
     on_hold = c.number(path + ("on_hold",), raw.get("on_hold", 2), "on_hold", 0, 50, default=2)
     name = c.typed(path + ("name",), raw.get("name"), str, "the caller's name", default="")
     if not langs or not name:
@@ -601,12 +610,12 @@ def _option(c: Checker, path, raw) -> m.Option | None:
     if not raw:
         return None
     oid = c.ident(path + ("id",), raw.get("id"), "the option id") if "id" in raw else None
-    text = c.text(path + ("text",), raw["text"], f"the text of option '{oid}'") if "text" in raw else None
+    text = c.text(path + ("text",), raw["text"], f"the text of option '{oid}'", in_call=True) if "text" in raw else None
     tone = c.choice(path + ("tone",), raw.get("tone", "neutral"), [t.value for t in m.Tone], "tone", "neutral")
     effects = _effects(c, path, raw, 30)
     when = c.condition(path + ("when",), raw["when"]) if "when" in raw else None
     reply = c.lines(path + ("reply",), raw["reply"], f"the reply to '{oid}'") if "reply" in raw else None
-    debrief = c.text(path + ("debrief",), raw["debrief"], f"the debrief of '{oid}'") if "debrief" in raw else None
+    debrief = c.text(path + ("debrief",), raw["debrief"], f"the debrief of '{oid}'", in_call=True) if "debrief" in raw else None
     repeatable = c.typed(path + ("repeatable",), raw.get("repeatable", False), bool, "repeatable", default=False)
     action = _action(c, path + ("action",), raw["action"]) if "action" in raw else None
     if "goto" in raw and "end" in raw:
@@ -698,14 +707,18 @@ def _check_references(c: Checker, path, raw, nodes, events, truth, endings, rubr
             if obj in ("known", "file") and attr not in truth:
                 c.error(p, "R003", f"there is no fact '{attr}' in this case's truth.", _choices_hint(attr, truth))
 
+    def check_text(p, text):
+        for lang, template in text.values.items() if text is not None else ():
+            check_names(p + (lang,), template.names)
+
     def check_lines(p, lines):
         if lines is None:
             return
+        varied = c.doc.positions.get(p + (0, "text")) is not None  # a list of variants, not one text
         for i, variant in enumerate(lines.variants):
             if variant.when is not None:
                 check_names(p + (i, "when"), variant.when.names)
-            for lang, template in variant.text.values.items():
-                check_names(p, template.names)
+            check_text(p + (i, "text") if varied else p, variant.text)
 
     for node in nodes.values():
         check_target(node.origin, None, node.end)
@@ -718,6 +731,8 @@ def _check_references(c: Checker, path, raw, nodes, events, truth, endings, rubr
             check_target(p, option.goto, option.end)
             check_effects(p, option.effects)
             check_lines(p + ("reply",), option.reply)
+            check_text(p + ("text",), option.text)
+            check_text(p + ("debrief",), option.debrief)
             if option.when is not None:
                 check_names(p + ("when",), option.when.names)
             if option.step is not None and steps is not None and option.step not in steps:
@@ -735,6 +750,8 @@ def _check_references(c: Checker, path, raw, nodes, events, truth, endings, rubr
         check_lines(event.origin + ("say",), event.say)
         if event.when is not None:
             check_names(event.origin + ("when",), event.when.names)
+    if caller is not None:
+        check_text(path + ("caller", "silence"), caller.silence)
     if caller is not None and caller.hangs_up_at <= 100 and caller.hang_up_ending is None:
         c.error(path + ("caller",), "S002", "the caller can hang up but 'hang_up_ending' is missing.",
                 "Add 'hang_up_ending: NAME' naming an ending with outcome hung_up.")

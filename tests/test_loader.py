@@ -129,3 +129,20 @@ def test_a_model_call_that_plays_to_an_ending_is_kept(lib):
     scenario = parse_scenario(text, "call.yaml", lib.rubrics, lib.directory)
     assert scenario.model[0] == {"type": "start", "lang": "fr"}
     assert len(scenario.model) == 6
+
+
+def test_a_misspelt_placeholder_in_an_option_text_is_reported_in_its_language(lib):
+    check(lib, {'nl: "{{ provider }} is er binnen {{ eta }} minuten."': 'nl: "{{ provider }} is er binnen {{ etaa }} minuten."'},
+          "R007", 109, 77, "'etaa' is neither a flag set in this case nor a known variable.")
+
+
+def test_a_misspelt_placeholder_in_the_silence_line_is_reported(lib):
+    check(lib, {'silence: {fr: "Allô ? Vous êtes là ?"': 'silence: {fr: "Allô {{ agnet }} ? Vous êtes là ?"'},
+          "R007", 39, 21, "'agnet' is neither a flag set in this case nor a known variable.")
+
+
+def test_a_placeholder_in_a_text_shown_outside_the_call_is_refused_alone(lib):
+    problems = problems_of(scenario_text(**{'en: "Well done."': 'en: "Well done, {{ provider }} is on the way."'}), lib)
+    assert [(p.line, p.column, p.code, p.message) for p in problems] == [
+        (21, 57, "X002", "the en text of the debrief of ending 'resolved' has a '{{ }}' placeholder, but it is shown "
+                         "outside the call, where nothing fills it in.")]
