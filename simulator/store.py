@@ -427,6 +427,9 @@ def _label(text) -> dict:
     return out
 
 
+_TOP_ID = re.compile(rb"^id:[ \t]*['\"]?([a-z0-9][a-z0-9_-]*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
 class ScenarioFinder:
     """Finds the scenario a transcript was played on: the file it names, a bundled one, or one in `folders`.
 
@@ -437,9 +440,11 @@ class ScenarioFinder:
     def __init__(self, folders: Iterable[Path] = ()):
         self.folders = [Path(f) for f in folders]
         self._by_hash: dict[str, Path] | None = None
+        self._by_id: dict[str, list[Path]] = {}
         self._loaded: dict[Path, tuple] = {}
 
     def _index(self) -> dict[str, Path]:
+        """The scenario files of the folders by content hash; also fills _by_id (the files by their 'id:')."""
         from simulator.loader import content_hash
         if self._by_hash is None:
             self._by_hash = {}
@@ -448,9 +453,13 @@ class ScenarioFinder:
                     if path.parent.name == "providers":
                         continue
                     try:
-                        self._by_hash.setdefault(content_hash(path.read_bytes()), path)
+                        data = path.read_bytes()
                     except OSError:
                         continue
+                    self._by_hash.setdefault(content_hash(data), path)
+                    written = _TOP_ID.search(data)
+                    if written:
+                        self._by_id.setdefault(written.group(1).decode("utf-8", "replace"), []).append(path)
         return self._by_hash
 
     def _load(self, path: Path):
@@ -476,6 +485,8 @@ class ScenarioFinder:
                 out.append(bundled)
             for folder in self.folders:
                 out.extend(p for p in (folder / f"{name}.yaml", folder / f"{name}.yml") if p.is_file())
+            self._index()
+            out.extend(p for p in self._by_id.get(name, ()) if p not in out)  # a file named otherwise
         return out
 
     def find(self, header: dict):

@@ -1,8 +1,9 @@
 """The transcript: the session's actions and events, one JSON line per action, on disk at once.
 
 The first line is a header (who, which scenario and version, when). Each following line is
-one action with the events it caused, and a hash chained to the line before, so an edited
-transcript is detected. Every line is flushed and fsync'ed before the player shows the next
+one action with the events it caused, and a hash chained to the line before; the chain starts
+from a hash of the header, so an edited transcript is detected, its header (trainee, dates)
+included. Every line is flushed and fsync'ed before the player shows the next
 prompt: a crash, Ctrl-C or a closed terminal loses at most the keystrokes in progress.
 Replaying the actions on a fresh Session reproduces the events; that is how a call resumes.
 """
@@ -20,7 +21,8 @@ from simulator import model as m
 from simulator.engine import IllegalAction, Session
 from simulator.errors import PlateauError, Problem, ScenarioError, display_path
 
-FORMAT = 1
+FORMAT = 2  # 2: the chain starts from the header's hash (1: from GENESIS; still read)
+READABLE_FORMATS = (1, 2)
 GENESIS = "0" * 16
 
 
@@ -32,6 +34,13 @@ def chain(previous: str, action: dict, events: list[dict]) -> str:
     return hashlib.sha256((previous + _canonical(action) + _canonical(events)).encode("utf-8")).hexdigest()[:16]
 
 
+def seed(header: dict) -> str:
+    """Where the chain of a transcript starts: its header's hash (format 2), or GENESIS (format 1)."""
+    if header.get("format") == 1:
+        return GENESIS
+    return hashlib.sha256(("header" + _canonical(header)).encode("utf-8")).hexdigest()[:16]
+
+
 class TranscriptWriter:
     """Appends to a transcript file, syncing each line to disk."""
 
@@ -41,8 +50,10 @@ class TranscriptWriter:
         self.last = last_hash
         self.turns = turns
         if header is not None:
+            record = {"type": "header", "format": FORMAT, **header}
+            self.last = seed(record)
             self._file = open(self.path, "w", encoding="utf-8", newline="\n")
-            self._write({"type": "header", "format": FORMAT, **header})
+            self._write(record)
         else:
             self._file = open(self.path, "a", encoding="utf-8", newline="\n")
 
@@ -81,7 +92,7 @@ class Transcript:
 
     @property
     def last_hash(self) -> str:
-        return self.turns[-1]["hash"] if self.turns else GENESIS
+        return self.turns[-1]["hash"] if self.turns else seed(self.header)
 
 
 def read_transcript(path: Path | str) -> Transcript:
@@ -114,10 +125,11 @@ def read_transcript(path: Path | str) -> Transcript:
         raise ScenarioError([Problem(name, 1, 1, "J002", "this file is not a Plateau transcript (no header line).",
                                      "Give the .jsonl file that 'plateau play' wrote.")])
     header, turns = records[0], records[1:]
-    if header.get("format") != FORMAT:
-        raise PlateauError(f"{name} is a transcript in format {header.get('format')}; this Plateau reads format {FORMAT}.")
+    if header.get("format") not in READABLE_FORMATS:
+        raise PlateauError(f"{name} is a transcript in format {header.get('format')}; this Plateau reads formats "
+                           f"{' and '.join(map(str, READABLE_FORMATS))}. Update Plateau.")
     transcript = Transcript(path, header, turns, warnings)
-    previous = GENESIS
+    previous = seed(header)
     for turn in turns:
         if not isinstance(turn.get("action"), dict) or not isinstance(turn.get("events"), list):
             transcript.tampered = True

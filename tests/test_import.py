@@ -101,6 +101,36 @@ def test_what_is_refused_and_why(collected, tmp_path):
     assert result.stdout == "1 transcripts: 1 added, 0 updated, 0 already there, 0 refused.\n"
 
 
+def test_a_call_played_on_an_older_version_is_refused_as_such_when_the_new_file_has_another_name(tmp_path):
+    """The instructor's folder holds the scenario's next version under a name of their own."""
+    loaded, lib = scenarios()
+    played = write_transcript(tmp_path / "collected" / "call.jsonl", loaded["e8"], lib, session="v1", trainee="Dries Janssens",
+                              started=MONDAYS[0], actions=PATHS["good"], scenario_file="C:\\Users\\dries\\e8.yaml")
+    mine = tmp_path / "my-scenarios"
+    shutil.copytree(DESK / "providers", mine / "providers")
+    (mine / "e8-version-2.yaml").write_text(E8.read_text(encoding="utf-8").replace("version: 1", "version: 2"),
+                                            encoding="utf-8")
+
+    result = plateau("import", str(played), "--scenarios", str(mine), "--lang", "en")
+
+    assert result.stdout.splitlines() == [
+        f"{played}: refused, played on another version of the scenario (e8-flat-tyre 1); give the folder of that "
+        "version with --scenarios FOLDER.",
+        "1 transcripts: 0 added, 0 updated, 0 already there, 1 refused."]
+
+
+def test_a_trainee_name_edited_in_a_transcript_is_refused(collected):
+    call = sorted((collected / "bram").glob("*.jsonl"))[0]
+    header, rest = call.read_text(encoding="utf-8").split("\n", 1)
+    assert '"trainee": "Bram Peeters"' in header
+    call.write_text(header.replace("Bram Peeters", "Bram Peeters (best)") + "\n" + rest, encoding="utf-8")
+
+    result = plateau("import", str(call), "--scenarios", str(DESK), "--lang", "en")
+
+    assert result.stdout.splitlines() == [f"{call}: refused, edited after it was recorded (its checksums do not match).",
+                                          "1 transcripts: 0 added, 0 updated, 0 already there, 1 refused."]
+
+
 def test_json_says_what_became_of_each_transcript(collected):
     result = plateau("import", str(collected / "amélie"), "--scenarios", str(DESK), "--json")
     assert [(i["outcome"], i["reason"]) for i in json.loads(result.stdout)] == [("added", None)] * 3

@@ -13,7 +13,7 @@ import pytest
 from simulator.store import (DETAIL, SCHEMA_VERSION, Filters, Outcome, Store, StoreError, build_record,
                              record_transcript, store_path, trainee_key)
 from simulator.transcript import read_transcript
-from tests.fixtures.desk.classroom import DESK, MONDAYS, PATHS, scenarios, write_transcript
+from tests.fixtures.desk.classroom import MONDAYS, PATHS, scenarios, write_transcript
 
 V1_DUMP = Path(__file__).parent / "fixtures" / "desk" / "results-v1.sql"
 
@@ -24,9 +24,10 @@ def call(tmp_path):
     loaded, lib = scenarios()
 
     def write(path_name: str = "good", *, session: str = "s0000000001", trainee: str = "Amélie Dupont",
-              started: datetime = MONDAYS[0], actions: list[dict] | None = None) -> Path:
+              started: datetime = MONDAYS[0], actions: list[dict] | None = None, scenario_file: str | None = None) -> Path:
         return write_transcript(tmp_path / f"{session}.jsonl", loaded["e8"], lib, session=session, trainee=trainee,
-                                started=started, actions=actions if actions is not None else PATHS[path_name])
+                                started=started, actions=actions if actions is not None else PATHS[path_name],
+                                scenario_file=scenario_file)
     return write
 
 
@@ -185,7 +186,7 @@ def test_a_session_in_progress_is_recorded_as_abandoned_whatever_the_caller_says
 ])
 def test_record_transcript_never_raises_and_says_why_in_one_line(call, tmp_path, capsys, monkeypatch, damage, reason):
     monkeypatch.setenv("PLATEAU_LANG", "en")
-    path = call("good")
+    path = call("good", scenario_file="C:/elsewhere/e8-flat-tyre.yaml" if damage == "unknown scenario" else None)
     text = path.read_text(encoding="utf-8")
     if damage == "tampered":
         path.write_text(text.replace('"1KLM456"', '"9ZZZ999"'), encoding="utf-8")
@@ -193,8 +194,6 @@ def test_record_transcript_never_raises_and_says_why_in_one_line(call, tmp_path,
         path = tmp_path / "nowhere.jsonl"
     elif damage == "not json":
         path.write_text("this is not a transcript\n", encoding="utf-8")
-    elif damage == "unknown scenario":
-        path.write_text(text.replace(str(DESK), "C:/elsewhere"), encoding="utf-8")
     elif damage == "header only":
         path.write_text(text.splitlines()[0] + "\n", encoding="utf-8")
 

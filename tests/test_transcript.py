@@ -7,7 +7,7 @@ import json
 import pytest
 
 from simulator.engine import Session
-from simulator.transcript import TranscriptMismatch, TranscriptWriter, read_transcript, replay
+from simulator.transcript import GENESIS, TranscriptMismatch, TranscriptWriter, chain, read_transcript, replay
 from tests.conftest import E411
 
 GOOD = [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "greet"},
@@ -58,6 +58,35 @@ def test_an_edited_transcript_is_detected(e411, lib, tmp_path):
     record(e411, lib, path)
     text = path.read_text(encoding="utf-8").replace('"value": "1-ABC-234"', '"value": "1-XYZ-999"')
     path.write_text(text, encoding="utf-8")
+    assert read_transcript(path).tampered
+
+
+@pytest.mark.parametrize("edit", [('"trainee": "Amélie Dupont"', '"trainee": "Amélie Duponte"'),
+                                  ('"session": "s1"', '"session": "s2"')], ids=["trainee name", "session id"])
+def test_an_edited_header_is_detected(e411, lib, tmp_path, edit):
+    path = tmp_path / "call.jsonl"
+    record(e411, lib, path)
+    text = path.read_text(encoding="utf-8")
+    assert edit[0] in text.splitlines()[0]
+    path.write_text(text.replace(edit[0], edit[1], 1), encoding="utf-8")
+    assert read_transcript(path).tampered
+
+
+def test_a_transcript_of_the_first_format_is_still_read_and_checked(e411, lib, tmp_path):
+    """Format 1 chained its turns from a fixed start, without the header: such files still import."""
+    path = tmp_path / "call.jsonl"
+    record(e411, lib, path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = {**json.loads(lines[0]), "format": 1}
+    previous, turns = GENESIS, []
+    for line in lines[1:]:
+        turn = json.loads(line)
+        previous = chain(previous, turn["action"], turn["events"])
+        turns.append(json.dumps({**turn, "hash": previous}, ensure_ascii=False))
+    path.write_text("\n".join([json.dumps(header, ensure_ascii=False)] + turns) + "\n", encoding="utf-8")
+    transcript = read_transcript(path)
+    assert (transcript.tampered, len(transcript.turns), transcript.last_hash) == (False, len(GOOD), previous)
+    path.write_text(path.read_text(encoding="utf-8").replace("1-ABC-234", "1-XYZ-999"), encoding="utf-8")
     assert read_transcript(path).tampered
 
 
