@@ -31,7 +31,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "your_options": {"fr": "Que faites-vous ?", "nl": "Wat doet u?", "en": "What do you do?"},
     "prompt.choice": {"fr": "Votre choix (numéro, ? pour l'aide)", "nl": "Uw keuze (nummer, ? voor hulp)",
                       "en": "Your choice (number, ? for help)"},
-    "prompt.field": {"fr": "Encodez « {field} »", "nl": "Vul « {field} » in", "en": "Type the {field}"},
+    "prompt.field": {"fr": "Encodez « {field} »", "nl": "Vul “{field}” in", "en": "Enter “{field}”"},
     "prompt.provider": {"fr": "Choisissez un prestataire (numéro)", "nl": "Kies een hulpverlener (nummer)",
                         "en": "Choose a provider (number)"},
     "bad_choice": {"fr": "Tapez un numéro entre 1 et {n}, ou ? pour l'aide.",
@@ -83,6 +83,31 @@ STRINGS: dict[str, dict[str, str]] = {
     "providers.capabilities": {"fr": "Capacités", "nl": "Mogelijkheden", "en": "Capabilities"},
     "providers.partner": {"fr": "Partenaire", "nl": "Partner", "en": "Partner"},
     "providers.cost": {"fr": "Coût", "nl": "Kosten", "en": "Cost"},
+    "providers.none": {"fr": "Aucun prestataire ne correspond à cette recherche.",
+                       "nl": "Geen enkele hulpverlener voldoet aan deze zoekopdracht.",
+                       "en": "No provider matches this search."},
+    "providers.more": {"fr": "… et {n} autres, plus loin : ajoutez « {all} » pour les voir tous.",
+                       "nl": "… en nog {n}, verder weg: voeg “{all}” toe om ze allemaal te zien.",
+                       "en": "… and {n} more, further away: add “{all}” to see them all."},
+    "providers.all": {"fr": "tout", "nl": "alle", "en": "all"},
+    "providers.unknown_word": {"fr": "« {word} » n'est ni un type de prestataire ni une capacité. Types : {kinds}. "
+                                     "Capacités : {capabilities}.",
+                               "nl": "“{word}” is geen soort hulpverlener en geen mogelijkheid. Soorten: {kinds}. "
+                                     "Mogelijkheden: {capabilities}.",
+                               "en": "“{word}” is neither a kind of provider nor a capability. Kinds: {kinds}. "
+                                     "Capabilities: {capabilities}."},
+    "providers.cost_value": {"fr": "{cost} €", "nl": "€ {cost}", "en": "€{cost}"},
+    "switch.unknown": {"fr": "Il n'y a pas d'appel « {ref} ». Appels : {refs}.", "nl": "Er is geen oproep “{ref}”. Oproepen: {refs}.",
+                       "en": "There is no call “{ref}”. Calls: {refs}."},
+    "speak.unknown": {"fr": "Langues possibles : fr, nl, en (par exemple : /langue nl).",
+                      "nl": "Mogelijke talen: fr, nl, en (bijvoorbeeld: /taal fr).",
+                      "en": "Possible languages: fr, nl, en (for example: /speak nl)."},
+    "record.no_value": {"fr": "Donnez aussi la valeur : {command} {field} VALEUR", "nl": "Geef ook de waarde: {command} {field} WAARDE",
+                        "en": "Give the value too: {command} {field} VALUE"},
+    "note.empty": {"fr": "Écrivez la note après la commande : {command} TEXTE", "nl": "Schrijf de notitie na het commando: {command} TEKST",
+                   "en": "Write the note after the command: {command} TEXT"},
+    "timed_out": {"fr": "Temps écoulé : l'appelant n'a rien entendu.", "nl": "De tijd is om: de beller hoorde niets.",
+                  "en": "Time's up: the caller heard nothing."},
     "yes": {"fr": "oui", "nl": "ja", "en": "yes"},
     "no": {"fr": "non", "nl": "nee", "en": "no"},
     "min": {"fr": "{n} min", "nl": "{n} min", "en": "{n} min"},
@@ -134,7 +159,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ev.stress_trajectory": {"fr": "Stress de l'appelant : {start} au début, {peak} au plus haut, {end} à la fin.",
                              "nl": "Stress van de beller: {start} bij het begin, {peak} op het hoogste, {end} op het einde.",
                              "en": "Caller's stress: {start} at the start, {peak} at its peak, {end} at the end."},
-    "ev.tone": {"fr": "Réponse sur un ton {tone} : « {text} »", "nl": "Een {tone} antwoord: « {text} »",
+    "ev.tone": {"fr": "Réponse sur un ton {tone} : « {text} »", "nl": "Een {tone} antwoord: “{text}”",
                 "en": "A {tone} reply: “{text}”"},
     "ev.tone_expected": {"fr": "Un ton calme et rassurant, même quand on va vite.",
                          "nl": "Een kalme, geruststellende toon, ook als het snel moet gaan.",
@@ -251,13 +276,84 @@ def t(key: str, lang: str, **values) -> str:
     return entry.get(lang, entry["en"]).format(**values)
 
 
+# Other words a trainee types for a command.
+ALIASES = {"/aide": "help", "/help": "help", "/hulp": "help", "/?": "help"}
+
+# The kinds of provider, as the trainee reads and types them.
+KINDS: dict[str, dict[str, str]] = {
+    "tow": {"fr": "dépanneuse", "nl": "takeldienst", "en": "tow"},
+    "garage": {"fr": "garage", "nl": "garage", "en": "garage"},
+    "ambulance": {"fr": "ambulance", "nl": "ziekenwagen", "en": "ambulance"},
+    "emergency": {"fr": "urgences", "nl": "spoeddienst", "en": "emergency"},
+    "hospital": {"fr": "hôpital", "nl": "ziekenhuis", "en": "hospital"},
+    "doctor": {"fr": "médecin", "nl": "arts", "en": "doctor"},
+    "taxi": {"fr": "taxi", "nl": "taxi", "en": "taxi"},
+    "hotel": {"fr": "hôtel", "nl": "hotel", "en": "hotel"},
+    "consulate": {"fr": "ambassade", "nl": "ambassade", "en": "embassy"},
+    "travel": {"fr": "voyage", "nl": "reisbureau", "en": "travel"},
+    "funds": {"fr": "fonds", "nl": "geld", "en": "funds"},
+}
+# Other words typed for a kind (plural forms, the English word in French...).
+KIND_ALIASES = {"dépanneur": "tow", "depanneuse": "tow", "dépanneuses": "tow", "takelwagen": "tow", "sleepdienst": "tow",
+                "hopital": "hospital", "hôtels": "hotel", "médecins": "doctor", "medecin": "doctor", "dokter": "doctor",
+                "embassy": "consulate", "consulat": "consulate", "consulaat": "consulate", "argent": "funds"}
+
+# The capabilities providers most often list, in the trainee's words; others show their id.
+CAPABILITIES: dict[str, dict[str, str]] = {
+    "flatbed": {"fr": "plateau", "nl": "laadbak", "en": "flatbed"},
+    "tyre": {"fr": "pneus", "nl": "banden", "en": "tyres"},
+    "battery": {"fr": "batterie", "nl": "batterij", "en": "battery"},
+    "english": {"fr": "anglais", "nl": "Engels", "en": "English"},
+    "dutch": {"fr": "néerlandais", "nl": "Nederlands", "en": "Dutch"},
+    "night": {"fr": "nuit", "nl": "nacht", "en": "night"},
+    "motorway": {"fr": "autoroute", "nl": "autosnelweg", "en": "motorway"},
+    "4x4": {"fr": "4x4", "nl": "4x4", "en": "4x4"},
+    "offroad": {"fr": "tout-terrain", "nl": "terreinwagen", "en": "off-road"},
+    "heavy": {"fr": "poids lourd", "nl": "zwaar", "en": "heavy"},
+    "paediatric": {"fr": "pédiatrie", "nl": "kinderen", "en": "paediatric"},
+    "wheelchair": {"fr": "chaise roulante", "nl": "rolstoel", "en": "wheelchair"},
+    "child_seat": {"fr": "siège enfant", "nl": "kinderzitje", "en": "child seat"},
+    "repair": {"fr": "réparation", "nl": "herstelling", "en": "repair"},
+    "diagnostics": {"fr": "diagnostic", "nl": "diagnose", "en": "diagnostics"},
+    "electric": {"fr": "électrique", "nl": "elektrisch", "en": "electric"},
+    "adrenaline": {"fr": "adrénaline", "nl": "adrenaline", "en": "adrenaline"},
+    "allergy": {"fr": "allergie", "nl": "allergie", "en": "allergy"},
+    "stretcher": {"fr": "civière", "nl": "brancard", "en": "stretcher"},
+    "oxygen": {"fr": "oxygène", "nl": "zuurstof", "en": "oxygen"},
+}
+
+
+def kind_label(kind: str, lang: str) -> str:
+    return KINDS.get(kind, {}).get(lang, kind)
+
+
+def capability_label(capability: str, lang: str) -> str:
+    return CAPABILITIES.get(capability, {}).get(lang, capability.replace("_", " "))
+
+
+def kind_of(word: str) -> str | None:
+    """The kind of provider a typed word names, in any language (`dépanneuse`, `tow` -> "tow")."""
+    word = word.lower()
+    if word in KINDS:
+        return word
+    return KIND_ALIASES.get(word) or next((k for k, names in KINDS.items() if word in (n.lower() for n in names.values())), None)
+
+
+def capability_of(word: str) -> str | None:
+    """The capability a typed word names, in any language (`pneus`, `tyre` -> "tyre")."""
+    word = word.lower()
+    if word in CAPABILITIES:
+        return word
+    return next((c for c, names in CAPABILITIES.items() if word in (n.lower() for n in names.values())), None)
+
+
 def command_of(word: str) -> str | None:
     """The command a typed word names, in any language (`/dossier`, `/file` -> "file")."""
     word = word.lower()
     for command, names in COMMANDS.items():
         if word in names.values():
             return command
-    return None
+    return ALIASES.get(word)
 
 
 def detect_lang(explicit: str | None = None) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Callable, TextIO
 
@@ -28,7 +28,7 @@ from simulator import model as m
 from simulator.catalog import Library
 from simulator.engine import IllegalAction, Session, Status
 from simulator.errors import PlateauError
-from simulator.i18n import COMMANDS, command_of, num, t
+from simulator.i18n import COMMANDS, capability_label, capability_of, command_of, kind_label, kind_of, num, t
 from simulator.providers import search
 from simulator.transcript import TranscriptWriter
 
@@ -71,6 +71,7 @@ class Ask:
     choices: int = 0                                  # number of options, for the arrow keys
     seconds: float | None = None                      # time limit (timed mode)
     status: str = ""                                  # status line text
+    colon: str = ":"                                  # what ends the question in plain mode (' :' in French)
 
 
 class Player:
@@ -84,7 +85,9 @@ class Player:
         self.writer = writer
         self.lang = lang
         self.console = console
-        self.ask = ask or PromptAsker().ask
+        asker = ask or PromptAsker().ask
+        colon = t("debrief.colon", lang)
+        self.ask = lambda question: asker(replace(question, colon=colon))
         self.timed = timed
         self.plain = plain
 
@@ -158,33 +161,63 @@ class Player:
         table.add_column(justify="right", style="bold")
         table.add_column()
         for i, option in enumerate(options, 1):
-            table.add_row(f"{i}.", option.text.render(cs.speaking, self.session.context()))
+            table.add_row(f"{i}.", Text(option.text.render(cs.speaking, self.session.context())))
         self.console.print(Text(t("your_options", self.lang), style="bold"))
         self.console.print(table)
 
     def provider_hits(self, kind: str, words: list[str] = ()):
-        """Directory search from the command line: kind, capabilities, 'open', a distance in km."""
+        """Directory search from the command line: capabilities (in any language), 'open', a distance in km.
+
+        Returns (hits, unknown words); words such as 'km' and 'all' are understood and dropped."""
         case = self.session.case
         target = case.location.coordinates if case.location else None
-        capabilities = [w for w in words if w not in OPEN_WORDS and not w.isdigit()]
-        within = next((float(w) for w in words if w.isdigit()), None)
+        capabilities, within, unknown = [], None, []
+        for word in words:
+            number = word.lower().removesuffix("km")
+            if number.isdigit():
+                within = float(number)
+            elif word.lower() in OPEN_WORDS or word.lower() in ALL_WORDS or word.lower() == "km":
+                continue
+            elif capability_of(word) or word in self._capabilities():
+                capabilities.append(capability_of(word) or word)
+            else:
+                unknown.append(word)
         hits = search(self.library.directory, kind=kind, near=target, at=self.session.now(), needs=case.needs,
-                      within_km=within, open_only=any(w in OPEN_WORDS for w in words), traffic=self.scenario.traffic)
-        return [h for h in hits if all(c in h.provider.capabilities for c in capabilities)]
+                      within_km=within, open_only=any(w.lower() in OPEN_WORDS for w in words), traffic=self.scenario.traffic)
+        return [h for h in hits if all(c in h.provider.capabilities for c in capabilities)], unknown
+
+    def _capabilities(self) -> set[str]:
+        return {c for p in self.library.directory.providers for c in p.capabilities}
 
     def draw_providers(self, kind: str, words: list[str] = ()) -> list:
+        """The directory search as a table, nearest first; the first SHOWN unless 'all' is asked."""
         lang = self.lang
-        hits = self.provider_hits(kind, list(words))
-        table = Table(title=t("providers.title", lang, kind=kind), box=box.ASCII if self.plain else box.HEAVY_HEAD)
+        hits, unknown = self.provider_hits(kind, list(words))
+        if unknown:
+            kinds = ", ".join(kind_label(k, lang) for k in sorted({p.kind for p in self.library.directory.providers}))
+            capabilities = ", ".join(sorted({capability_label(c, lang) for c in self._capabilities()}, key=str.lower))
+            self.console.print(Text(t("providers.unknown_word", lang, word=unknown[0], kinds=kinds, capabilities=capabilities),
+                                    style="yellow"))
+            return hits
+        if not hits:
+            self.console.print(Text(t("providers.none", lang), style="yellow"))
+            return hits
+        shown = hits if any(w.lower() in ALL_WORDS for w in words) else hits[:SHOWN]
+        table = Table(title=t("providers.title", lang, kind=kind_label(kind, lang)),
+                      box=box.ASCII if self.plain else box.HEAVY_HEAD)
         for key in ("#", "providers.name", "providers.km", "providers.eta", "providers.open",
                     "providers.capabilities", "providers.partner", "providers.cost"):
             table.add_column(key if key == "#" else t(key, lang), overflow="fold")
-        for i, hit in enumerate(hits, 1):
+        for i, hit in enumerate(shown, 1):
             p = hit.provider
-            table.add_row(str(i), f"{p.name}\n{p.place}", f"{hit.km:.0f}", t("min", lang, n=hit.eta),
-                          t("yes", lang) if hit.open else t("no", lang), ", ".join(sorted(p.capabilities)),
-                          t("yes", lang) if p.partner else t("no", lang), f"€{p.cost}")
+            table.add_row(str(i), Text(f"{p.name}\n{p.place}"), f"{hit.km:.0f}", t("min", lang, n=hit.eta),
+                          t("yes", lang) if hit.open else t("no", lang),
+                          Text(", ".join(sorted(capability_label(c, lang) for c in p.capabilities))),
+                          t("yes", lang) if p.partner else t("no", lang), t("providers.cost_value", lang, cost=p.cost))
         self.console.print(table)
+        if len(shown) < len(hits):
+            self.console.print(Text(t("providers.more", lang, n=len(hits) - len(shown), all=t("providers.all", lang)),
+                                    style="dim"))
         return hits
 
     def draw_file(self) -> None:
@@ -194,7 +227,7 @@ class Player:
         table.add_column(t("file.value", self.lang))
         table.add_column(t("file.known", self.lang))
         for fid, fact in case.truth.items():
-            table.add_row(f"{fact.label.render(self.lang)} ({fid})", cs.file.get(fid) or t("file.empty", self.lang),
+            table.add_row(Text(f"{fact.label.render(self.lang)} ({fid})"), Text(cs.file.get(fid) or t("file.empty", self.lang)),
                           t("yes", self.lang) if fid in cs.known else "")
         self.console.print(table)
         for note in cs.notes:
@@ -203,7 +236,7 @@ class Player:
     def draw_help(self) -> None:
         table = Table.grid(padding=(0, 2))
         for command in ("file", "record", "providers", "speak", "note", "switch", "quit"):
-            table.add_row(COMMANDS[command][self.lang], t("help." + command, self.lang))
+            table.add_row(Text(COMMANDS[command][self.lang]), Text(t("help." + command, self.lang)))
         self.console.print(Text(t("help.intro", self.lang), style="bold"))
         self.console.print(table)
 
@@ -222,9 +255,10 @@ class Player:
         briefing = self.scenario.briefing.render(self.lang)
         if self.plain:
             self.console.print(Text(f"{self.scenario.title.render(self.lang)} - {t('briefing', self.lang)}", style="bold"))
-            self.console.print(briefing)
+            self.console.print(Text(briefing))
         else:
-            self.console.print(Panel(briefing, title=self.scenario.title.render(self.lang), subtitle=t("briefing", self.lang)))
+            self.console.print(Panel(Text(briefing), title=Text(self.scenario.title.render(self.lang)),
+                                     subtitle=Text(t("briefing", self.lang))))
         self.act({"type": "start", "lang": self.lang})
 
     def run(self) -> None:
@@ -257,15 +291,26 @@ class Player:
         if st.status is Status.AWAITING_INPUT:
             label = self.field_label(st.pending["case"], st.pending["field"])
             value = self.ask(Ask(t("prompt.field", self.lang, field=label)))
+            if command_of(value.strip().partition(" ")[0]):  # a command, not the value: /file, ?, /quit...
+                return self.command(value.strip(), 0)
             return {"type": "input", "value": value} if value.strip() else None
         if st.status is Status.AWAITING_PROVIDER:
-            hits = self.draw_providers(st.pending["kind"])
-            answer = self.ask(Ask(t("prompt.provider", self.lang), [h.provider.id for h in hits], len(hits))).strip()
-            chosen = _pick(answer, [h.provider.id for h in hits])
-            if chosen is None:
-                self.console.print(t("bad_choice", self.lang, n=len(hits)))
-                return None
-            return {"type": "provider", "id": chosen}
+            words = []
+            while True:
+                hits = self.draw_providers(st.pending["kind"], words)
+                ids = [h.provider.id for h in hits]
+                answer = self.ask(Ask(t("prompt.provider", self.lang), ids, min(len(hits), SHOWN))).strip()
+                if answer.lower() in ALL_WORDS:
+                    words = [answer]
+                    continue
+                break
+            chosen = _pick(answer, ids)
+            if chosen is not None:
+                return {"type": "provider", "id": chosen}
+            if command_of(answer.partition(" ")[0]):
+                return self.command(answer, len(hits))
+            self.console.print(Text(t("bad_choice", self.lang, n=len(hits)), style="yellow"))
+            return None
         self.console.print(self.header())
         options = self.session.options()
         self.draw_options(options)
@@ -275,6 +320,7 @@ class Player:
             answer = self.ask(Ask(t("prompt.choice", self.lang), words, len(options), seconds,
                                   t("status.timed" if self.timed else "status.practice", self.lang))).strip()
         except TimedOut:
+            self.console.print(Text(t("timed_out", self.lang), style="yellow"))
             return {"type": "silence"}
         if not answer:
             return None
@@ -287,35 +333,57 @@ class Player:
         word, _, rest = answer.partition(" ")
         command = command_of(word)
         rest = rest.strip()
+        lang = self.lang
         if command == "help":
             self.draw_help()
         elif command == "file":
             self.draw_file()
         elif command == "providers":
-            words = rest.lower().split()
-            kind = next((w for w in words if w in m.PROVIDER_KINDS), "tow")
-            self.draw_providers(kind, [w for w in words if w != kind])
+            words = rest.split()
+            kind = next((kind_of(w) for w in words if kind_of(w)), "tow")
+            self.draw_providers(kind, [w for w in words if not kind_of(w)])
         elif command == "quit":
             raise Quit()
         elif command == "record":
             field_id, _, value = rest.partition(" ")
-            if field_id not in self.session.case.truth or not value.strip():
-                self.console.print(t("file.unknown_field", self.lang, fields=", ".join(self.session.case.truth)))
-                return None
-            return {"type": "record", "field": field_id, "value": value}
-        elif command == "speak" and rest in m.LANGS:
-            return {"type": "speak", "lang": rest}
-        elif command == "note" and rest:
-            return {"type": "note", "text": rest}
+            if field_id not in self.session.case.truth:
+                self.console.print(Text(t("file.unknown_field", lang, fields=", ".join(self.session.case.truth)), style="yellow"))
+            elif not value.strip():
+                self.console.print(Text(t("record.no_value", lang, command=word, field=field_id), style="yellow"))
+            else:
+                return {"type": "record", "field": field_id, "value": value}
+        elif command == "speak":
+            if rest.lower() in m.LANGS:
+                return {"type": "speak", "lang": rest.lower()}
+            self.console.print(Text(t("speak.unknown", lang), style="yellow"))
+        elif command == "note":
+            if rest:
+                return {"type": "note", "text": rest}
+            self.console.print(Text(t("note.empty", lang, command=word), style="yellow"))
         elif command == "switch":
-            target = next((cid for cid, c in self.scenario.cases.items() if rest.lower() in (cid, c.reference.lower())), rest)
-            return {"type": "switch", "case": target}
+            target = self._case_named(rest)
+            if target is not None:
+                return {"type": "switch", "case": target}
+            refs = ", ".join(c.reference for c in self.scenario.cases.values())
+            self.console.print(Text(t("switch.unknown", lang, ref=rest, refs=refs), style="yellow"))
         else:
-            self.console.print(t("bad_choice", self.lang, n=n_options))
+            self.console.print(Text(t("bad_choice", lang, n=n_options), style="yellow"))
+        return None
+
+    def _case_named(self, name: str) -> str | None:
+        """The case a trainee names by id, by reference, or by the end of its reference (`031008`)."""
+        name = name.strip().lower()
+        if not name:
+            return None
+        for cid, case in self.scenario.cases.items():
+            if name in (cid.lower(), case.reference.lower()) or case.reference.lower().endswith(name):
+                return cid
         return None
 
 
-OPEN_WORDS = ("open", "ouvert", "nu", "now")
+OPEN_WORDS = ("open", "ouvert", "ouverts", "nu", "now")
+ALL_WORDS = ("all", "tout", "tous", "alle", "alles")
+SHOWN = 10  # providers listed before "... and N more"
 
 
 def show_model(scenario: m.Scenario, library: Library, lang: str, console: Console) -> None:
@@ -410,7 +478,7 @@ class PlainAsker:
     def ask(self, ask: Ask) -> str:
         if ask.seconds is not None:
             self.out.write(f"({ask.status} {ask.seconds} s)\n")
-        self.out.write(ask.message + ": ")
+        self.out.write(f"{ask.message}{ask.colon} ")
         self.out.flush()
         started = self.clock()
         line = self.stream.readline()

@@ -22,8 +22,8 @@ def pipe():
         yield inp
 
 
-def make_player(scenario, lib, pipe, tmp_path, lang="fr"):
-    console = Console(file=io.StringIO(), width=80, record=True, color_system=None, legacy_windows=False)
+def make_player(scenario, lib, pipe, tmp_path, lang="fr", width=80):
+    console = Console(file=io.StringIO(), width=width, record=True, color_system=None, legacy_windows=False)
     writer = TranscriptWriter(tmp_path / "call.jsonl", {"session": "t", "scenario": scenario.id,
                                                         "content_hash": scenario.content_hash})
     asker = PromptAsker(PromptSession(input=pipe, output=DummyOutput()))
@@ -246,3 +246,63 @@ def test_every_kind_of_event_is_drawn_in_every_language(two_calls, e411, lib, la
         kinds.add(event["type"])
     assert kinds >= {"said", "chose", "silence", "recorded", "dispatched", "withheld", "hung_up", "ringing", "switched",
                      "spoke", "note", "case_ended"}
+
+
+def test_brackets_typed_by_the_trainee_stay_text_and_cannot_break_the_screen(e411, lib, pipe, tmp_path):
+    player, console = make_player(e411, lib, pipe, tmp_path, lang="en")
+    pipe.send_text("/record plate [/b]1-ABC-234 [motorhome]\n/note caller said [red]hurry[/red]\n/file\n/quit\n")
+    with pytest.raises(Quit):
+        player.run()
+    screen = console.export_text()
+    assert "[/b]1-ABC-234 [motorhome]" in screen
+    assert "• caller said [red]hurry[/red]" in screen
+
+
+def test_the_help_shows_the_search_words_between_brackets(e411, lib, pipe, tmp_path):
+    player, console = make_player(e411, lib, pipe, tmp_path, lang="fr", width=120)
+    pipe.send_text("?\n/quitter\n")
+    with pytest.raises(Quit):
+        player.run()
+    assert "/prestataires  [TYPE] [capacité...] [ouvert] [km] : chercher dans l'annuaire des prestataires" in console.export_text()
+
+
+def test_commands_work_at_the_prompt_for_a_field_value(e411, lib, pipe, tmp_path):
+    player, console = make_player(e411, lib, pipe, tmp_path, lang="en")
+    pipe.send_text("1\n1\n1\n1\n/file\n1ABC234\n/quit\n")  # as far as typing the plate: then a look at the file
+    with pytest.raises(Quit):
+        player.run()
+    assert player.session.case_state.file == {"plate": "1ABC234"}
+    assert "Case file DOS-2026-031201" in console.export_text()
+
+
+def test_the_directory_is_searched_in_the_trainees_words_and_says_when_nothing_matches(e411, lib, pipe, tmp_path):
+    player, console = make_player(e411, lib, pipe, tmp_path, lang="fr", width=160)
+    pipe.send_text("/prestataires dépanneuse pneus 5 km\n/prestataires dépanneuse 4x4 1 km\n/prestataires grue\n/quitter\n")
+    with pytest.raises(Quit):
+        player.run()
+    screen = console.export_text()
+    assert "Prestataires (dépanneuse)" in screen and "Dépannage de la Dyle" in screen and "90 €" in screen
+    assert "Aucun prestataire ne correspond à cette recherche." in screen
+    assert "« grue » n'est ni un type de prestataire ni une capacité." in screen
+
+
+def test_the_directory_shows_the_ten_nearest_and_says_how_many_more(e411, lib, pipe, tmp_path):
+    everyone = search(lib.directory, kind="tow", near=(50.6958, 4.6326))
+    player, console = make_player(e411, lib, pipe, tmp_path, lang="en", width=160)
+    pipe.send_text("/providers\n/providers all\n/quit\n")
+    with pytest.raises(Quit):
+        player.run()
+    screen = console.export_text()
+    assert f"… and {len(everyone) - 10} more, further away: add “all” to see them all." in screen
+    assert screen.count(everyone[10].provider.name) == 1  # only in the full list
+
+
+def test_a_call_is_named_by_the_end_of_its_reference_and_a_wrong_one_is_explained(two_calls, lib, pipe, tmp_path):
+    player, console = make_player(two_calls, lib, pipe, tmp_path, lang="fr")
+    for action in [{"type": "start", "lang": "fr"}] + [{"type": "silence"}] * 3:  # Bert's call (DOS-B) rings meanwhile
+        player.session.apply(action)
+    pipe.send_text("/appel 999\n/appel b\n/quitter\n")
+    with pytest.raises(Quit):
+        player.run()
+    assert "Il n'y a pas d'appel « 999 ». Appels : DOS-A, DOS-B." in console.export_text()
+    assert read_transcript(tmp_path / "call.jsonl").actions == [{"type": "switch", "case": "bert"}]
