@@ -132,12 +132,22 @@ def cmd_play(args) -> int:
 
 
 def cmd_resume(args) -> int:
-    from simulator.catalog import open_scenario
-    from simulator.i18n import detect_lang
     from simulator.sessions import find_session
-    from simulator.transcript import TranscriptWriter, read_transcript, replay
+    from simulator.transcript import TranscriptLock
 
     saved = find_session(args.session)
+    lock = TranscriptLock(saved.path).acquire()  # before reading: another window may be writing it
+    try:
+        return _resume(args, saved, lock)
+    finally:
+        lock.release()
+
+
+def _resume(args, saved, lock) -> int:
+    from simulator.catalog import open_scenario
+    from simulator.i18n import detect_lang
+    from simulator.transcript import TranscriptWriter, read_transcript, replay
+
     transcript = read_transcript(saved.path)
     for warning in transcript.warnings:
         _err(warning)
@@ -149,11 +159,11 @@ def cmd_resume(args) -> int:
     session = replay(scenario, lib.directory, transcript)
     if transcript.warnings:
         # Rewrite the file without the torn line, so the chain stays whole.
-        writer = TranscriptWriter(saved.path, {k: v for k, v in header.items() if k not in ("type", "format")})
+        writer = TranscriptWriter(saved.path, {k: v for k, v in header.items() if k not in ("type", "format")}, lock=lock)
         for turn in transcript.turns:
             writer.append(turn["action"], turn["events"], turn.get("at"))
     else:
-        writer = TranscriptWriter(saved.path, last_hash=transcript.last_hash, turns=len(transcript.turns))
+        writer = TranscriptWriter(saved.path, last_hash=transcript.last_hash, turns=len(transcript.turns), lock=lock)
     lang = detect_lang(args.lang or header.get("lang"))
     args.timed = args.timed or header.get("mode") == "timed"
     if session.ended:

@@ -41,12 +41,51 @@ def seed(header: dict) -> str:
     return hashlib.sha256(("header" + _canonical(header)).encode("utf-8")).hexdigest()[:16]
 
 
-class TranscriptWriter:
-    """Appends to a transcript file, syncing each line to disk."""
+class TranscriptBusy(PlateauError):
+    """Another Plateau process is playing this call."""
 
-    def __init__(self, path: Path, header: dict | None = None, *, last_hash: str = GENESIS, turns: int = 0):
+
+class TranscriptLock:
+    """Only one process at a time plays a call: two windows resuming it would write two different calls
+    into one file. The lock is held on a small file beside the transcript (`NAME.jsonl.lock`), so the
+    system releases it when the process ends, even when it is killed. The file itself stays."""
+
+    def __init__(self, path: Path):
+        self.path = Path(str(path) + ".lock")
+        self._file = None
+
+    def acquire(self) -> "TranscriptLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(self.path, "a+b")
+        try:
+            if os.name == "nt":  # pragma: no cover - Windows
+                import msvcrt
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise TranscriptBusy(f"the call {display_path(Path(str(self.path)[:-5]))} is open in another Plateau window. "
+                                 "Go on with it there, or close that window and try again.") from None
+        self._file = handle
+        return self
+
+    def release(self) -> None:
+        if self._file is not None:
+            self._file.close()  # closing releases the lock on every system
+            self._file = None
+
+
+class TranscriptWriter:
+    """Appends to a transcript file, syncing each line to disk, holding the call's lock until closed."""
+
+    def __init__(self, path: Path, header: dict | None = None, *, last_hash: str = GENESIS, turns: int = 0,
+                 lock: TranscriptLock | None = None):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = lock or TranscriptLock(self.path).acquire()
         self.last = last_hash
         self.turns = turns
         if header is not None:
@@ -72,6 +111,7 @@ class TranscriptWriter:
 
     def close(self) -> None:
         self._file.close()
+        self.lock.release()
 
 
 @dataclass

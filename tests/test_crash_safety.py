@@ -10,6 +10,7 @@ import sys
 
 import pytest
 
+from simulator.transcript import read_transcript
 from tests.conftest import E411
 
 pexpect = pytest.importorskip("pexpect", reason="pexpect drives a pseudo-terminal (POSIX only)")
@@ -126,3 +127,28 @@ def test_resume_without_a_name_takes_the_latest_unfinished_call_and_mends_a_torn
     resumed.expect("RÉUSSI")
     resumed.expect(pexpect.EOF)
     assert actions_in(saved) == [{"type": "start", "lang": "fr"}] + E411_ACTIONS
+
+
+def test_a_call_open_in_one_window_cannot_be_resumed_in_a_second_one(tmp_path):
+    transcript = tmp_path / "call.jsonl"
+    first = spawn("play", str(E411), "--plain", "--lang", "fr", "--trainee", "Amélie", "--transcript", str(transcript),
+                  home=tmp_path / "home")
+    first.expect("Votre choix")
+    first.sendline("1")
+    first.expect("Vous : Bonjour, je suis là pour vous aider.")
+    first.expect("Votre choix")
+
+    second = spawn("resume", str(transcript), "--plain", home=tmp_path / "home")
+    second.expect(pexpect.EOF)
+    second.close()
+    assert second.exitstatus == 1
+    assert "is open in another Plateau window. Go on with it there, or close that window and try again." in second.before
+
+    first.sendline("1")  # the first window goes on, alone in its file
+    first.expect("Vous : Gilet, puis derrière la glissière.")
+    first.expect("Votre choix")
+    first.sendline("/quitter")
+    first.expect(pexpect.EOF)
+    assert actions_in(transcript) == [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "greet"},
+                                      {"type": "choose", "option": "behind-rail"}]
+    assert read_transcript(transcript).tampered is False
