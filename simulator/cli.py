@@ -218,14 +218,14 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
     except Quit:
         writer.close()
         record_transcript(path, abandoned=True)
-        console.print(t("saved_at", lang, path=display_path(path)))
+        console.print(t("saved_at", lang, path=display_path(path)), soft_wrap=True)  # a path to copy: never cut
         console.print(t("resume_hint", lang))
         return EXIT_OK, False
     except (KeyboardInterrupt, EOFError):
         writer.close()
         record_transcript(path, abandoned=True)
         console.print()
-        console.print(t("saved_at", lang, path=display_path(path)))
+        console.print(t("saved_at", lang, path=display_path(path)), soft_wrap=True)  # a path to copy: never cut
         console.print(t("resume_hint", lang))
         return EXIT_INTERRUPTED, False
     finally:
@@ -242,7 +242,7 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return EXIT_OK, False
     render_terminal(Debrief(lang, scenario, score, header.get("trainee", ""), header.get("started", "")), console)
-    console.print(t("saved_at", lang, path=display_path(path)))
+    console.print(t("saved_at", lang, path=display_path(path)), soft_wrap=True)  # a path to copy: never cut
     if offer_replay and not answers and sys.stdin.isatty():
         return EXIT_OK, _after_debrief(player, scenario, lib, lang, console)
     return EXIT_OK, False
@@ -391,11 +391,14 @@ def cmd_sessions(args) -> int:
 
 
 def _load_scored(transcript_path: str):
-    """The transcript, its scenario (by id, or the file it names), and its Score."""
+    """The transcript (a file, or a session id as 'plateau sessions' shows it), its scenario, and its Score."""
     from simulator.catalog import open_scenario
     from simulator.scoring import score_actions
+    from simulator.sessions import find_session
     from simulator.transcript import TranscriptMismatch, read_transcript
 
+    if not Path(transcript_path).is_file() and not transcript_path.endswith(".jsonl"):
+        transcript_path = str(find_session(transcript_path).path)
     transcript = read_transcript(transcript_path)
     for warning in transcript.warnings:
         _err(warning)
@@ -425,9 +428,14 @@ def cmd_score(args) -> int:
     if args.json:
         print(json.dumps(score.as_dict(), ensure_ascii=False, indent=2))
     else:
+        from simulator.i18n import t
         lang = detect_lang(args.lang or transcript.header.get("lang"))
+        console = _console()
+        if score.ending is None:
+            console.print(t("score.unfinished", lang, turns=len(transcript.turns)), style="bold yellow", markup=False,
+                          soft_wrap=True)
         render_terminal(Debrief(lang, scenario, score, transcript.header.get("trainee", ""),
-                                transcript.header.get("started", "")), _console())
+                                transcript.header.get("started", "")), console)
     return EXIT_OK
 
 
@@ -440,7 +448,11 @@ def cmd_report(args) -> int:
     debrief = Debrief(lang, scenario, score, transcript.header.get("trainee", ""), transcript.header.get("started", ""))
     text = render_html(debrief) if args.format == "html" else render_markdown(debrief)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise PlateauError(f"cannot write {display_path(args.output)}: {exc.strerror or exc}. "
+                               "Check that the folder exists and that you may write in it.") from None
         print(display_path(args.output))
     else:
         sys.stdout.write(text)

@@ -106,6 +106,12 @@ STRINGS: dict[str, dict[str, str]] = {
                         "en": "Give the value too: {command} {field} VALUE"},
     "note.empty": {"fr": "Écrivez la note après la commande : {command} TEXTE", "nl": "Schrijf de notitie na het commando: {command} TEKST",
                    "en": "Write the note after the command: {command} TEXT"},
+    "score.unfinished": {"fr": "Cet appel a été interrompu avant sa fin ({turns} actions) : le score ne compte que ce qui a été fait. "
+                               "Reprenez-le avec plateau resume.",
+                         "nl": "Deze oproep werd onderbroken voor het einde ({turns} acties): de score telt alleen wat gedaan is. "
+                               "Hervat hem met plateau resume.",
+                         "en": "This call was stopped before its end ({turns} actions): the score counts only what was done. "
+                               "Resume it with plateau resume."},
     "timed_out": {"fr": "Temps écoulé : l'appelant n'a rien entendu.", "nl": "De tijd is om: de beller hoorde niets.",
                   "en": "Time's up: the caller heard nothing."},
     "yes": {"fr": "oui", "nl": "ja", "en": "yes"},

@@ -109,3 +109,31 @@ def test_a_finished_call_is_recorded_in_the_results_store(tmp_path):
     rows = json.loads(plateau("results", "--json", env_home=home).stdout)
     assert [(r["trainee"], r["scenario"], r["status"], r["ending"], r["overall"], r["passed"]) for r in rows] == [
         ("Amélie Dupont", "e411-flat-tyre", "finished", "resolved", 94.4, True)]
+
+
+def test_score_takes_the_session_id_that_sessions_shows_and_says_when_a_call_was_stopped_early(tmp_path):
+    home = tmp_path / "home"
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("\n".join(GOOD_ANSWERS.splitlines()[:4]) + "\n", encoding="utf-8")  # start, greet, behind-rail, where
+    plateau("play", str(E411), "--answers", str(answers), "--trainee", "Amélie Dupont", env_home=home)
+    session = json.loads(plateau("sessions", "--json", env_home=home).stdout)[0]["id"]
+
+    result = plateau("score", session, "--lang", "en", env_home=home)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("This call was stopped before its end (4 actions): the score counts only what was "
+                                    "done. Resume it with plateau resume.\n")
+
+
+def test_a_report_for_a_folder_that_does_not_exist_is_refused_plainly(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    transcript = tmp_path / "t.jsonl"
+    plateau("play", str(E411), "--answers", str(answers), "--json", "--transcript", str(transcript))
+    target = tmp_path / "nowhere" / "debrief.html"
+
+    result = plateau("report", str(transcript), "--format", "html", "-o", str(target))
+
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (f"plateau: cannot write {target}: No such file or directory. "
+                             "Check that the folder exists and that you may write in it.\n")
