@@ -24,15 +24,17 @@ class Library:
 
 
 @lru_cache(maxsize=None)
-def _library(rubric_dir: Path, provider_dirs: tuple[Path, ...]) -> Library:
+def _library(rubric_dirs: tuple[Path, ...], provider_dirs: tuple[Path, ...]) -> Library:
+    """Rubrics and providers from these folders; a rubric in a later folder replaces one of the same id."""
     rubrics = {}
     problems = []
-    for path in sorted(rubric_dir.glob("*.yaml")):
-        try:
-            rubric = load_rubric(path)
-            rubrics[rubric.id] = rubric
-        except ScenarioError as exc:
-            problems.extend(exc.problems)
+    for rubric_dir in rubric_dirs:
+        for path in sorted(rubric_dir.glob("*.yaml")):
+            try:
+                rubric = load_rubric(path)
+                rubrics[rubric.id] = rubric
+            except ScenarioError as exc:
+                problems.extend(exc.problems)
     files = [p for d in provider_dirs for p in sorted(d.glob("*.yaml"))]
     try:
         directory = load_directory(files)
@@ -44,14 +46,19 @@ def _library(rubric_dir: Path, provider_dirs: tuple[Path, ...]) -> Library:
     return Library(rubrics, directory)
 
 
-def library(scenario_path: Path | None = None) -> Library:
-    """The bundled rubrics and providers, plus a `providers/` folder beside an outside scenario."""
-    dirs = [PROVIDERS]
+def library(scenario_path: Path | str | None = None) -> Library:
+    """The bundled rubrics and providers, plus the `rubrics/` and `providers/` folders beside an outside scenario.
+
+    An instructor's adapted rubric (`rubrics/my-roadside.yaml` beside their scenario) is found
+    there; one with the id of a bundled rubric replaces it for the scenarios of that folder."""
+    rubric_dirs, provider_dirs = [RUBRICS], [PROVIDERS]
     if scenario_path is not None:
-        local = Path(scenario_path).resolve().parent / "providers"
-        if local.is_dir() and local != PROVIDERS.resolve():
-            dirs.append(local)
-    return _library(RUBRICS, tuple(dirs))
+        folder = Path(scenario_path).resolve().parent
+        if (folder / "rubrics").is_dir() and folder / "rubrics" != RUBRICS.resolve():
+            rubric_dirs.append(folder / "rubrics")
+        if (folder / "providers").is_dir() and folder / "providers" != PROVIDERS.resolve():
+            provider_dirs.append(folder / "providers")
+    return _library(tuple(rubric_dirs), tuple(provider_dirs))
 
 
 def bundled_scenarios() -> list[Path]:

@@ -450,7 +450,7 @@ class ScenarioFinder:
             self._by_hash = {}
             for folder in self.folders:
                 for path in sorted(folder.rglob("*.yaml")) + sorted(folder.rglob("*.yml")):
-                    if path.parent.name == "providers":
+                    if path.parent.name in ("providers", "rubrics"):
                         continue
                     try:
                         data = path.read_bytes()

@@ -137,3 +137,26 @@ def test_a_report_for_a_folder_that_does_not_exist_is_refused_plainly(tmp_path):
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == (f"plateau: cannot write {target}: No such file or directory. "
                              "Check that the folder exists and that you may write in it.\n")
+
+
+def test_an_adapted_rubric_beside_a_scenario_is_the_one_it_is_scored_with(tmp_path):
+    """An instructor copies roadside.yaml into a rubrics/ folder beside their scenario and raises the pass mark."""
+    folder = tmp_path / "my-scenarios"
+    (folder / "rubrics").mkdir(parents=True)
+    rubric = (Path(__file__).parents[1] / "rubrics" / "roadside.yaml").read_text(encoding="utf-8")
+    (folder / "rubrics" / "strict-roadside.yaml").write_text(
+        rubric.replace("id: roadside", "id: strict-roadside").replace("pass_mark: 70", "pass_mark: 95"), encoding="utf-8")
+    (folder / "providers").mkdir()
+    (folder / "providers" / "wavre.yaml").write_text(
+        (E411.parent / "providers" / "wavre.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    scenario = folder / "e411.yaml"
+    scenario.write_text(E411.read_text(encoding="utf-8").replace("rubric: roadside", "rubric: strict-roadside"),
+                        encoding="utf-8")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+
+    played = plateau("play", str(scenario), "--answers", str(answers), "--json", "--transcript", str(tmp_path / "t.jsonl"))
+
+    assert played.returncode == 0, played.stderr
+    assert json.loads(played.stdout)["score"] == {"overall": 94.4, "passed": False}  # 94.4 passes roadside, not 95
+    assert plateau("lint", str(scenario)).returncode == 0
