@@ -86,12 +86,42 @@ def _mean(values: list[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def measures(scores: dict[str, Score], tones: list[m.Tone]) -> dict[str, float | None]:
-    """What the two calls say of each quality, from their scores and the tones the candidate used."""
+# How warm a tone is, for the empathy measure.
+WARMTH = {m.Tone.ALARMING: 0, m.Tone.CURT: 0, m.Tone.NEUTRAL: 1, m.Tone.REASSURING: 2, m.Tone.EMPATHETIC: 2}
+
+
+def tone_decisions(scenario: m.Scenario, directory: m.Directory, actions: list[dict]) -> list[tuple[m.Tone, tuple[m.Tone, ...]]]:
+    """For each option chosen in a call: its tone, and the tones of every option offered with it."""
+    from simulator.engine import Session
+    session = Session(scenario, directory)
+    out = []
+    for action in actions:
+        if action.get("type") == "choose":
+            offered = {o.id: o.tone for o in session.options()}
+            if action.get("option") in offered:
+                out.append((offered[action["option"]], tuple(offered.values())))
+        session.apply(action)
+    return out
+
+
+def empathy_of(decisions: list[tuple[m.Tone, tuple[m.Tone, ...]]]) -> float | None:
+    """How warm the candidate chose to be where a warmer or a harsher reply was on offer, 0-100.
+
+    Each decision whose options differ in warmth counts: the warmest reply offered scores 1, a
+    neutral one where a reassuring one was offered 0.5, a curt or alarming one 0. A decision
+    where every option has the same tone says nothing of empathy and is left out."""
+    marks = []
+    for chosen, offered in decisions:
+        warmest, coldest = max(WARMTH[t] for t in offered), min(WARMTH[t] for t in offered)
+        if warmest > coldest:
+            marks.append(WARMTH[chosen] / warmest)
+    return 100 * sum(marks) / len(marks) if marks else None
+
+
+def measures(scores: dict[str, Score], decisions: list[tuple[m.Tone, tuple[m.Tone, ...]]]) -> dict[str, float | None]:
+    """What the two calls say of each quality, from their scores and the tones the candidate chose."""
     calm = _mean([s.criteria["calm"].percent for s in scores.values() if s.criteria["calm"].applies])
-    good = sum(1 for tone in tones if tone in (m.Tone.REASSURING, m.Tone.EMPATHETIC))
-    harsh = sum(1 for tone in tones if tone in (m.Tone.CURT, m.Tone.ALARMING))
-    empathy = max(0.0, 100 * (good - harsh) / len(tones)) if tones else None
+    empathy = empathy_of(decisions)
     languages = _mean([s.criteria["language"].percent for s in scores.values() if s.criteria["language"].applies])
     procedure = _mean([s.criteria["procedure"].percent for s in scores.values() if s.criteria["procedure"].applies])
     multi = scores.get(ASSESS_SCENARIOS[1])
@@ -148,6 +178,9 @@ WORDS: dict[str, dict[str, str]] = {
     "verdict": {"fr": "Bilan", "nl": "Besluit", "en": "Verdict"},
     "advice": {"fr": "Conseils", "nl": "Tips", "en": "Advice"},
     "saved": {"fr": "Profil enregistré : {path}", "nl": "Profiel bewaard: {path}", "en": "Profile saved: {path}"},
+    "stopped": {"fr": "Auto-évaluation arrêtée : rien n'est gardé. Recommencez quand vous voulez avec : plateau assess",
+                "nl": "Zelftest gestopt: er wordt niets bewaard. Begin opnieuw wanneer u wilt met: plateau assess",
+                "en": "Self-assessment stopped: nothing is kept. Start again whenever you like with: plateau assess"},
 }
 
 

@@ -284,8 +284,7 @@ def run_assessment(lang: str, console, ask, trainee: str = "") -> tuple[list, di
     from rich.panel import Panel
     from rich.text import Text
 
-    from simulator import model as m
-    from simulator.assess import ASSESS_SCENARIOS, QUALITIES, QUESTIONS, measures, profile, word
+    from simulator.assess import ASSESS_SCENARIOS, QUALITIES, QUESTIONS, measures, profile, tone_decisions, word
     from simulator.catalog import open_scenario
     from simulator.engine import Session
     from simulator.player import Ask, Player, now_iso
@@ -302,7 +301,7 @@ def run_assessment(lang: str, console, ask, trainee: str = "") -> tuple[list, di
                 answers[quality] = int(reply)
                 break
             console.print(word("bad_scale", lang))
-    scores, tones = {}, []
+    scores, decisions = {}, []
     for n, scenario_id in enumerate(ASSESS_SCENARIOS, 1):
         scenario, lib = open_scenario(scenario_id)
         console.rule(word("call", lang, n=n))
@@ -319,8 +318,8 @@ def run_assessment(lang: str, console, ask, trainee: str = "") -> tuple[list, di
             writer.close()
         transcript = read_transcript(path)
         scores[scenario.id] = score_actions(scenario, lib.rubrics[scenario.rubric_id], lib.directory, transcript.actions)
-        tones += [m.Tone(e["tone"]) for turn in transcript.turns for e in turn["events"] if e["type"] == "chose"]
-    return profile(answers, measures(scores, tones)), scores
+        decisions += tone_decisions(scenario, lib.directory, transcript.actions)
+    return profile(answers, measures(scores, decisions)), scores
 
 
 def render_profile(results, lang: str, console) -> None:
@@ -354,8 +353,11 @@ def cmd_assess(args) -> int:
     try:
         results, scores = run_assessment(lang, console, _asker(args), args.trainee or "")
     except Quit:
+        console.print(word("stopped", lang))
         return EXIT_OK
     except (KeyboardInterrupt, EOFError):
+        console.print()
+        console.print(word("stopped", lang))
         return EXIT_INTERRUPTED
     render_profile(results, lang, console)
     folder = home() / "assessments"

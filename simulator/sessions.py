@@ -25,6 +25,7 @@ class SavedSession:
     turns: int
     ended: bool
     ending: str | None
+    mode: str = "practice"
 
 
 def _summary(path: Path) -> SavedSession | None:
@@ -39,7 +40,7 @@ def _summary(path: Path) -> SavedSession | None:
                 ending = event.get("ending")
     h = transcript.header
     return SavedSession(path, h.get("session", path.stem), h.get("scenario", "?"), h.get("trainee", ""),
-                        h.get("started", ""), len(transcript.turns), ending is not None, ending)
+                        h.get("started", ""), len(transcript.turns), ending is not None, ending, h.get("mode", "practice"))
 
 
 def list_sessions() -> list[SavedSession]:
@@ -62,7 +63,7 @@ def find_session(name: str | None) -> SavedSession:
         if not match:
             raise PlateauError(f"there is no saved session '{name}'. See 'plateau sessions'.")
         return match[0]
-    unfinished = [s for s in saved if not s.ended]
+    unfinished = [s for s in saved if not s.ended and s.mode != "assess"]  # a stopped self-assessment starts over
     if not unfinished:
         raise PlateauError("there is no unfinished session to resume. Start one with 'plateau play SCENARIO'.")
     return unfinished[0]

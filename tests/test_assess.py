@@ -30,3 +30,16 @@ def test_profile_gives_a_verdict_per_quality():
 
 def test_profile_lists_the_six_qualities_of_the_job_in_order():
     assert [r.quality for r in profile({}, {})] == list(QUALITIES)
+
+
+def test_empathy_counts_only_the_decisions_where_the_tones_on_offer_differ():
+    from simulator.assess import empathy_of
+    from simulator.model import Tone
+    decisions = [
+        (Tone.REASSURING, (Tone.REASSURING, Tone.CURT)),   # the warmest: 1
+        (Tone.NEUTRAL, (Tone.NEUTRAL, Tone.REASSURING)),   # neutral where reassurance was on offer: 0.5
+        (Tone.CURT, (Tone.CURT, Tone.NEUTRAL)),            # curt where a neutral reply was on offer: 0
+        (Tone.NEUTRAL, (Tone.NEUTRAL, Tone.NEUTRAL)),      # nothing to choose between: left out
+    ]
+    assert empathy_of(decisions) == 50.0
+    assert empathy_of([(Tone.NEUTRAL, (Tone.NEUTRAL,))]) is None

@@ -53,6 +53,8 @@ def test_a_candidate_who_plays_the_model_calls_gets_a_profile_in_their_language(
         assert {sid: s.overall for sid, s in scores.items()} == {sid: 100.0 for sid in ASSESS_SCENARIOS}
     profile = {r.quality: (r.believed, r.measured, r.verdict) for r in results}
     assert profile["procedure"] == (50.0, 100.0, "strength")
+    # The model calls are warm wherever warmth was on offer, though they put procedure first at some steps.
+    assert profile["empathy"] == (100.0, 75.9, "strength")
     assert profile["schedule"] == (100.0, None, "self_reported")
     if lang == "fr":  # every answer in the callers' languages
         assert profile["languages"] == (25.0, 100.0, "underestimated")
@@ -71,3 +73,20 @@ def test_a_careless_candidate_is_told_what_to_practise():
     assert verdicts["procedure"] == "overestimated"
     render_profile(results, "en", console)
     assert "Learn the order: safety, call-back number" in console.export_text()
+
+
+def test_a_stopped_assessment_says_nothing_is_kept_and_is_not_what_resume_continues(tmp_path):
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "PLATEAU_HOME": str(tmp_path), "NO_COLOR": "1", "COLUMNS": "200"}
+    typed = "\n".join(["4", "5", "2", "4", "3", "5", "1", "/quit"]) + "\n"  # the questions, one answer, then stop
+    result = subprocess.run([sys.executable, "-m", "simulator", "assess", "--plain", "--lang", "en", "--trainee", "Sam"],
+                            input=typed, capture_output=True, text=True, encoding="utf-8", env=env, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.endswith("Self-assessment stopped: nothing is kept. Start again whenever you like with: "
+                                  "plateau assess\n")
+    resumed = subprocess.run([sys.executable, "-m", "simulator", "resume", "--plain"], capture_output=True, text=True,
+                             encoding="utf-8", env=env, timeout=60, stdin=subprocess.DEVNULL)
+    assert (resumed.returncode, resumed.stderr) == (
+        1, "plateau: there is no unfinished session to resume. Start one with 'plateau play SCENARIO'.\n")
