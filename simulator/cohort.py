@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from simulator.report import half_up, percent, quote
 from simulator.store import Filters, Store
 
 COMPLIANCE_LEVELS = ("high_compliance", "compliant", "partial", "low", "non_compliant")
@@ -332,10 +333,10 @@ def build_cohort(store: Store, filters: Filters = Filters(), *, top: int = 10) -
                                             round(statistics.median(scores), 1) if scores else None,
                                             round(statistics.fmean(scores), 1) if scores else None, tuple(bins)))
     assessed = sum(compliance.values())
-    shares = tuple(ComplianceShare(level, compliance[level], round(100 * compliance[level] / assessed, 1) if assessed else 0.0,
+    shares = tuple(ComplianceShare(level, compliance[level], half_up(100 * compliance[level] / assessed, 1) if assessed else 0.0,
                                    COMPLIANCE_LIMITS.get(level)) for level in COMPLIANCE_LEVELS) if assessed else ()
     week_stats = tuple(Week(date.fromisoformat(start), len(v), round(statistics.fmean(s for s, _ in v), 1),
-                            round(100 * sum(p for _, p in v) / len(v), 1)) for start, v in sorted(weeks.items()))
+                            half_up(100 * sum(p for _, p in v) / len(v), 1)) for start, v in sorted(weeks.items()))
 
     finished_where = f"s.status = 'finished' AND {where}"
     step_labels = store.labels("step")
@@ -374,7 +375,7 @@ def build_cohort(store: Store, filters: Filters = Filters(), *, top: int = 10) -
     for (rubric, step), values in sorted(minutes.items(), key=lambda kv: (kv[0][0], TIMED_STEPS.index(kv[0][1]))):
         values.sort()
         target = targets.get(f"{rubric}/{step}", {}).get("minutes")
-        within = round(100 * sum(v <= target for v in values) / len(values), 1) if target is not None else None
+        within = half_up(100 * sum(v <= target for v in values) / len(values), 1) if target is not None else None
         timings.append(TimingStats(rubric, step, step_labels.get(f"{rubric}/{step}", {}), target, len(values),
                                    never.get((rubric, step), 0), round(statistics.median(values), 1),
                                    round(_percentile(values, 90), 1), within))
@@ -396,13 +397,6 @@ def _num(value: float | None, lang: str, digits: int = 1) -> str:
     if digits:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang in ("fr", "nl") else text
-
-
-def _pct(value: float | None, lang: str) -> str:
-    if value is None:
-        return "–"
-    text = _num(value, lang, 0 if value >= 10 or value == 0 else 1)
-    return f"{text} %" if lang in ("fr", "nl") else f"{text}%"
 
 
 def _day(iso_or_date, lang: str) -> str:
@@ -453,9 +447,9 @@ def view(cohort: Cohort, lang: str) -> dict:
         "totals": word("totals", lang, sessions=cohort.calls, trainees=len(cohort.trainees), scenarios=len(cohort.scenarios),
                        abandoned=cohort.abandoned),
         "pass_rate": word("pass_rate", lang, passed=cohort.passed, finished=cohort.finished,
-                          share=_pct(100 * cohort.passed / cohort.finished if cohort.finished else None, lang)),
+                          share=percent(100 * cohort.passed / cohort.finished if cohort.finished else None, lang)),
         "weeks": [{"label": _day(wk.start, lang), "calls": wk.calls, "mean": wk.mean, "mean_text": _num(wk.mean, lang),
-                   "pass_rate": wk.pass_rate, "pass_text": _pct(wk.pass_rate, lang)} for wk in cohort.weeks],
+                   "pass_rate": wk.pass_rate, "pass_text": percent(wk.pass_rate, lang)} for wk in cohort.weeks],
         "trainees": [{"name": t.name, "calls": t.calls, "abandoned": t.abandoned, "passed": t.passed,
                       "first": _num(t.first, lang), "last": _num(t.last, lang), "best": _num(t.best, lang),
                       "trend": _signed(t.trend, lang), "trend_value": t.trend or 0,
@@ -463,22 +457,23 @@ def view(cohort: Cohort, lang: str) -> dict:
                      for t in cohort.trainees],
         "chart_hint": word("chart_hint", lang, n=CHART_POINTS) if any(t.finished > CHART_POINTS for t in cohort.trainees) else "",
         "scenarios": [{"id": s.id, "title": _text(s.title, lang, s.id), "calls": s.calls, "finished": s.finished,
-                       "abandoned": s.abandoned, "passed": s.passed, "pass_rate": _pct(s.pass_rate, lang),
+                       "abandoned": s.abandoned, "passed": s.passed, "pass_rate": percent(s.pass_rate, lang),
                        "median": _num(s.median, lang), "mean": _num(s.mean, lang), "bins": list(s.bins),
                        "peak": max(s.bins) or 1} for s in cohort.scenarios],
         "compliance": [{"level": c.level, "name": word("compliance." + c.level, lang), "count": c.count,
-                        "share": c.share, "share_text": _pct(c.share, lang),
-                        "limit": _pct(c.limit, lang) if c.limit is not None else "", "over": c.over}
+                        "share": c.share, "share_text": percent(c.share, lang),
+                        "limit": percent(c.limit, lang) if c.limit is not None else "", "over": c.over}
                        for c in cohort.compliance],
         "steps": [{"label": _text(s.label, lang, s.step), "critical": s.critical, "missed": s.missed, "broken": s.broken,
-                   "late": s.late, "order": s.out_of_order, "applicable": s.applicable, "share": _pct(s.share, lang)}
+                   "late": s.late, "order": s.out_of_order, "applicable": s.applicable, "share": percent(s.share, lang)}
                   for s in cohort.steps],
         "options": [{"text": _option_text(o, lang), "scenario": o.scenario, "sessions": o.sessions, "reached": o.reached,
-                     "share": _pct(o.share, lang), "why": _why(o, lang)} for o in cohort.options],
+                     "quoted": _option_text(o, lang) if o.kind == "provider" else quote(_option_text(o, lang), lang),
+                     "share": percent(o.share, lang), "why": _why(o, lang)} for o in cohort.options],
         "timings": [{"label": _text(t.label, lang, t.step), "count": t.count, "never": t.never,
                      "median": word("min", lang, n=_num(t.median, lang)), "p90": word("min", lang, n=_num(t.p90, lang)),
                      "target": word("min", lang, n=_num(t.target, lang)) if t.target is not None else "–",
-                     "within": _pct(t.within, lang)} for t in cohort.timings],
+                     "within": percent(t.within, lang)} for t in cohort.timings],
     }
 
 

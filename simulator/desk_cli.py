@@ -243,6 +243,7 @@ def _emit(data: bytes, output: str | None, lang: str) -> None:
 def _print_results(rows, total: int, lang: str) -> None:
     from rich.table import Table
     from simulator.i18n import t
+    from simulator.report import percent
 
     console = _console()
     if not rows:
@@ -263,7 +264,7 @@ def _print_results(rows, total: int, lang: str) -> None:
     console.print(table)
     finished = [r for r in rows if r.status == "finished"]
     passed = sum(r.passed for r in finished)
-    share = f"{_num(100 * passed / len(finished), lang) if finished else '–'}" + (" %" if lang != "en" else "%")
+    share = percent(100 * passed / len(finished) if finished else None, lang)
     mean = sum(r.overall for r in finished) / len(finished) if finished else None
     console.print(say("results.summary", lang, n=len(rows), passed=passed, finished=len(finished), share=share,
                       mean=_num(round(mean, 1), lang) if mean is not None else "–"))

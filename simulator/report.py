@@ -1,26 +1,96 @@
 """Debriefs: a Score rendered for the trainee, in the terminal (Rich), Markdown or HTML (Jinja2).
 
 Rendering only: every figure comes from scoring. HTML is autoescaped, so nothing a trainee
-typed or a scenario author wrote can run in the page.
+typed or a scenario author wrote can run in the page. The way a percentage, a price, a quote
+or a date is written in each language is decided here once, for the debrief and the desk.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from jinja2 import Environment, FileSystemLoader
-from rich.console import Console, Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
-
-from simulator import model as m
 from simulator.i18n import num, t
-from simulator.scoring import Score
+
+if TYPE_CHECKING:  # the desk imports the helpers below without loading scoring, Rich or Jinja
+    from rich.console import Console
+
+    from simulator import model as m
+    from simulator.scoring import Evidence, Score
 
 TEMPLATES = Path(__file__).parent / "templates"
 CRITERIA_ORDER = ("calm", "procedure", "provider", "case_file", "timing", "language")
+NBSP = "\u00a0"
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# ------------------------------------------------------------------ how figures and quotes are written
+
+
+def half_up(value: float, digits: int = 0) -> float:
+    """`value` rounded as people do, half away from zero (54.55 -> 54.6, 12.5 -> 13); round() goes to even."""
+    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return float(exact)
+
+
+def percent(value: float | None, lang: str) -> str:
+    """A share, one decimal at most, rounded half away from zero: 54,5 % in French and Dutch, 54.5% in English."""
+    if value is None:
+        return "–"
+    text = f"{half_up(value, 1):.1f}".removesuffix(".0")
+    if lang in ("fr", "nl"):
+        return text.replace(".", ",") + NBSP + "%"
+    return text + "%"
+
+
+def price(amount: float, lang: str) -> str:
+    """An amount in euros as Belgians write it: 145 € in French, € 145 in Dutch, €145 in English."""
+    value = num(amount, lang)
+    return {"fr": f"{value}{NBSP}€", "nl": f"€{NBSP}{value}"}.get(lang, f"€{value}")
+
+
+def quote(text: str, lang: str) -> str:
+    """Words someone said, between the language's quotation marks: « … » in French, “…” in Dutch and English."""
+    if lang != "fr":
+        return f"“{text}”"
+    inner = re.sub(r"\s*»", "”", re.sub(r"«\s*", "“", text))  # quotes within a quote: “…”, as French does
+    return f"«{NBSP}{typeset(inner, lang)}{NBSP}»"
+
+
+_FR_SPACE_BEFORE = re.compile(r"[ \u202f](?=[:;!?»])")
+
+
+def typeset(text: str, lang: str) -> str:
+    """French spacing: the space before : ; ! ? » and after « becomes a no-break space (never a line of its own)."""
+    if lang != "fr" or type(text) is not str:  # numbers, and Markup already escaped, pass as they are
+        return text
+    return _FR_SPACE_BEFORE.sub(NBSP, text).replace("« ", "«" + NBSP)
+
+
+def moment(iso: str, lang: str, tz: tzinfo | None = None) -> str:
+    """An ISO time stamp as a person reads it, in local time (or `tz`): 30/11/2026 08:01, or 30 Nov 2026 08:01 in English.
+
+    A bare date keeps no time; text that is no time stamp is shown as it is."""
+    if not iso:
+        return ""
+    try:
+        if len(iso) == 10:
+            day, clock = date.fromisoformat(iso), ""
+        else:
+            at = datetime.fromisoformat(iso).astimezone(tz)
+            day, clock = at.date(), f" {at:%H:%M}"
+    except ValueError:
+        return iso
+    if lang == "en":
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}{clock}"
+    return f"{day:%d/%m/%Y}{clock}"
+
+
+# ------------------------------------------------------------------ the debrief
 
 
 @dataclass
@@ -32,6 +102,7 @@ class Debrief:
     score: Score
     trainee: str = ""
     started: str = ""
+    tz: tzinfo | None = None  # where `started` is shown; None: the computer's local time
 
     @property
     def title(self) -> str:
@@ -41,36 +112,59 @@ class Debrief:
     def ending(self) -> m.Ending | None:
         return self.scenario.endings.get(self.score.ending) if self.score.ending else None
 
+    @property
+    def header(self) -> str:
+        """Who took the call and when: `Stagiaire : Zoë Lambert · 30/11/2026 08:01`."""
+        parts = [f"{t('debrief.trainee', self.lang)}{t('debrief.colon', self.lang)} {self.trainee}"] if self.trainee else []
+        if self.started:
+            parts.append(moment(self.started, self.lang, self.tz))
+        return " · ".join(parts)
+
     def criteria(self) -> list[dict]:
         out = []
         for cid in CRITERIA_ORDER:
             c = self.score.criteria.get(cid)
             if c is None:
                 continue
-            lost = [e for e in c.evidence if e.points < 0 or e.better or (e.expected and cid != "calm")]
             out.append({
                 "id": cid, "name": t("criterion." + cid, self.lang), "score": num(c.score, self.lang),
                 "max": num(c.weight, self.lang),
-                "percent": round(c.percent), "applies": c.applies,
+                "percent": f"{half_up(c.percent):.0f}", "applies": c.applies,
                 "level": c.level.name.render(self.lang) if c.level else "",
                 "level_text": c.level.description.render(self.lang) if c.level else "",
                 "evidence": [self.evidence(e) for e in c.evidence],
-                "lost": [self.evidence(e) for e in lost],
+                "lost": [self.evidence(e) for e in explaining(cid, c.evidence, c.applies and c.score < c.weight)],
             })
         return out
 
-    def evidence(self, e) -> dict:
+    def evidence(self, e: Evidence) -> dict:
+        ranking = e.extra.get("ranking") or []
         return {"turn": e.turn, "clock": num(e.clock, self.lang) if e.clock is not None else "",
                 "points": round(e.points, 1), "signed": ("+" if e.points > 0 else "−" if e.points < 0 else "") + num(abs(round(e.points, 1)), self.lang),
-                "what": e.what[self.lang], "detail": e.detail[self.lang] if e.detail else "",
+                "what": e.what[self.lang], "detail": e.detail[self.lang] if e.detail and not ranking else "",
+                "ranking": [self.provider_line(r) for r in ranking],
                 "expected": e.expected[self.lang] if e.expected else "", "better": e.better[self.lang] if e.better else "",
                 "case": self.scenario.cases[e.case].reference if e.case in self.scenario.cases else ""}
+
+    def provider_line(self, r: dict) -> str:
+        """One provider of a ranking: `Borinage Dépannage 4x4 : 6 km, 13 min, partenaire, 145 €`."""
+        lang = self.lang
+        parts = [f"{num(half_up(r['km']), lang)} km", t("min", lang, n=r["eta"])]
+        if r.get("partner"):
+            parts.append(t("ev.partner", lang))
+        if r.get("missing"):
+            parts.append(t("ev.missing", lang, what=", ".join(r["missing"])))
+        if not r.get("open", True):
+            parts.append(t("ev.closed", lang))
+        parts.append(price(r["cost"], lang))
+        return f"{r['name']}{t('debrief.colon', lang)} {', '.join(parts)}"
 
     def critical(self) -> list[str]:
         return [f["label"][self.lang] for f in self.score.critical_failures]
 
     def notes(self) -> list[dict]:
-        return [{"turn": n["turn"], "text": n["text"][self.lang], "note": n["note"][self.lang]} for n in self.score.notes]
+        return [{"turn": n["turn"], "text": n["text"][self.lang], "quoted": quote(n["text"][self.lang], self.lang),
+                 "note": n["note"][self.lang]} for n in self.score.notes]
 
     def words(self) -> dict:
         keys = ["debrief.title", "debrief.overall", "debrief.passed", "debrief.failed", "debrief.compliance",
@@ -86,56 +180,97 @@ class Debrief:
                 "compliance": t("compliance." + self.score.compliance, self.lang) if self.score.compliance else ""}
 
 
-def _env(autoescape: bool) -> Environment:
+def explaining(cid: str, evidence: list[Evidence], lost_points: bool) -> list[Evidence]:
+    """The evidence that says where a criterion's points went, for the short terminal debrief.
+
+    Penalties, missed or broken steps and better options always; when the criterion lost points,
+    also the lines that carry no points of their own but explain the score (the caller's stress,
+    a call in the caller's second language, a step never done); and if still nothing, every line
+    (a step done late still earns some points)."""
+    shown = [e for e in evidence if e.points < 0 or e.better or (e.expected and cid != "calm")]
+    if lost_points:
+        shown = [e for e in evidence if e in shown or e.points == 0] or list(evidence)
+    return shown
+
+
+def _env(autoescape: bool, lang: str):
+    from jinja2 import Environment, FileSystemLoader
     # Autoescape is decided here, not by file name: the HTML template ends in .j2.
     return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=autoescape,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                       finalize=lambda value: typeset(value, lang))
 
 
 def render_markdown(debrief: Debrief) -> str:
-    return _env(False).get_template("debrief.md.j2").render(debrief.context())
+    return _env(False, debrief.lang).get_template("debrief.md.j2").render(debrief.context())
 
 
 def render_html(debrief: Debrief) -> str:
-    return _env(True).get_template("debrief.html.j2").render(debrief.context())
+    return _env(True, debrief.lang).get_template("debrief.html.j2").render(debrief.context())
 
 
-def render_terminal(debrief: Debrief, console: Console) -> None:
-    lang, score, w = debrief.lang, debrief.score, debrief.words()
+def render_terminal(debrief: Debrief, console: Console, *, plain: bool | None = None) -> None:
+    """The debrief on the terminal: a panel and a table, or, when `plain`, lines of text without a box character.
+
+    `plain` defaults to what the console says: `plateau --plain` makes it with colours and emoji off."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    if plain is None:
+        plain = console.color_system is None and getattr(console, "_emoji", True) is False
+    lang, score = debrief.lang, debrief.score
+    w = {k: typeset(v, lang) for k, v in debrief.words().items()}
+
     verdict = Text(w["passed"] if score.passed else w["failed"], style="bold green" if score.passed else "bold red")
-    head = Text.assemble((f"{w['overall']}{w['colon']} {num(score.overall, lang)}/100  ", "bold"), verdict,
-                         f"  ({w['compliance']}{w['colon']} {t('compliance.' + score.compliance, lang)})")
+    head = Text.assemble((typeset(f"{w['overall']}{w['colon']} {num(score.overall, lang)}/100  ", lang), "bold"), verdict,
+                         typeset(f"  ({w['compliance']}{w['colon']} {t('compliance.' + score.compliance, lang)})", lang))
+    title = typeset(f"{w['title']}{w['colon']} {debrief.title}", lang)
     parts = [head]
     if debrief.ending is not None:
-        parts.append(Text.assemble((f"{w['ending']}{w['colon']} ", "bold"), debrief.ending.title.render(lang)))
-        parts.append(Text(debrief.ending.debrief.render(lang)))
+        parts.append(Text.assemble((typeset(f"{w['ending']}{w['colon']} ", lang), "bold"),
+                                   typeset(debrief.ending.title.render(lang), lang)))
+        parts.append(Text(typeset(debrief.ending.debrief.render(lang), lang)))
     for label in debrief.critical():
-        parts.append(Text(f"✗ {w['critical']}{w['colon']} {label}", style="bold red"))
-    console.print(Panel(Group(*parts), title=f"{w['title']}{w['colon']} {debrief.title}"))
-    table = Table(show_header=True, header_style="bold")
+        parts.append(Text(typeset(f"✗ {w['critical']}{w['colon']} {label}", lang), style="bold red"))
+    if plain:
+        console.print(Text(title, style="bold"))
+        for part in parts:
+            console.print(part)
+        console.print()
+    else:
+        console.print(Panel(Group(*parts), title=title))
+    table = Table(show_header=True, header_style="bold", **({"box": None, "pad_edge": False} if plain else {}))
     table.add_column(w["criterion"])
     table.add_column(w["points"], justify="right")
     table.add_column(w["level"])
-    for c in debrief.criteria():
+    criteria = debrief.criteria()
+    for c in criteria:
         points = f"{c['score']}/{c['max']}" if c["applies"] else w["na"]
-        table.add_row(c["name"], points, c["level"] if c["applies"] else "")
+        table.add_row(typeset(c["name"], lang), points, typeset(c["level"], lang) if c["applies"] else "")
     console.print(table)
-    for c in debrief.criteria():
+    for c in criteria:
         if not c["lost"]:
             continue
-        console.print(Text(c["name"], style="bold underline"))
+        console.print(Text(typeset(f"{c['name']} ({c['score']}/{c['max']})", lang), style="bold underline"))
         for e in c["lost"]:
             where = f"[{w['turn']} {e['turn']}, {e['clock']} min] " if e["turn"] else ""
-            console.print(Text.assemble(("  − ", "red"), where, e["what"]))
+            mark = ("  − ", "red") if e["points"] < 0 or e["expected"] or e["better"] else "  · "  # ·: no loss by itself
+            console.print(Text.assemble(mark, where, typeset(e["what"], lang)))
             if e["detail"]:
-                console.print(Text(f"    {w['ranking']}{w['colon']} {e['detail']}", style="dim"))
+                console.print(Text(typeset(f"    {w['ranking']}{w['colon']} {e['detail']}", lang), style="dim"))
+            if e["ranking"]:
+                console.print(Text(f"    {w['ranking']}{w['colon']}", style="dim"))
+                for line in e["ranking"]:
+                    console.print(Text(typeset(f"      {line}", lang), style="dim"))
             if e["expected"]:
-                console.print(Text(f"    {w['expected']}{w['colon']} {e['expected']}", style="dim"))
+                console.print(Text(typeset(f"    {w['expected']}{w['colon']} {e['expected']}", lang), style="dim"))
             if e["better"]:
-                console.print(Text(f"    {w['better']}{w['colon']} {e['better']}", style="green"))
+                console.print(Text(typeset(f"    {w['better']}{w['colon']} {e['better']}", lang), style="green"))
     notes = debrief.notes()
     if notes:
         console.print(Text(w["notes"], style="bold underline"))
         for n in notes:
-            console.print(Text.assemble(f"  [{w['turn']} {n['turn']}] ", ("“" + n["text"] + "”", "italic")))
-            console.print(Text(f"    {n['note']}"))
+            console.print(Text.assemble(f"  [{w['turn']} {n['turn']}] ", (typeset(n["quoted"], lang), "italic")))
+            console.print(Text(typeset(f"    {n['note']}", lang)))

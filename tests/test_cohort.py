@@ -96,15 +96,15 @@ def test_the_terminal_summary(class_store):
     assert result.returncode == 0, result.stderr
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert lines[:4] == ["Class report · every recorded call", "From 2026-03-02 to 2026-03-16",
-                         "Calls: 13 · trainees: 4 · scenarios: 2 · abandoned: 1", "Passed: 7 of 12 finished calls (58%)"]
+                         "Calls: 13 · trainees: 4 · scenarios: 2 · abandoned: 1", "Passed: 7 of 12 finished calls (58.3%)"]
     assert " Amélie Dupont  │     3 │      1 │         0 │    49 │ 94.4 │ 94.4 │ +45.4 │ ▄▆█" in lines
     assert lines[lines.index("Most-chosen wrong options"):] == [
         "Most-chosen wrong options",
         " Choice                                             ┃ Scenario     ┃ Calls ┃ Share ┃ Why",
         "━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━",
-        " Vest on, then away from the road, behind the rail. │ e8-flat-tyre │     2 │   18% │ 2.8 points lost on average",
-        " Your plate?                                        │ e8-flat-tyre │     2 │   18% │ 2.4 points lost on average",
-        " Stay in the car.                                   │ e8-flat-tyre │     2 │   18% │ leads to an unsafe ending",
+        " Vest on, then away from the road, behind the rail. │ e8-flat-tyre │     2 │ 18.2% │ 2.8 points lost on average",
+        " Your plate?                                        │ e8-flat-tyre │     2 │ 18.2% │ 2.4 points lost on average",
+        " Stay in the car.                                   │ e8-flat-tyre │     2 │ 18.2% │ leads to an unsafe ending",
         "Timings",
         " Step                ┃  Median ┃ 9 calls in 10 within ┃ Target ┃ Within target ┃ Never done",
         "━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━",
@@ -139,3 +139,25 @@ def test_a_trainee_chart_shows_the_last_30_calls_while_first_best_and_trend_coun
     assert [s for _, s, _ in emma.scores] == [94.4] * 27 + [68.2] * 3
     assert html.count("<circle") == 30 + len(c.weeks)
     assert "<p class=\"hint\">Charts show at most each trainee&#39;s last 30 finished calls.</p>" in html
+
+
+@pytest.mark.parametrize("value, lang, text", [
+    (600 / 11, "en", "54.5%"), (600 / 11, "fr", "54,5\u00a0%"), (54.55, "en", "54.6%"), (6.25, "nl", "6,3\u00a0%"),
+    (100.0, "fr", "100\u00a0%"), (0.0, "en", "0%"), (None, "en", "–")])
+def test_a_share_has_one_decimal_at_most_rounded_half_away_from_zero(value, lang, text):
+    from simulator.report import percent
+    assert percent(value, lang) == text
+
+
+def test_one_share_reads_the_same_in_the_results_and_in_the_class_report(class_store, tmp_path):
+    results = plateau("results", "--scenario", "e8-flat-tyre", "--lang", "fr").stdout.splitlines()
+    report = tmp_path / "classe.html"
+    lines = [line.rstrip() for line in
+             plateau("cohort", "--scenario", "e8-flat-tyre", "--lang", "fr", "--html", str(report)).stdout.splitlines()]
+    assert results[-1] == "Appels : 12 · réussis : 6 sur 11 terminés (54,5\u00a0%) · score moyen : 68,6"
+    assert lines[3] == "Réussis : 6 sur 11 appels terminés (54,5\u00a0%)"
+    assert " Pneu crevé sur l'E8 à Tromsø │     12 │           54,5\u00a0% │    74,4 │ 0 ▁▁▅▁▅▁▃▃▃█ 100" in lines
+    assert " Conforme          │      7 │   63,6\u00a0% │" in lines
+    html = report.read_text(encoding="utf-8")
+    assert '<td class="num">1</td><td class="num">54,5\u00a0%</td>' in html
+    assert '<td class="num">7</td><td class="num">63,6\u00a0%</td>' in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from simulator.scoring import score_actions
 
 PATHS = Path(__file__).parent / "scenarios" / "dour-festival"
 GOLDEN = Path(__file__).parent / "golden"
+BRUSSELS_SUMMER = timezone(timedelta(hours=2))  # the golden file must not depend on the machine's time zone
 
 
 @pytest.fixture(scope="module")
@@ -93,7 +95,7 @@ def test_the_nearer_tow_truck_without_offroad_is_unsuitable(dour):
 def test_the_markdown_debrief_matches_the_golden_file(dour):
     scenario, _ = dour
     _, score = played(dour, "curt")
-    text = render_markdown(Debrief("fr", scenario, score, "Amélie Dupont", "2026-07-03T21:40:00+00:00"))
+    text = render_markdown(Debrief("fr", scenario, score, "Amélie Dupont", "2026-07-03T21:40:00+00:00", BRUSSELS_SUMMER))
     golden = GOLDEN / "dour-curt.fr.md"
     if os.environ.get("PLATEAU_UPDATE_GOLDEN"):  # after a deliberate change: regenerate, review the diff, commit
         golden.write_text(text, encoding="utf-8")
@@ -110,3 +112,142 @@ def test_the_html_debrief_escapes_what_the_trainee_typed(dour):
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def terminal(debrief, console=None, **options) -> list[str]:
+    """The terminal debrief as lines, without colours, at a width no line of the call reaches."""
+    import io
+
+    from rich.console import Console
+
+    from simulator.report import render_terminal
+    buffer = io.StringIO()
+    render_terminal(debrief, console(buffer) if console else Console(file=buffer, width=400, color_system=None), **options)
+    return [line.rstrip() for line in buffer.getvalue().splitlines()]
+
+
+def test_a_criterion_that_lost_points_without_a_penalty_is_explained_in_the_terminal(dour):
+    scenario, lib = dour
+    actions = answers("best")
+    actions[0] = {"type": "start", "lang": "en"}  # the whole call in Camille's second language
+    score = score_actions(scenario, lib.rubrics["roadside"], lib.directory, actions)
+    lines = terminal(Debrief("en", scenario, score))
+    start = lines.index("Language (3.5/5)")
+    assert lines[start:start + 3] == ["Language (3.5/5)", "  · Call partly handled in Camille Verhaeghe's second language.",
+                                      "Why it matters"]
+
+
+def test_a_step_never_done_explains_the_lost_timing_points(dour):
+    scenario, _ = dour
+    _, score = played(dour, "no-safety-check")
+    lines = terminal(Debrief("en", scenario, score))
+    start = lines.index("Timing (6.7/10)")
+    assert lines[start:start + 3] == ["Timing (6.7/10)", "  · Check safety never done (target 3 min).", "Why it matters"]
+
+
+def test_a_step_done_late_is_shown_when_nothing_else_explains_the_loss():
+    from simulator.report import explaining
+    from simulator.scoring import Evidence
+    on_time = Evidence("timing", 5.0, {"en": "Check safety at 1 min (target 3 min)."})
+    late = Evidence("timing", 2.5, {"en": "Dispatch a provider at 20 min: too late (target 15 min)."})
+    assert explaining("timing", [on_time, late], lost_points=True) == [on_time, late]
+    assert explaining("timing", [on_time, on_time], lost_points=False) == []
+
+
+def test_plain_mode_draws_the_debrief_without_a_box_character(dour):
+    from simulator.cli import _console
+    scenario, _ = dour
+    _, score = played(dour, "best")
+    lines = terminal(Debrief("en", scenario, score), console=lambda file: _console(plain=True, file=file, width=100))
+    assert not [line for line in lines if any("\u2500" <= ch <= "\u257f" for ch in line)]
+    assert lines[:2] == ["Debrief: Flat battery at the Dour festival", "Score: 100/100  PASSED  (Compliance: High compliance)"]
+    assert lines[lines.index("Criterion         Points  Level"):][:7] == [
+        "Criterion         Points  Level",
+        "Calm and empathy   20/20  Excellent",
+        "Procedure          30/30  Excellent",
+        "Provider choice    20/20  Excellent",
+        "Case file          15/15  Excellent",
+        "Timing             10/10  Excellent",
+        "Language             5/5  Excellent"]
+
+
+def test_plain_can_be_asked_for_whatever_the_console(dour):
+    from rich.console import Console
+    scenario, _ = dour
+    _, score = played(dour, "best")
+    lines = terminal(Debrief("en", scenario, score), console=lambda file: Console(file=file, width=100), plain=True)
+    assert lines[0] == "Debrief: Flat battery at the Dour festival"
+    assert not [line for line in lines if any("\u2500" <= ch <= "\u257f" for ch in line)]
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("fr", "- [tour 5] «\u00a0Madame, calmez-vous, sinon on ne va pas s'en sortir.\u00a0»\u00a0: «\u00a0Calmez-vous\u00a0» ne "
+           "calme personne\u00a0: reformulez, dites ce que vous faites pour elle et donnez une consigne simple."),
+    ("nl", "- [beurt 5] “Mevrouw, kalmeer, anders komen we er niet uit.”: 'Kalmeer' kalmeert niemand: herformuleer, "
+           "zeg wat u voor haar doet en geef één eenvoudige instructie."),
+    ("en", "- [turn 5] “Madam, calm down, otherwise we won't get anywhere.”: 'Calm down' calms nobody: rephrase, say what "
+           "you are doing for her and give one simple instruction."),
+])
+def test_a_reply_is_quoted_as_the_language_quotes(dour, lang, line):
+    scenario, _ = dour
+    _, score = played(dour, "curt")
+    assert line in render_markdown(Debrief(lang, scenario, score)).splitlines()
+
+
+def test_a_nested_quote_in_french_uses_english_marks_inside_guillemets():
+    from simulator.report import quote
+    assert quote("J'appelle Camille : « Le dépanneur arrive. »", "fr") == \
+        "«\u00a0J'appelle Camille\u00a0: “Le dépanneur arrive.”\u00a0»"
+
+
+def test_the_html_debrief_quotes_in_french_with_guillemets(dour):
+    scenario, _ = dour
+    _, score = played(dour, "curt")
+    html = render_html(Debrief("fr", scenario, score))
+    assert ("<li><span class=\"meta\">[tour 5]</span> «\u00a0Madame, calmez-vous, sinon on ne va pas s&#39;en sortir.\u00a0»"
+            "\u00a0: «\u00a0Calmez-vous\u00a0» ne calme personne\u00a0: ") in html
+
+
+@pytest.mark.parametrize("lang, first", [
+    ("fr", "    - Borinage Dépannage 4x4\u00a0: 6 km, 13 min, partenaire, 145\u00a0€"),
+    ("nl", "    - Borinage Dépannage 4x4: 6 km, 13 min, partner, €\u00a0145"),
+    ("en", "    - Borinage Dépannage 4x4: 6 km, 13 min, partner, €145"),
+])
+def test_a_provider_ranking_is_written_as_the_language_writes_it(dour, lang, first):
+    scenario, _ = dour
+    _, score = played(dour, "recover")
+    lines = render_markdown(Debrief(lang, scenario, score)).splitlines()
+    ranking = lines.index(first)
+    assert lines[ranking - 1] in ("  - Classement\u00a0:", "  - Rangschikking:", "  - Ranking:")
+
+
+@pytest.mark.parametrize("lang, shown", [("fr", "30/11/2026 08:01"), ("nl", "30/11/2026 08:01"), ("en", "30 Nov 2026 08:01")])
+def test_the_start_of_a_call_is_a_date_and_time_a_person_reads(lang, shown):
+    from simulator.report import moment
+    assert moment("2026-11-30T07:01:59+00:00", lang, timezone(timedelta(hours=1))) == shown
+
+
+@pytest.fixture
+def brussels_clock(monkeypatch):
+    """The computer's clock in Belgian time (a POSIX rule: no time zone database needed)."""
+    import time
+    monkeypatch.setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_the_start_of_a_call_is_shown_in_the_computers_local_time(dour, brussels_clock):
+    scenario, _ = dour
+    _, score = played(dour, "best")
+    assert Debrief("fr", scenario, score, "Zoë Lambert", "2026-11-30T07:01:59+00:00").header == \
+        "Stagiaire : Zoë Lambert · 30/11/2026 08:01"
+
+
+def test_the_markdown_puts_the_trainee_and_the_score_in_separate_paragraphs(dour):
+    scenario, _ = dour
+    _, score = played(dour, "best")
+    lines = render_markdown(Debrief("en", scenario, score, "Zoë Lambert", "2026-11-30T07:01:59+00:00",
+                                    timezone(timedelta(hours=1)))).splitlines()
+    assert lines[2:5] == ["Trainee: Zoë Lambert · 30 Nov 2026 08:01", "", "**Score: 100/100** · PASSED · Compliance: High compliance"]

@@ -45,7 +45,7 @@ def test_no_script_runs_when_the_debrief_is_opened_in_chromium(tmp_path):
                              f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=2000", "--dump-dom",
                              page.as_uri()], capture_output=True, text=True, timeout=120)
     dom = result.stdout
-    assert "<title>Débriefing : Batterie à plat au festival de Dour</title>" in dom
+    assert "<title>Débriefing&nbsp;: Batterie à plat au festival de Dour</title>" in dom
     assert "PWNED" not in dom.split("</title>")[0]
     assert "data-pwned" not in dom.split("<body")[1].split(">")[0]
     assert "Vos notes" in dom

@@ -25,7 +25,7 @@ def test_the_table_for_one_trainee_in_french(class_store):
         "02/03/2026 09:30 │ Amélie Dupont │ e8-flat-tyre │    49 │ non réussi │ résolu │ Faible    \n"
         "09/03/2026 09:30 │ Amélie Dupont │ e8-flat-tyre │  68,2 │ non réussi │ résolu │ Conforme  \n"
         "16/03/2026 09:30 │ Amélie Dupont │ e8-flat-tyre │  94,4 │ réussi     │ résolu │ Conforme  \n"
-        "Appels : 3 · réussis : 1 sur 3 terminés (33,3 %) · score moyen : 70,5\n")
+        "Appels : 3 · réussis : 1 sur 3 terminés (33,3\u00a0%) · score moyen : 70,5\n")
 
 
 def test_the_table_says_abandoned_and_leaves_compliance_empty_where_no_procedure_applies(class_store):
