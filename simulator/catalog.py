@@ -9,7 +9,7 @@ from pathlib import Path
 from simulator import model as m
 from simulator.datadir import home  # noqa: F401  (re-exported: catalog.home)
 from simulator.errors import PlateauError, ScenarioError
-from simulator.loader import load_directory, load_rubric, load_scenario, suggest
+from simulator.loader import load_directory, load_rubric, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -67,18 +67,21 @@ def bundled_scenarios() -> list[Path]:
 
 def scenario_path(name: str) -> Path:
     """A bundled scenario's id, or a path to a YAML file."""
+    from simulator.i18n import detect_lang, t
     candidate = Path(name)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         if not candidate.is_file():
-            raise PlateauError(f"there is no scenario file '{name}'.")
+            raise PlateauError(t("err.no_scenario_file", detect_lang(), name=name))
         return candidate
     bundled = SCENARIOS / f"{name}.yaml"
     if bundled.is_file():
         return bundled
+    import difflib
     ids = [p.stem for p in bundled_scenarios()]
-    guess = suggest(name, ids)
-    raise PlateauError(f"there is no scenario '{name}'. " + (guess + " " if guess else "")
-                       + f"Bundled scenarios: {', '.join(ids)} (see 'plateau list').")
+    lang = detect_lang()
+    close = difflib.get_close_matches(name, ids, n=1, cutoff=0.6)
+    guess = t("err.did_you_mean", lang, name=close[0]) if close else ""
+    raise PlateauError(t("err.no_scenario", lang, name=name, guess=guess, ids=", ".join(ids)))
 
 
 def open_scenario(name: str, *, check_model: bool = False) -> tuple[m.Scenario, Library]:

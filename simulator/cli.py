@@ -35,7 +35,8 @@ def new_session_id() -> str:
 
 
 def _err(message: str) -> None:
-    print(f"plateau: {message}", file=sys.stderr)
+    from simulator.i18n import detect_lang, t
+    print(t("err.prefix", detect_lang()) + message, file=sys.stderr)
 
 
 # ------------------------------------------------------------------ list
@@ -62,13 +63,24 @@ def cmd_list(args) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         from rich.table import Table
+        from rich.text import Text
+        from simulator.i18n import t
+        console = _console()
+        if console.width < 72:  # a narrow window: one line per call, the id first, nothing cut
+            for r in rows:
+                console.print(f"{r['id']}  {'★' * r['difficulty']}  {r['minutes']} min  {' '.join(r['languages'])}",
+                              markup=False, soft_wrap=True)
+                console.print("  " + r["title"][lang], markup=False)
+            return EXIT_PROBLEM if problems else EXIT_OK
         table = Table(show_lines=False)
-        table.add_column("id", no_wrap=True)  # typed by the trainee: never cut
-        for col in ("title", "difficulty", "minutes", "languages"):
-            table.add_column(col)
+        table.add_column(t("col.id", lang), no_wrap=True)  # typed by the trainee: never cut
+        table.add_column(t("col.title", lang), ratio=1, min_width=16)
+        table.add_column(t("col.difficulty", lang), no_wrap=True)
+        table.add_column(t("col.minutes", lang), no_wrap=True, justify="right")
+        table.add_column(t("col.languages", lang), no_wrap=True)
         for r in rows:
-            table.add_row(r["id"], r["title"][lang], "★" * r["difficulty"], str(r["minutes"]), " ".join(r["languages"]))
-        _console().print(table)
+            table.add_row(r["id"], Text(r["title"][lang]), "★" * r["difficulty"], str(r["minutes"]), " ".join(r["languages"]))
+        console.print(table)
     for p in problems:
         print(p.format(), file=sys.stderr)
     return EXIT_PROBLEM if problems else EXIT_OK
@@ -380,11 +392,20 @@ def cmd_sessions(args) -> int:
                          ensure_ascii=False, indent=2))
         return EXIT_OK
     from rich.table import Table
+    from rich.text import Text
+
+    from simulator.i18n import detect_lang, local_time, t
+    lang = detect_lang(args.lang)
     table = Table()
-    for col in ("id", "scenario", "trainee", "started", "turns", "state"):
-        table.add_column(col)
+    table.add_column(t("col.id", lang), no_wrap=True)  # typed to resume or score it: never cut
+    for col in ("scenario", "trainee"):
+        table.add_column(t("col." + col, lang), ratio=1)
+    table.add_column(t("col.started", lang), no_wrap=True)
+    table.add_column(t("col.actions", lang), justify="right")
+    table.add_column(t("col.state", lang))
     for s in saved:
-        table.add_row(s.id, s.scenario, s.trainee, s.started, str(s.turns), s.ending or "…")
+        table.add_row(s.id, s.scenario, Text(s.trainee), local_time(s.started, lang), str(s.turns),
+                      s.ending or t("state.unfinished", lang))
     _console().print(table)
     return EXIT_OK
 
@@ -453,8 +474,8 @@ def cmd_report(args) -> int:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise PlateauError(f"cannot write {display_path(args.output)}: {exc.strerror or exc}. "
-                               "Check that the folder exists and that you may write in it.") from None
+            from simulator.i18n import t
+            raise PlateauError(t("err.cannot_write", lang, path=display_path(args.output), reason=exc.strerror or exc)) from None
         print(display_path(args.output))
     else:
         sys.stdout.write(text)
@@ -513,6 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("sessions", "List the saved calls in the data directory.", "plateau sessions --json", cmd_sessions)
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--lang", choices=["fr", "nl", "en"], help="interface language")
 
     p = add("score", "Score a saved call and show its debrief.", "plateau score session.jsonl --json", cmd_score)
     p.add_argument("transcript", help="a transcript (.jsonl) written by 'plateau play'")
@@ -534,6 +556,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from simulator.i18n import choose_lang
+    choose_lang(getattr(args, "lang", None))
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
@@ -557,6 +581,7 @@ def main(argv: list[str] | None = None) -> int:
 def _crash_report() -> int:
     import traceback
     from simulator.catalog import home
+    from simulator.i18n import detect_lang, t
 
     detail = traceback.format_exc()
     try:
@@ -564,9 +589,8 @@ def _crash_report() -> int:
         logs.mkdir(parents=True, exist_ok=True)
         log = logs / f"crash-{datetime.now().strftime('%Y%m%d-%H%M%S')}.log"
         log.write_text(detail, encoding="utf-8")
-        where = f" Details for the developers: {log}"
+        where = t("err.crash_log", detect_lang(), path=log)
     except OSError:
         where = ""
-    _err("something went wrong inside Plateau (a fault of the program, not of what you did). "
-         "Calls are saved after every action: 'plateau resume' continues yours." + where)
+    _err(t("err.crash", detect_lang()) + where)
     return 70

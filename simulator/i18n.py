@@ -112,6 +112,50 @@ STRINGS: dict[str, dict[str, str]] = {
                                "Hervat hem met plateau resume.",
                          "en": "This call was stopped before its end ({turns} actions): the score counts only what was done. "
                                "Resume it with plateau resume."},
+    # --- errors a trainee meets (shown after "plateau:")
+    "err.prefix": {"fr": "plateau : ", "nl": "plateau: ", "en": "plateau: "},
+    "err.no_scenario": {"fr": "il n'y a pas de scénario « {name} ». {guess}Scénarios fournis : {ids} (voir plateau list).",
+                        "nl": "er is geen scenario “{name}”. {guess}Meegeleverde scenario's: {ids} (zie plateau list).",
+                        "en": "there is no scenario '{name}'. {guess}Bundled scenarios: {ids} (see 'plateau list')."},
+    "err.did_you_mean": {"fr": "Vouliez-vous dire « {name} » ? ", "nl": "Bedoelde u “{name}”? ", "en": "Did you mean '{name}'? "},
+    "err.no_scenario_file": {"fr": "il n'y a pas de fichier de scénario « {name} ».",
+                             "nl": "er is geen scenariobestand “{name}”.",
+                             "en": "there is no scenario file '{name}'."},
+    "err.no_session": {"fr": "il n'y a pas d'appel enregistré « {name} ». Voir plateau sessions.",
+                       "nl": "er is geen bewaarde oproep “{name}”. Zie plateau sessions.",
+                       "en": "there is no saved session '{name}'. See 'plateau sessions'."},
+    "err.no_unfinished": {"fr": "il n'y a pas d'appel interrompu à reprendre. Commencez-en un avec : plateau play SCÉNARIO",
+                          "nl": "er is geen onderbroken oproep om te hervatten. Begin er een met: plateau play SCENARIO",
+                          "en": "there is no unfinished session to resume. Start one with 'plateau play SCENARIO'."},
+    "err.busy": {"fr": "l'appel {path} est ouvert dans une autre fenêtre de Plateau. Continuez-le là-bas, "
+                       "ou fermez cette fenêtre et réessayez.",
+                 "nl": "de oproep {path} is open in een ander Plateau-venster. Ga daar verder, "
+                       "of sluit dat venster en probeer opnieuw.",
+                 "en": "the call {path} is open in another Plateau window. Go on with it there, "
+                       "or close that window and try again."},
+    "err.cannot_write": {"fr": "impossible d'écrire {path} : {reason}. Vérifiez que le dossier existe et que vous pouvez y écrire.",
+                         "nl": "kan {path} niet schrijven: {reason}. Controleer of de map bestaat en of u erin mag schrijven.",
+                         "en": "cannot write {path}: {reason}. Check that the folder exists and that you may write in it."},
+    "err.crash": {"fr": "un problème est survenu dans Plateau (une erreur du programme, pas de ce que vous avez fait). "
+                        "Les appels sont enregistrés après chaque action : plateau resume reprend le vôtre.",
+                  "nl": "er ging iets mis in Plateau (een fout van het programma, niet van wat u deed). "
+                        "Oproepen worden na elke actie bewaard: plateau resume gaat verder met de uwe.",
+                  "en": "something went wrong inside Plateau (a fault of the program, not of what you did). "
+                        "Calls are saved after every action: 'plateau resume' continues yours."},
+    "err.crash_log": {"fr": " Détails pour les développeurs : {path}", "nl": " Details voor de ontwikkelaars: {path}",
+                      "en": " Details for the developers: {path}"},
+    # --- plateau list and plateau sessions
+    "col.id": {"fr": "id", "nl": "id", "en": "id"},
+    "col.title": {"fr": "Titre", "nl": "Titel", "en": "Title"},
+    "col.difficulty": {"fr": "Niveau", "nl": "Niveau", "en": "Level"},
+    "col.minutes": {"fr": "Min.", "nl": "Min.", "en": "Min."},
+    "col.languages": {"fr": "Langues", "nl": "Talen", "en": "Languages"},
+    "col.scenario": {"fr": "Scénario", "nl": "Scenario", "en": "Scenario"},
+    "col.trainee": {"fr": "Stagiaire", "nl": "Cursist", "en": "Trainee"},
+    "col.started": {"fr": "Début", "nl": "Begin", "en": "Started"},
+    "col.actions": {"fr": "Actions", "nl": "Acties", "en": "Actions"},
+    "col.state": {"fr": "État", "nl": "Stand", "en": "State"},
+    "state.unfinished": {"fr": "interrompu", "nl": "onderbroken", "en": "unfinished"},
     "timed_out": {"fr": "Temps écoulé : l'appelant n'a rien entendu.", "nl": "De tijd is om: de beller hoorde niets.",
                   "en": "Time's up: the caller heard nothing."},
     "yes": {"fr": "oui", "nl": "ja", "en": "yes"},
@@ -270,6 +314,16 @@ COMMANDS: dict[str, dict[str, str]] = {
 }
 
 
+def local_time(iso: str, lang: str) -> str:
+    """An ISO moment (as transcripts keep it, in UTC) as a person reads it, in local time."""
+    from datetime import datetime
+    try:
+        moment = datetime.fromisoformat(iso).astimezone()
+    except (TypeError, ValueError):
+        return str(iso or "")
+    return moment.strftime("%Y-%m-%d %H:%M" if lang == "en" else "%d/%m/%Y %H:%M")
+
+
 def num(value: float, lang: str) -> str:
     """A number as the language writes it: 24,4 in French and Dutch, 24.4 in English."""
     text = f"{value:.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
@@ -362,10 +416,21 @@ def command_of(word: str) -> str | None:
     return ALIASES.get(word)
 
 
+_chosen: str | None = None  # the --lang of the running command, for messages raised deep inside it
+
+
+def choose_lang(lang: str | None) -> None:
+    """Remember the command's --lang, so that errors raised anywhere speak it."""
+    global _chosen
+    _chosen = lang if lang in LANGS else None
+
+
 def detect_lang(explicit: str | None = None) -> str:
     """--lang, else the locale (PLATEAU_LANG, LC_ALL, LC_MESSAGES, LANG), else English."""
     if explicit in LANGS:
         return explicit
+    if _chosen is not None:
+        return _chosen
     candidates = [os.environ.get(k, "") for k in ("PLATEAU_LANG", "LC_ALL", "LC_MESSAGES", "LANG")]
     try:
         candidates.append(locale.getlocale()[0] or "")

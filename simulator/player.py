@@ -457,10 +457,15 @@ class PromptAsker:
 
             app.create_background_task(watch())
 
-        return self._session.prompt(ask.message + " › ", completer=completer, key_bindings=bindings,
-                                    bottom_toolbar=toolbar if (ask.status or ask.seconds) else None,
-                                    refresh_interval=0.5 if ask.seconds else 0,
-                                    pre_run=start_timer if ask.seconds is not None else None)
+        # Set on the session rather than passed: prompt() keeps the previous question's toolbar and
+        # completer when given None, which left a frozen countdown under the next question.
+        session = self._session
+        session.completer = completer
+        session.key_bindings = bindings
+        session.bottom_toolbar = toolbar if (ask.status or ask.seconds) else None
+        session.refresh_interval = 0.5 if ask.seconds else 0
+        session.reserve_space_for_menu = 0  # no blank lines pushing the caller's last words off an 80x24 screen
+        return session.prompt(ask.message + " › ", pre_run=start_timer if ask.seconds is not None else None)
 
 
 class PlainAsker:
@@ -477,7 +482,7 @@ class PlainAsker:
 
     def ask(self, ask: Ask) -> str:
         if ask.seconds is not None:
-            self.out.write(f"({ask.status} {ask.seconds} s)\n")
+            self.out.write(f"(⏱ {ask.seconds:g} s · {ask.status})\n")
         self.out.write(f"{ask.message}{ask.colon} ")
         self.out.flush()
         started = self.clock()

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from simulator.datadir import home
 from simulator.errors import PlateauError, ScenarioError
+from simulator.i18n import detect_lang, t
 from simulator.transcript import read_transcript
 
 
@@ -61,11 +62,11 @@ def find_session(name: str | None) -> SavedSession:
     if name:
         match = [s for s in saved if s.id == name or s.path.name == name or s.path.stem == name]
         if not match:
-            raise PlateauError(f"there is no saved session '{name}'. See 'plateau sessions'.")
+            raise PlateauError(t("err.no_session", detect_lang(), name=name))
         return match[0]
     unfinished = [s for s in saved if not s.ended and s.mode != "assess"]  # a stopped self-assessment starts over
     if not unfinished:
-        raise PlateauError("there is no unfinished session to resume. Start one with 'plateau play SCENARIO'.")
+        raise PlateauError(t("err.no_unfinished", detect_lang()))
     return unfinished[0]
 
 

@@ -67,8 +67,8 @@ class TranscriptLock:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             handle.close()
-            raise TranscriptBusy(f"the call {display_path(Path(str(self.path)[:-5]))} is open in another Plateau window. "
-                                 "Go on with it there, or close that window and try again.") from None
+            from simulator.i18n import detect_lang, t
+            raise TranscriptBusy(t("err.busy", detect_lang(), path=display_path(Path(str(self.path)[:-5])))) from None
         self._file = handle
         return self
 

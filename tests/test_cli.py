@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,26 @@ def test_an_adapted_rubric_beside_a_scenario_is_the_one_it_is_scored_with(tmp_pa
     assert played.returncode == 0, played.stderr
     assert json.loads(played.stdout)["score"] == {"overall": 94.4, "passed": False}  # 94.4 passes roadside, not 95
     assert plateau("lint", str(scenario)).returncode == 0
+
+
+def test_a_trainees_errors_speak_the_language_asked_for(tmp_path):
+    result = plateau("play", "dour-festivel", "--lang", "nl", env_home=tmp_path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith("plateau: er is geen scenario “dour-festivel”. Bedoelde u “dour-festival”? "
+                                    "Meegeleverde scenario's: antwerp-ring-jam,")
+    result = plateau("resume", "--lang", "fr", env_home=tmp_path)
+    assert result.stderr == ("plateau : il n'y a pas d'appel interrompu à reprendre. Commencez-en un avec : "
+                             "plateau play SCÉNARIO\n")
+
+
+def test_sessions_are_listed_with_headers_in_the_interface_language_and_a_local_time(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    plateau("play", str(E411), "--answers", str(answers), "--trainee", "Zoë Vandenbroucke-Ngô", env_home=tmp_path)
+    saved = json.loads(plateau("sessions", "--json", env_home=tmp_path).stdout)[0]
+    shown = datetime.fromisoformat(saved["started"]).astimezone().strftime("%d/%m/%Y %H:%M")
+
+    screen = plateau("sessions", "--lang", "fr", env_home=tmp_path).stdout
+
+    assert "Scénario" in screen and "Stagiaire" in screen and "Début" in screen and "État" in screen
+    assert saved["id"] in screen and shown in screen and "Zoë" in screen and "resolved" in screen

@@ -306,3 +306,23 @@ def test_a_call_is_named_by_the_end_of_its_reference_and_a_wrong_one_is_explaine
         player.run()
     assert "Il n'y a pas d'appel « 999 ». Appels : DOS-A, DOS-B." in console.export_text()
     assert read_transcript(tmp_path / "call.jsonl").actions == [{"type": "switch", "case": "bert"}]
+
+
+def test_a_question_without_a_countdown_does_not_keep_the_previous_ones_toolbar(pipe):
+    session = PromptSession(input=pipe, output=DummyOutput())
+    asker = PromptAsker(session, clock=FakeClock())
+    pipe.send_text("2\n")
+    asker.ask(Ask("Votre choix", ["1", "2"], 2, seconds=30, status="Chrono · ? aide · /quitter"))
+    pipe.send_text("o\n")
+    assert asker.ask(Ask("Sauver et quitter ? [O/n]")) == "o"
+    assert (session.bottom_toolbar, session.completer, session.refresh_interval) == (None, None, 0)
+
+
+def test_plain_timed_questions_say_the_time_first_and_end_with_the_languages_colon(e411, lib):
+    from simulator.player import PlainAsker
+    out = io.StringIO()
+    asker = PlainAsker(io.StringIO("1\n"), out, clock=FakeClock())
+    player = Player(Session(e411, lib.directory), lib, None, lang="fr", console=Console(file=io.StringIO()),
+                    ask=asker.ask, timed=True)
+    assert player.ask(Ask("Votre choix (numéro, ? pour l'aide)", seconds=30, status="Chrono · ? aide · /quitter")) == "1"
+    assert out.getvalue() == "(⏱ 30 s · Chrono · ? aide · /quitter)\nVotre choix (numéro, ? pour l'aide) : "
