@@ -253,7 +253,8 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
     if json_out:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
         return EXIT_OK, False
-    render_terminal(Debrief(lang, scenario, score, header.get("trainee", ""), header.get("started", "")), console)
+    render_terminal(Debrief(lang, scenario, score, header.get("trainee", ""), header.get("started", "")), console,
+                    plain=args.plain)
     console.print(t("saved_at", lang, path=display_path(path)), soft_wrap=True)  # a path to copy: never cut
     if offer_replay and not answers and sys.stdin.isatty():
         return EXIT_OK, _after_debrief(player, scenario, lib, lang, console)
@@ -453,12 +454,12 @@ def cmd_score(args) -> int:
     else:
         from simulator.i18n import t
         lang = detect_lang(args.lang or transcript.header.get("lang"))
-        console = _console()
+        console = _console(plain=args.plain)
         if score.ending is None:
             console.print(t("score.unfinished", lang, turns=len(transcript.turns)), style="bold yellow", markup=False,
                           soft_wrap=True)
         render_terminal(Debrief(lang, scenario, score, transcript.header.get("trainee", ""),
-                                transcript.header.get("started", "")), console)
+                                transcript.header.get("started", "")), console, plain=args.plain)
     return EXIT_OK
 
 
@@ -539,6 +540,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("score", "Score a saved call and show its debrief.", "plateau score session.jsonl --json", cmd_score)
     p.add_argument("transcript", help="a transcript (.jsonl) written by 'plateau play'")
     p.add_argument("--json", action="store_true", help="print the score as JSON (overall, passed, criteria...)")
+    p.add_argument("--plain", action="store_true", help="plain text, no colours or boxes (screen readers, logs)")
     p.add_argument("--lang", choices=["fr", "nl", "en"], help="language of the debrief (default: the call's)")
 
     p = add("report", "Write the debrief of a saved call as Markdown or HTML (prints on A4).",

@@ -129,7 +129,7 @@ class Debrief:
             out.append({
                 "id": cid, "name": t("criterion." + cid, self.lang), "score": num(c.score, self.lang),
                 "max": num(c.weight, self.lang),
-                "percent": f"{half_up(c.percent):.0f}", "applies": c.applies,
+                "percent": percent(half_up(c.percent, 0), self.lang), "applies": c.applies,
                 "level": c.level.name.render(self.lang) if c.level else "",
                 "level_text": c.level.description.render(self.lang) if c.level else "",
                 "evidence": [self.evidence(e) for e in c.evidence],

@@ -98,7 +98,7 @@ def test_score_and_report_work_on_a_saved_transcript(tmp_path):
     html = tmp_path / "debrief.html"
     result = plateau("report", str(transcript), "--format", "html", "-o", str(html), "--lang", "nl")
     assert result.returncode == 0
-    assert "<h2>Procedure (81%)</h2>" in html.read_text(encoding="utf-8")
+    assert "<h2>Procedure (81\u00a0%)</h2>" in html.read_text(encoding="utf-8")
 
 
 def test_a_finished_call_is_recorded_in_the_results_store(tmp_path):
