@@ -26,7 +26,7 @@ def _console(*, plain: bool = False, **kwargs):
     from rich.console import Console
     if plain:
         kwargs.update(color_system=None, emoji=False)
-    return Console(highlight=False, **kwargs)
+    return Console(highlight=False, markup=False, **kwargs)  # texts come from people: '[/b]' stays text
 
 
 def new_session_id() -> str:
@@ -340,19 +340,20 @@ def render_profile(results, lang: str, console) -> None:
     from rich.text import Text
 
     from simulator.assess import ADVICE, NAMES, VERDICTS, word
-    from simulator.i18n import num
+    from simulator.i18n import t
+    from simulator.report import percent
 
     table = Table(title=word("title", lang))
     for key in ("quality", "believed", "measured", "verdict"):
         table.add_column(word(key, lang))
     for r in results:
-        measured = "—" if r.measured is None else f"{num(r.measured, lang)} %"
-        table.add_row(NAMES[r.quality][lang], f"{num(r.believed, lang)} %", measured, VERDICTS[r.verdict][lang])
+        measured = "—" if r.measured is None else percent(r.measured, lang)
+        table.add_row(NAMES[r.quality][lang], percent(r.believed, lang), measured, VERDICTS[r.verdict][lang])
     console.print(table)
     console.print(Text(word("advice", lang), style="bold underline"))
     for r in results:
         if r.verdict != "strength":
-            console.print(Text.assemble(("• " + NAMES[r.quality][lang] + ": ", "bold"), ADVICE[r.quality][lang]))
+            console.print(Text.assemble(("• " + NAMES[r.quality][lang] + t("debrief.colon", lang) + " ", "bold"), ADVICE[r.quality][lang]))
 
 
 def cmd_assess(args) -> int:

@@ -143,8 +143,9 @@ def _filters(args):
 
 
 def _console(**kwargs):
+    """The terminal. Markup is off: names, notes and option texts come from people, '[/b]' included."""
     from rich.console import Console
-    return Console(highlight=False, **kwargs)
+    return Console(highlight=False, markup=False, **kwargs)
 
 
 # ------------------------------------------------------------------ results
@@ -242,6 +243,7 @@ def _emit(data: bytes, output: str | None, lang: str) -> None:
 
 def _print_results(rows, total: int, lang: str) -> None:
     from rich.table import Table
+    from rich.text import Text
     from simulator.i18n import t
     from simulator.report import percent
 
@@ -258,7 +260,7 @@ def _print_results(rows, total: int, lang: str) -> None:
             result, style = say("status.abandoned", lang), "yellow"
         else:
             result, style = say("result.passed" if r.passed else "result.failed", lang), "green" if r.passed else "red"
-        table.add_row(_local(r.started, lang), r.trainee, r.scenario, _num(r.overall, lang), f"[{style}]{result}[/]",
+        table.add_row(_local(r.started, lang), r.trainee, r.scenario, _num(r.overall, lang), Text(result, style=style),
                       t("outcome." + r.outcome, lang) if r.outcome else "",
                       t("compliance." + r.compliance, lang) if r.compliance else "")
     console.print(table)

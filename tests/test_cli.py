@@ -184,3 +184,14 @@ def test_sessions_are_listed_with_headers_in_the_interface_language_and_a_local_
 
     assert "Scénario" in screen and "Stagiaire" in screen and "Début" in screen and "État" in screen
     assert saved["id"] in screen and shown in screen and "Zoë" in screen and "resolved" in screen
+
+
+def test_a_trainee_name_with_brackets_is_shown_as_typed_in_the_results(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    plateau("play", str(E411), "--answers", str(answers), "--trainee", "[/b]Bram [best]", env_home=tmp_path)
+
+    result = plateau("results", "--lang", "en", env_home=tmp_path)
+
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "[/b]Bram [best]" in result.stdout
