@@ -41,7 +41,7 @@ VARIANT_KEYS = {"when": False, "text": True}
 TRAFFIC_KEYS = {"factor": False, "delay": False}
 PROVIDER_KEYS = {"id": True, "name": True, "kind": True, "place": True, "coordinates": True,
                  "capabilities": False, "hours": False, "languages": False, "partner": False, "cost": False,
-                 "speed_kmh": False, "phone": False}
+                 "speed_kmh": False, "phone": False, "note": False}
 RUBRIC_KEYS = {"id": True, "title": True, "pass_mark": True, "critical_cap": False, "compliance": True,
                "levels": True, "criteria": True, "protocol": True}
 LEVEL_KEYS = {"min": True, "name": True, "description": True}
@@ -807,11 +807,12 @@ def _provider(c: Checker, path, raw) -> m.Provider | None:
     partner = c.typed(path + ("partner",), raw.get("partner", False), bool, "partner", default=False)
     if pid is None or kind is None or coords is None or hours is None:
         return None
+    note = c.text(path + ("note",), raw["note"], f"the note on provider '{pid}'") if "note" in raw else None
     hours_text = hours_raw if isinstance(hours_raw, str) else ", ".join(map(str, hours_raw))
     return m.Provider(pid, str(raw["name"]), kind, str(raw["place"]), coords,
                       frozenset(c.strings(path + ("capabilities",), raw.get("capabilities"), "capabilities")),
                       hours, c.strings(path + ("languages",), raw.get("languages"), "languages"),
-                      bool(partner), int(cost), float(speed), str(raw.get("phone", "")), hours_text)
+                      bool(partner), int(cost), float(speed), str(raw.get("phone", "")), hours_text, note)
 
 
 def _hours(c: Checker, path, raw) -> tuple[m.Hours, ...] | None:

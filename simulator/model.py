@@ -311,6 +311,7 @@ class Provider:
     speed_kmh: float = 50.0
     phone: str = ""
     hours_text: str = "24/7"
+    note: Text | None = None  # what an agent should know, in fr/nl/en ("near the Kennedytunnel left-bank portal")
 
     def is_open(self, moment: datetime) -> bool:
         return any(h.is_open(moment) for h in self.hours)

@@ -210,7 +210,8 @@ class Player:
             table.add_column(key if key == "#" else t(key, lang), overflow="fold")
         for i, hit in enumerate(shown, 1):
             p = hit.provider
-            table.add_row(str(i), Text(f"{p.name}\n{p.place}"), f"{hit.km:.0f}", t("min", lang, n=hit.eta),
+            where = f"{p.place}\n{p.note.render(lang)}" if p.note else p.place
+            table.add_row(str(i), Text(f"{p.name}\n{where}"), f"{hit.km:.0f}", t("min", lang, n=hit.eta),
                           t("yes", lang) if hit.open else t("no", lang),
                           Text(", ".join(sorted(capability_label(c, lang) for c in p.capabilities))),
                           t("yes", lang) if p.partner else t("no", lang), t("providers.cost_value", lang, cost=p.cost))

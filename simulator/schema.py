@@ -198,6 +198,7 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
                   "description": "'24/7' or ['Mon-Fri 07:00-19:00', 'Sat 08:00-12:00']."},
         "languages": STRINGS, "partner": {"type": "boolean", "description": "Under contract with us."},
         "cost": _num(0, 1_000_000, "Call-out cost in euro."), "speed_kmh": _num(5, 200), "phone": SCALAR,
+        "note": _d(TEXT, "What an agent should know about this provider, in fr, nl and en."),
     }),
 }
 
