@@ -111,6 +111,8 @@ def _trainee(args, lang: str, interactive: bool) -> str:
             name = input(t("ask.trainee", lang) + " ").strip()
         except (EOFError, KeyboardInterrupt):
             name = ""
+    elif name and not args.trainee and interactive:  # a name remembered on this computer: say whose calls these are
+        print(t("playing_as", lang, name=name))
     if name and name != remembered_trainee() and (args.trainee or interactive):
         remember_trainee(name)
     return name

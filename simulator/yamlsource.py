@@ -101,7 +101,7 @@ def parse_yaml(source: bytes | str, name: str) -> Document:
                                          "A scenario needs far fewer levels: check the indentation.")]) from None
         raise ScenarioError([Problem(name, pos.line, pos.column, "P001",
                                      f"the YAML cannot be read here: {what}.",
-                                     "Check the indentation (spaces, not tabs) and put texts that contain ': ' or start with a special character between quotes.")]) from None
+                                     "Check the indentation of this line and of the one above (spaces, not tabs), and put texts that contain ': ' or start with a special character between quotes.")]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(name, 1, 1, "P001", f"the YAML cannot be read: {exc}.",
                                      "Check that this is a YAML text file.")]) from None

@@ -152,3 +152,19 @@ def test_a_call_open_in_one_window_cannot_be_resumed_in_a_second_one(tmp_path):
     assert actions_in(transcript) == [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "greet"},
                                       {"type": "choose", "option": "behind-rail"}]
     assert read_transcript(transcript).tampered is False
+
+
+def test_a_name_remembered_on_this_computer_is_said_before_the_call(tmp_path):
+    home = tmp_path / "home"
+    first = spawn("play", str(E411), "--plain", "--lang", "fr", home=home)
+    first.expect("Votre nom")
+    first.sendline("Zoë Vandenbroucke-Ngô")
+    first.expect("Votre choix")
+    first.sendline("/quitter")
+    first.expect(pexpect.EOF)
+
+    second = spawn("play", str(E411), "--plain", "--lang", "fr", home=home)
+    second.expect("Appel enregistré au nom de Zoë Vandenbroucke-Ngô \\(un autre nom : --trainee NOM\\).")
+    second.expect("Votre choix")
+    second.sendline("/quitter")
+    second.expect(pexpect.EOF)
