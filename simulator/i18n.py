@@ -99,7 +99,7 @@ STRINGS: dict[str, dict[str, str]] = {
                                      "Mogelijkheden: {capabilities}.",
                                "en": "“{word}” is neither a kind of provider nor a capability. Kinds: {kinds}. "
                                      "Capabilities: {capabilities}."},
-    "providers.cost_value": {"fr": "{cost} €", "nl": "€ {cost}", "en": "€{cost}"},
+    "providers.cost_value": {"fr": "{cost}\u00a0€", "nl": "€\u00a0{cost}", "en": "€{cost}"},  # a no-break space
     "switch.unknown": {"fr": "Il n'y a pas d'appel « {ref} ». Appels : {refs}.", "nl": "Er is geen oproep “{ref}”. Oproepen: {refs}.",
                        "en": "There is no call “{ref}”. Calls: {refs}."},
     "speak.unknown": {"fr": "Langues possibles : fr, nl, en (par exemple : /langue nl).",

@@ -361,14 +361,15 @@ def rank_providers(scenario: m.Scenario, case: m.Case, directory: m.Directory, k
 
 
 def _provider_line(r: dict, lang: str) -> str:
-    parts = [f"{r['name']}: {r['km']:.0f} km, {r['eta']} min"]
+    from simulator.i18n import capability_label
+    parts = [f"{r['name']}{t('debrief.colon', lang)} {r['km']:.0f} km, {r['eta']} min"]
     if r["partner"]:
         parts.append(t("ev.partner", lang))
     if r["missing"]:
-        parts.append(t("ev.missing", lang, what=", ".join(r["missing"])))
+        parts.append(t("ev.missing", lang, what=", ".join(capability_label(c, lang) for c in r["missing"])))
     if not r["open"]:
         parts.append(t("ev.closed", lang))
-    parts.append(f"€{r['cost']}")
+    parts.append(t("providers.cost_value", lang, cost=r["cost"]))
     return ", ".join(parts)
 
 

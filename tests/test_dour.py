@@ -251,3 +251,10 @@ def test_the_markdown_puts_the_trainee_and_the_score_in_separate_paragraphs(dour
     lines = render_markdown(Debrief("en", scenario, score, "Zoë Lambert", "2026-11-30T07:01:59+00:00",
                                     timezone(timedelta(hours=1)))).splitlines()
     assert lines[2:5] == ["Trainee: Zoë Lambert · 30 Nov 2026 08:01", "", "**Score: 100/100** · PASSED · Compliance: High compliance"]
+
+
+def test_the_ranking_kept_with_the_score_is_written_in_each_language(dour):
+    _, score = played(dour, "recover")
+    ranking = next(e.detail for e in score.criteria["provider"].evidence if e.detail)
+    assert ranking["fr"].startswith("Borinage Dépannage 4x4 : 6 km, 13 min, partenaire, 145\u00a0€")
+    assert ranking["nl"].startswith("Borinage Dépannage 4x4: 6 km, 13 min, partner, €\u00a0145")

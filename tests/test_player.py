@@ -281,7 +281,7 @@ def test_the_directory_is_searched_in_the_trainees_words_and_says_when_nothing_m
     with pytest.raises(Quit):
         player.run()
     screen = console.export_text()
-    assert "Prestataires (dépanneuse)" in screen and "Dépannage de la Dyle" in screen and "90 €" in screen
+    assert "Prestataires (dépanneuse)" in screen and "Dépannage de la Dyle" in screen and "90\u00a0€" in screen
     assert "À deux minutes de la sortie 6 de l'E411" in screen  # the provider's note, in the interface language
     assert "Aucun prestataire ne correspond à cette recherche." in screen
     assert "« grue » n'est ni un type de prestataire ni une capacité." in screen
