@@ -383,6 +383,22 @@ CAPABILITIES: dict[str, dict[str, str]] = {
     "allergy": {"fr": "allergie", "nl": "allergie", "en": "allergy"},
     "stretcher": {"fr": "civière", "nl": "brancard", "en": "stretcher"},
     "oxygen": {"fr": "oxygène", "nl": "zuurstof", "en": "oxygen"},
+    "passengers": {"fr": "passagers", "nl": "passagiers", "en": "passengers"},
+    "rebooking": {"fr": "changement de réservation", "nl": "omboeken", "en": "rebooking"},
+    "flights": {"fr": "vols", "nl": "vluchten", "en": "flights"},
+    "late_checkin": {"fr": "arrivée tardive", "nl": "late check-in", "en": "late check-in"},
+    "estate": {"fr": "break", "nl": "break", "en": "estate car"},
+    "emergency": {"fr": "urgence", "nl": "spoed", "en": "emergency"},
+    "accessible": {"fr": "accessible", "nl": "toegankelijk", "en": "accessible"},
+    "parking": {"fr": "parking", "nl": "parking", "en": "parking"},
+    "fit_to_fly": {"fr": "aptitude au vol", "nl": "vliegattest", "en": "fit to fly"},
+    "family_contact": {"fr": "contact famille", "nl": "contact familie", "en": "family contact"},
+    "direct_billing": {"fr": "facturation directe", "nl": "rechtstreekse facturatie", "en": "direct billing"},
+    "courtesy_car": {"fr": "véhicule de remplacement", "nl": "vervangwagen", "en": "courtesy car"},
+    "consular_help": {"fr": "aide consulaire", "nl": "consulaire hulp", "en": "consular help"},
+    "cash_advance": {"fr": "avance de fonds", "nl": "voorschot", "en": "cash advance"},
+    "budget": {"fr": "petit budget", "nl": "budget", "en": "budget"},
+    "airport_shuttle": {"fr": "navette aéroport", "nl": "luchthavenshuttle", "en": "airport shuttle"},
 }
 
 
