@@ -15,9 +15,12 @@ from pathlib import Path
 from simulator.cli import EXIT_OK, EXIT_PROBLEM
 from simulator.errors import PlateauError, Problem, display_path
 
-LINT_STATES = 1_000  # simulator.lint.LINT_STATES, repeated here so that '--help' does not import the linter
+LINT_STATES = 20_000  # simulator.lint.LINT_STATES, repeated here so that '--help' does not import the linter
 
 # ------------------------------------------------------------------ lint
+
+
+GITHUB_LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def format_text(p: Problem) -> str:
@@ -28,7 +31,7 @@ def format_github(p: Problem) -> str:
     """A GitHub Actions annotation: shown on the line in a pull request."""
     text = f"{p.code} {p.message}" + (f" {p.hint}" if p.hint else "")
     text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{p.severity.value} file={p.file},line={p.line},col={p.column},title={p.code}::{text}"
+    return f"::{GITHUB_LEVELS[p.severity.value]} file={p.file},line={p.line},col={p.column},title={p.code}::{text}"
 
 
 def cmd_lint(args) -> int:
@@ -39,13 +42,13 @@ def cmd_lint(args) -> int:
         if not path.exists():
             raise PlateauError(f"there is no file or folder '{path}'.")
     problems, notes = lint_paths(paths, max_states=args.max_states)
+    # Notes (L000: what lint could not check) are listed with the problems but never fail.
+    found = sorted([*problems, *notes], key=lambda p: (p.file, p.line, p.column, p.code, p.message))
     if args.format == "json":
-        print(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+        print(json.dumps([p.as_dict() for p in found], ensure_ascii=False, indent=2))
     else:
-        for p in problems:
+        for p in found:
             print(format_github(p) if args.format == "github" else format_text(p))
-    for note in notes:
-        print(f"note: {note.file}: {note.message}", file=sys.stderr)
     failing = [p for p in problems if p.severity.value == "error" or args.strict]
     return EXIT_PROBLEM if failing else EXIT_OK
 
@@ -82,20 +85,35 @@ def _path_words(path: list) -> str:
     return ", ".join(words)
 
 
-def render_paths(result, pass_mark: float) -> str:
+def render_paths(result, pass_mark: float, max_states: int | None = None, doc=None) -> str:
+    """The report of 'plateau paths' as an instructor reads it; `doc`, the scenario's YAML, gives the
+    line of a condition or text that fails."""
     lines = []
     if result.mode == "random":
-        how = f"{sum(result.endings.values()):,} random calls"
+        how = f"{result.calls:,} random call{'s' if result.calls != 1 else ''}"
+    elif result.out_of_states:
+        how = "stopped before every path was followed"
     elif result.complete:
         how = "every path followed"
     else:
-        how = "stopped before every path was followed (try --random 1000)"
+        how = "not every path could be followed to its end (see the problems)"
     lines.append(f"{result.scenario}: {how} ({result.states:,} states, {result.transitions:,} moves tried)")
-    if result.paths is None:
+    if result.out_of_states:
+        limit = f"--max-states {max_states:,}" if max_states is not None else "--max-states"
+        lines.append(f"limit: {limit} reached; raise it, or sample the paths with --random 1000")
+    # Paths (random: calls) that a problem stops before any ending are counted apart.
+    stopped = f", {result.stopped:,} stop{'s' if result.stopped == 1 else ''} at a problem (see the problems)"
+    if result.mode == "random":
+        if result.stopped:
+            ended = result.calls - result.stopped
+            lines.append(f"calls: {ended:,} reach{'es' if ended == 1 else ''} an ending{stopped}")
+        lines.append(f"paths: {result.paths:,} distinct")
+    elif result.paths is None:
         lines.append("paths: endless (a loop without time passing)")
+    elif result.stopped:
+        lines.append(f"paths: {result.paths:,} reach{'es' if result.paths == 1 else ''} an ending{stopped}")
     else:
-        lines.append(f"paths: {result.paths:,}" + (" distinct" if result.mode == "random" else
-                                                    "" if result.complete else " followed to the end"))
+        lines.append(f"paths: {result.paths:,}" + ("" if result.complete else " followed to an ending"))
     lines.append("endings: " + (", ".join(f"{e} {n:,}" for e, n in sorted(result.endings.items())) or "none reached"))
     if result.score_min is not None:
         lines.append(f"score: min {result.score_min:g}, max {result.score_max:g} (pass mark {pass_mark:g}); "
@@ -107,7 +125,11 @@ def render_paths(result, pass_mark: float) -> str:
     if result.problems:
         lines.append("problems:")
         for p in result.problems:
-            lines.append(f"  {p.code}: {p.message}" + (f" After: {_path_words(list(p.path))}." if p.path else ""))
+            where = f" (line {doc.at(p.at).line})" if doc is not None and p.at else ""
+            after = f" After: {_path_words(list(p.path))}." if p.path else ""
+            lines.append(f"  {p.code}{where}: {p.message}{after}")
+            if p.hint:
+                lines.append(f"    hint: {p.hint}")
     else:
         lines.append("problems: none")
     return "\n".join(lines)
@@ -140,7 +162,11 @@ def cmd_paths(args) -> int:
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
-        print(render_paths(result, rubric.pass_mark))
+        doc = None
+        if scenario.source and any(p.at for p in result.problems):
+            from simulator.yamlsource import load_yaml
+            doc = load_yaml(scenario.source)
+        print(render_paths(result, rubric.pass_mark, args.max_states, doc))
     return EXIT_PROBLEM if result.problems else EXIT_OK
 
 

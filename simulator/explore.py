@@ -18,6 +18,10 @@ each point:
   new call is answered in another one). Free edits of the case file and notes are not
   tried: they change nothing the scenario can react to.
 
+A move that fails (a condition or text that cannot be worked out, a node with nothing left
+to do) becomes a finding and stops its path there, as it would stop a trainee's call; every
+other path goes on. Such paths are counted apart (`stopped`) from those that reach an ending.
+
 Merging. Two paths that reach the same *key* are merged, and only the first one found
 goes on. The key is the engine state with what cannot matter any more removed (the
 options chosen at nodes that the call can never come back to, the turn counter), plus a
@@ -35,12 +39,13 @@ from __future__ import annotations
 import functools
 import gc
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from simulator import model as m
 from simulator.engine import CaseState, CaseStatus, ScenarioDeadEnd, Session, State, Status
-from simulator.expressions import ExpressionError
+from simulator.expressions import Condition, ExpressionError, Template
 from simulator.scoring import CaseRecord, Score, field_matches, new_records, rank_providers, record_action, score_records
 
 MAX_STATES = 200_000
@@ -51,17 +56,23 @@ PROVIDER_SAMPLE = 4
 
 @dataclass(frozen=True)
 class Finding:
-    """Something wrong that only playing the scenario shows; `path` replays it."""
+    """Something wrong that only playing the scenario shows; `path` replays it.
+
+    `at` is where in the file the problem is written when that is known (the condition or
+    text that failed), and `hint` how to fix it.
+    """
 
     code: str
     message: str
     path: tuple = ()
     case: str | None = None
     node: str | None = None
+    at: tuple = ()
+    hint: str = ""
 
     def as_dict(self) -> dict:
         return {"code": self.code, "message": self.message, "case": self.case, "node": self.node,
-                "path": list(self.path)}
+                "path": list(self.path), "at": list(self.at), "hint": self.hint}
 
 
 @dataclass
@@ -70,8 +81,8 @@ class Exploration:
 
     scenario: str
     mode: str                      # "exhaustive" or "random"
-    complete: bool                 # every path was followed to its end
-    paths: int | None              # distinct complete paths (None: endless, a loop without time passing)
+    complete: bool                 # every path was followed to an ending or to a problem that stops it
+    paths: int | None              # distinct paths to an ending (None: endless, a loop without time passing)
     states: int
     transitions: int
     endings: dict[str, int]        # ending -> number of paths that reach it
@@ -84,6 +95,9 @@ class Exploration:
     best_score: Score | None = None
     worst_score: Score | None = None
     problems: list[Finding] = field(default_factory=list)
+    stopped: int = 0               # paths (random: calls) that a problem stopped before any ending
+    calls: int | None = None       # random mode: the calls played, each to an ending or to a problem
+    out_of_states: bool = False    # exhaustive mode: stopped at max_states with paths left to follow
     # What was seen on the way, for lint: (case, node), (case, option), (case, step), ending.
     nodes_seen: set = field(default_factory=set)
     offered: set = field(default_factory=set)
@@ -97,6 +111,7 @@ class Exploration:
                 "score": {"min": self.score_min, "max": self.score_max}, "passes": self.passes,
                 "criteria": self.criteria, "best": self.best, "worst": self.worst,
                 "best_score": _short(self.best_score), "worst_score": _short(self.worst_score),
+                "stopped": self.stopped, "calls": self.calls, "out_of_states": self.out_of_states,
                 "problems": [p.as_dict() for p in self.problems]}
 
 
@@ -388,13 +403,14 @@ def as_answer(action: dict) -> Any:
 
 
 def estimate_states(scenario: m.Scenario) -> int:
-    """A quick, low guess of the number of states: the options that keep the call at a node can be taken in
-    any subset, so a node with 10 of them alone makes 1,024 states (typed values, providers and events
-    multiply that further)."""
+    """A quick guess of the number of states: the options that keep the call at a node can be taken in
+    any subset, so a node with 10 of them alone makes 1,024 states. A repeatable one counts as well:
+    taking it or not already makes two states (the clock differs). Typed values, providers, events and
+    a second call multiply that further."""
     total = 1
     for case in scenario.cases.values():
         for node in case.nodes.values():
-            stay = sum(1 for o in node.options if not o.goto and not o.end and not o.repeatable)
+            stay = sum(1 for o in node.options if not o.goto and not o.end)
             total *= 2 ** min(stay, 30)
             if total > 10 ** 9:
                 return total
@@ -412,6 +428,7 @@ class _Walker:
         self.statics = _statics(scenario)
         self.result = result
         self.problem_keys: set = set()
+        self._origins: dict[int, tuple[str, tuple]] | None = None
 
     def note(self, state: State, actions: list[dict]) -> None:
         for cid, cs in state.cases.items():
@@ -442,22 +459,34 @@ class _Walker:
             self.problem("dead_end", str(exc), _path(path) + (as_answer(action),), self.session.state.active, cs.node)
             return None
         except ExpressionError as exc:
-            # The engine stopped half-way: what lies beyond is unknown, so nothing can be said "never" happens.
-            self.result.complete = False
-            cs = self.session.case_state
-            self.problem("condition_failed", str(exc), _path(path) + (as_answer(action),), self.session.state.active,
-                         cs.node)
+            # The engine stopped half-way through the move: the call cannot go on along this path.
+            self.condition_failed(exc, _path(path) + (as_answer(action),))
             return None
         new = self.session.state
         for cid, rec in new_records.items():
             self.result.steps_done.update((cid, s) for s in rec.steps)
         return new, new_records
 
-    def problem(self, code: str, message: str, path: tuple, case=None, node=None) -> None:
-        key = (code, case, node, message)
+    def condition_failed(self, exc: ExpressionError, path: tuple) -> None:
+        """A finding that names the condition or text that failed, where it is written and why."""
+        state = self.session.state
+        expression, context = _failed_expression(exc)
+        if self._origins is None:
+            self._origins = expression_origins(self.scenario)
+        case, at = self._origins.get(id(expression), (state.active, ()))
+        node = at[3] if at[2:3] == ("nodes",) else state.cases[case].node
+        if expression is None:
+            message, hint = str(exc), ""
+        else:
+            message, hint = explain_failure(expression, context, exc.__context__)
+        self.problem("condition_failed", message, path, case, node, at, hint)
+
+    def problem(self, code: str, message: str, path: tuple, case=None, node=None, at: tuple = (),
+                hint: str = "") -> None:
+        key = (code, case, at or node, message)
         if key not in self.problem_keys:
             self.problem_keys.add(key)
-            self.result.problems.append(Finding(code, message, path, case, node))
+            self.result.problems.append(Finding(code, message, path, case, node, at, hint))
 
     def finish(self, state: State, records, path: tuple) -> Score | None:
         self.result.endings_seen.add(state.ending)
@@ -475,6 +504,122 @@ class _Walker:
                 self.problem("passes_without_critical",
                              f"a call can pass without the critical step '{sid}' in case '{cid}'.", path, cid, None)
         return score
+
+
+# ------------------------------------------------------------------ a condition or text that fails
+
+
+def expression_origins(scenario: m.Scenario) -> dict[int, tuple[str, tuple]]:
+    """Every condition and text of a scenario, by identity: (case id, where it is written in the file)."""
+    out: dict[int, tuple[str, tuple]] = {}
+
+    def text(cid: str, path: tuple, value: m.Text | None) -> None:
+        for lang, template in value.values.items() if value else ():
+            out[id(template)] = (cid, path + (lang,))
+
+    def lines(cid: str, path: tuple, value: m.Lines | None) -> None:
+        if value is None:
+            return
+        listed = len(value.variants) > 1 or any(v.when is not None for v in value.variants)  # variants, not one text
+        for i, variant in enumerate(value.variants):
+            if variant.when is not None:
+                out[id(variant.when)] = (cid, path + (i, "when"))
+            text(cid, path + (i, "text") if listed else path, variant.text)
+
+    for cid, case in scenario.cases.items():
+        text(cid, ("cases", cid, "caller", "silence"), case.caller.silence)
+        for node in case.nodes.values():
+            lines(cid, node.origin + ("say",), node.say)
+            for option in node.options:
+                if option.when is not None:
+                    out[id(option.when)] = (cid, option.origin + ("when",))
+                text(cid, option.origin + ("text",), option.text)
+                text(cid, option.origin + ("debrief",), option.debrief)
+                lines(cid, option.origin + ("reply",), option.reply)
+        for event in case.events:
+            if event.when is not None:
+                out[id(event.when)] = (cid, event.origin + ("when",))
+            lines(cid, event.origin + ("say",), event.say)
+    return out
+
+
+def _failed_expression(exc: ExpressionError) -> tuple[Condition | Template | None, dict]:
+    """The condition or text whose evaluation raised `exc`, and the values it was given.
+
+    The engine works conditions and texts out deep inside a move, and the error carries only their
+    source; the frame that raised it holds the object itself, which says where it is written."""
+    found: tuple = (None, {})
+    tb = exc.__traceback__
+    while tb is not None:
+        local = tb.tb_frame.f_locals
+        if isinstance(local.get("self"), (Condition, Template)):
+            found = local["self"], local.get("context") or {}
+        tb = tb.tb_next
+    return found
+
+
+# Names that stay empty until a provider is dispatched; a condition reading them must test 'dispatched' first.
+EMPTY_BEFORE_DISPATCH = ("dispatched", "eta")
+_KINDS = {"NoneType": "an empty value", "str": "a text", "int": "a number", "float": "a number",
+          "bool": "a yes-or-no value", "list": "a list", "dict": "a group of values"}
+TEXT_HINT = ("Use the variables listed in docs/authoring.md under 'Texts and languages' ({{ caller }}, {{ eta }}, "
+             "{{ provider }}, {{ time }}, {{ stress }}) or a flag of the case.")
+CONDITION_HINT = ("Compare a number with a number ('stress > 60') and a text with a text between quotes "
+                  "(\"lang == 'fr'\"); docs/authoring.md lists the names a condition can use under 'Conditions'.")
+
+
+def explain_failure(expression: Condition | Template, context: dict, error: BaseException | None) -> tuple[str, str]:
+    """What went wrong and how to fix it, in an instructor's words: (message, hint)."""
+    is_text = isinstance(expression, Template)
+    source = expression.source.strip()
+    if is_text:
+        shown = source if len(source) <= 60 else source[:57] + "..."
+        what = f"the text '{shown}' cannot be filled in"
+    else:
+        what = f"the condition '{source}' cannot be worked out"
+    empty = [name for name in EMPTY_BEFORE_DISPATCH if name in expression.names.names and context.get(name) is None]
+    if empty:
+        verb = "is" if len(empty) == 1 else "are"
+        message = f"{what} when no provider has been dispatched yet: {' and '.join(empty)} {verb} empty."
+        if is_text:
+            return message, ("Use it only once a provider is dispatched (in a line or an option with "
+                             "'when: dispatched'), or leave the placeholder out.")
+        guarded = _guarded(source, empty)
+        if guarded is None:
+            return message, (f"Test 'dispatched' before the part that reads {' and '.join(empty)}: "
+                             "'(dispatched and ...)'.")
+        return message, f"Test 'dispatched' first: '{guarded}'."
+    return f"{what}: {_plain(error, expression)}.", TEXT_HINT if is_text else CONDITION_HINT
+
+
+def _guarded(source: str, names: list[str]) -> str | None:
+    """The condition with 'dispatched and' before each part joined by 'or' that reads `names`; None when
+    brackets or quotes make its parts hard to tell apart."""
+    if any(c in source for c in "()[]'\""):
+        return None
+    parts = re.split(r"\s+or\s+", source)
+    if len(parts) == 1:
+        return f"dispatched and {source}"
+    reads = re.compile(r"\b(" + "|".join(names) + r")\b")
+    return " or ".join(f"(dispatched and {part})" if reads.search(part) else part for part in parts)
+
+
+def _plain(error: BaseException | None, expression: Condition | Template) -> str:
+    """The error that Python or Jinja gave, said without their vocabulary where it is a common one."""
+    text = str(error) if error is not None else "it failed"
+    if isinstance(error, ZeroDivisionError):
+        return "it divides by zero"
+    found = re.search(r"has no attribute '([^']+)'", text)
+    if found:
+        owner = next((o for o, a in sorted(expression.names.attributes) if a == found[1]), None)
+        return f"'{owner}' has no '{found[1]}'" if owner else f"nothing there has a '{found[1]}'"
+    found = re.search(r"'(.+)' not supported between instances of '(\w+)' and '(\w+)'", text)
+    if found:
+        return f"'{found[1]}' compares {_KINDS.get(found[2], found[2])} with {_KINDS.get(found[3], found[3])}"
+    found = re.search(r"unsupported operand type\(s\) for (.+): '(\w+)' and '(\w+)'", text)
+    if found:
+        return f"'{found[1]}' combines {_KINDS.get(found[2], found[2])} with {_KINDS.get(found[3], found[3])}"
+    return text
 
 
 def _tally(result: Exploration, scores: list[tuple[Score, int, tuple]]) -> None:
@@ -532,6 +677,7 @@ def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, i
     parent: list[tuple[int, dict] | None] = []
     children: list[list[int]] = []
     terminal: dict[int, Score] = {}
+    stops: list[int] = []  # a state where a problem stops a path, once for each move that fails from it
 
     def add(state, records, depth, switched, origin) -> int:
         key = (state_key(state, walker.statics), score_key(records, scenario, rubric, targets) if scoring else None,
@@ -563,7 +709,8 @@ def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, i
             terminal[index] = walker.finish(state, records, path_to(index))
             continue
         if depth >= max_actions:
-            result.complete = False
+            result.complete = False  # what lies beyond is not known
+            stops.append(index)
             walker.problem("too_long", f"a path is longer than {max_actions} actions (a loop that never ends?).",
                            path_to(index), state.active, state.cases[state.active].node)
             continue
@@ -573,20 +720,23 @@ def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, i
         walker.note(state, possible)
         for action in possible:
             if len(states) >= max_states:
-                result.complete = False
+                result.complete, result.out_of_states = False, True
                 break
             stepped = walker.step(state, records, depth + 1, action, lambda: path_to(index), offered)
             result.transitions += 1
             if stepped is None:
+                stops.append(index)
                 continue
             child = add(stepped[0], stepped[1], depth + 1, action["type"] == "switch", (index, action))
             children[index].append(child)
         walker.session.state = state
         if not possible:
+            stops.append(index)
             walker.problem("stuck", _stuck_message(state), path_to(index), state.active, state.cases[state.active].node)
     result.states = len(states)
     counts = _count_paths(children)
     result.paths = None if counts is None else sum(counts[i] for i in terminal)
+    result.stopped = sum(counts[i] if counts else 1 for i in stops)
     if counts is None:
         result.complete = False
         walker.problem("endless", "a loop lets the call go round forever without the clock moving.")
@@ -638,9 +788,11 @@ def _count_paths(children: list[list[int]]) -> list[int] | None:
 @_without_gc
 def explore_random(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, runs: int, seed: int = 0,
                    inputs: str = "both", silence: bool = False, max_actions: int = MAX_ACTIONS) -> Exploration:
-    """Play `runs` random calls (each move drawn among those `explore` would try) with the same report."""
+    """Play `runs` random calls (each move drawn among those `explore` would try) with the same report.
+
+    Every call is played until it ends or a problem stops it; `stopped` counts the latter."""
     rng = random.Random(seed)
-    result = Exploration(scenario.id, "random", False, 0, 0, 0, {})
+    result = Exploration(scenario.id, "random", False, 0, 0, 0, {}, calls=runs)
     walker = _Walker(scenario, rubric, directory, result)
     seen_keys: set = set()
     distinct: dict[str, Score] = {}
@@ -668,8 +820,11 @@ def explore_random(scenario: m.Scenario, rubric: m.Rubric, directory: m.Director
             distinct[repr(path)] = (score, path)[0]
             chosen_paths[repr(path)] = path
             result.endings[score.ending] = result.endings.get(score.ending, 0) + 1
-        elif len(path) >= max_actions:
-            walker.problem("too_long", f"a path is longer than {max_actions} actions (a loop that never ends?).", path)
+        else:
+            result.stopped += 1
+            if len(path) >= max_actions:
+                walker.problem("too_long", f"a path is longer than {max_actions} actions (a loop that never ends?).",
+                               path)
     result.paths = len(distinct)
     result.states = len(seen_keys)
     _tally(result, [(score, 1, chosen_paths[key]) for key, score in distinct.items()])

@@ -6,14 +6,15 @@ loops with no way out, endings never reached, options never offered, critical st
 path performs, translations copied from another language, and more (codes L001-L012,
 listed in LINT_CODES and in docs/authoring.md).
 
-Checks that say "never" on some path (L002, L003, L007 on paths, L009, L012) play the
+Checks that follow every path (L001, L002, L007 on paths, L003, L009, L011, L012) play the
 scenario through `explore`: they run when every path can be followed within LINT_STATES
-states, and are skipped (with a note) for scenarios too large for that.
+states, and are skipped for scenarios too large for that, with a note (L000) that says so.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -21,7 +22,12 @@ from simulator import model as m
 from simulator.errors import Problem, ScenarioError, Severity, display_path
 from simulator.yamlsource import Document, load_yaml
 
-LINT_STATES = 1_000  # also the default of 'plateau lint --max-states' in author_cli
+# About 300 µs a state: 20,000 states is a few seconds, enough for a call written by hand with a
+# dozen questions that can be asked in any order. Also the default of 'plateau lint --max-states'.
+LINT_STATES = 20_000
+# The estimate counts only the orders of questions at each node; typed values, providers and events
+# multiply it, hence the margin: a scenario that would stop half-way is not started.
+ESTIMATE_MARGIN = 2
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -42,12 +48,40 @@ LINT_CODES: dict[str, tuple[Severity, str]] = {
 }
 
 
-@dataclass
+# code -> what a note says. A note is not a problem in the file: it never makes lint fail, even with --strict.
+SKIPPED = "L000"
+NOTE_CODES: dict[str, str] = {
+    SKIPPED: "the checks that follow every path were not done",
+}
+PATH_CHECKS = "L001, L002, L003, L007, L009, L011, L012"
+NEVER_CHECKS = "L001, L002, L003, L007, L011"
+
+
+class Level(str, Enum):
+    """A note's level, beside a Problem's error and warning."""
+
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
 class Note:
-    """Something lint could not check, said once on the side (not a problem in the file)."""
+    """Something lint could not check in a file, listed with the problems at the file's first line."""
 
     file: str
+    line: int
+    column: int
+    code: str
     message: str
+    hint: str = ""
+    severity: Level = Level.NOTE
+
+    def format(self) -> str:
+        head = f"{self.file}:{self.line}:{self.column}: {self.code} (note) {self.message}"
+        return head + (f"\n    hint: {self.hint}" if self.hint else "")
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "column": self.column, "code": self.code,
+                "severity": self.severity.value, "message": self.message, "hint": self.hint}
 
 
 class _Report:
@@ -114,7 +148,7 @@ def lint_paths(paths: Iterable[Path], *, max_states: int = LINT_STATES) -> tuple
                                              max_states=max_states)
                 problems.extend(found)
                 if note:
-                    notes.append(Note(doc.name, note))
+                    notes.append(note)
         except ScenarioError as exc:
             problems.extend(exc.problems)
     return sorted(set(problems)), notes
@@ -124,8 +158,8 @@ def lint_paths(paths: Iterable[Path], *, max_states: int = LINT_STATES) -> tuple
 
 
 def check_scenario(scenario: m.Scenario, doc: Document, rubric: m.Rubric, directory: m.Directory, *,
-                   max_states: int = LINT_STATES) -> tuple[list[Problem], str | None]:
-    """Problems in a scenario the loader accepted, and a note when the path checks were skipped."""
+                   max_states: int = LINT_STATES) -> tuple[list[Problem], Note | None]:
+    """Problems in a scenario the loader accepted, and a note (L000) when the path checks were not done."""
     report = _Report(doc)
     for problem in check_texts(doc):
         report.problems.append(problem)
@@ -135,8 +169,8 @@ def check_scenario(scenario: m.Scenario, doc: Document, rubric: m.Rubric, direct
         _check_providers(report, case, directory)
     _check_steps(report, scenario, rubric)
     _check_endings_named(report, scenario)
-    note = _check_paths(report, scenario, rubric, directory, max_states)
-    return report.problems, note
+    skipped = _check_paths(report, scenario, rubric, directory, max_states)
+    return report.problems, Note(doc.name, 1, 1, SKIPPED, *skipped) if skipped else None
 
 
 def _reachable(edges: dict[str, list[str]], start: str) -> set[str]:
@@ -261,16 +295,17 @@ def _check_endings_named(report: _Report, scenario: m.Scenario) -> None:
 
 
 def _check_paths(report: _Report, scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory,
-                 max_states: int) -> str | None:
-    from simulator.explore import estimate_states, explore
+                 max_states: int) -> tuple[str, str] | None:
+    """The checks that follow every path; (message, hint) of a note when they could not be done."""
+    from simulator.explore import MAX_ACTIONS, estimate_states, explore
 
-    skipped = ("the checks that follow every path (L002, L003, L007, L009, L011, L012) were skipped: "
-               f"it has too many paths to follow within {max_states:,} states. "
-               f"'plateau paths {display_path(scenario.source) if scenario.source else scenario.id} --random 1000' samples them.")
-    # The estimate counts only the orders of questions at each node; typed values, providers and
-    # events multiply it, hence the margin: a scenario that would stop half-way is not started.
-    if estimate_states(scenario) * 4 > max_states:
-        return skipped
+    file = display_path(scenario.source) if scenario.source else scenario.id
+    too_many = (f"the checks that follow every path ({PATH_CHECKS}) were not done: the call has too many paths "
+                f"to follow within {max_states:,} states.",
+                f"Sample its paths with 'plateau paths {file} --random 1000 --seed 1', or raise --max-states if you "
+                "can wait (about 3 s for each 10,000 states).")
+    if estimate_states(scenario) * ESTIMATE_MARGIN > max_states:
+        return too_many
     # Typed values and the provider chosen change what the call can reach only through the
     # conditions that read them: when none does, one value and one provider are enough.
     names = _condition_names(scenario)
@@ -290,13 +325,23 @@ def _check_paths(report: _Report, scenario: m.Scenario, rubric: m.Rubric, direct
                        f"(after: {after}).",
                        "Give the node an option that is always offered and leads on (goto) or ends the call (end).", key=True)
         elif finding.code == "condition_failed":
-            report.add(where, "L012", f"{finding.message} (after: {after}).",
-                       "Guard the condition, for example 'dispatched and eta > 20' instead of 'eta > 20'.", key=True)
+            report.add(finding.at or where, "L012", f"{finding.message.rstrip('.')} (after: {after}).", finding.hint,
+                       key=not finding.at)
         elif finding.code == "endless":
             report.add(where, "L004", "a loop lets the call go round forever without the clock moving.",
                        "Give the repeatable options of the loop some 'minutes', or a way out.")
-    if not result.complete:
-        return None if any(f.code == "condition_failed" for f in result.problems) else skipped
+    # What no path reaches can be said only when every path was followed to its end.
+    if result.out_of_states:
+        return too_many
+    if any(f.code == "condition_failed" for f in result.problems):
+        return (f"the checks that say something never happens on any path ({NEVER_CHECKS}) were not done: a "
+                "condition or text fails on some path (L012), and the call cannot go on beyond it.",
+                "Fix the L012 error, then lint again.")
+    if any(f.code == "too_long" for f in result.problems):
+        return (f"the checks that say something never happens on any path ({NEVER_CHECKS}) were not done: a path "
+                f"goes on for more than {MAX_ACTIONS} actions, and what lies beyond it was not followed.",
+                f"Look for repeatable options that let the call go round without ending: 'plateau paths {file}' "
+                "shows such a path.")
     hang_up = {c.caller.hang_up_ending for c in scenario.cases.values()}
     named = _endings_named(scenario)
     for ending in scenario.endings:

@@ -10,7 +10,7 @@ import pytest
 
 from simulator import model as m
 from simulator.catalog import library
-from simulator.lint import LINT_CODES, check_scenario, lint_paths
+from simulator.lint import LINT_CODES, NOTE_CODES, Note, check_scenario, lint_paths
 from simulator.loader import build_scenario
 from simulator.yamlsource import load_yaml
 from tests.test_cli import plateau
@@ -94,15 +94,70 @@ def test_an_event_whose_condition_never_holds():
     assert found("L011.yaml", "L011") == [(28, 9, "the event 'panic' never happens on any path.")]
 
 
-def test_a_condition_that_fails_on_a_path_stops_the_never_checks():
-    problems, notes = lint_paths([LINT / "L012.yaml"])
-    assert [(p.line, p.column, p.code) for p in problems if p.code != "L006"] == [(35, 7, "L012")]
-    assert problems[-1].message == ("the condition 'eta > 10' failed: '>' not supported between instances of "
-                                    "'NoneType' and 'int' (after: safe).")
-    assert notes == []
+def test_a_condition_that_fails_is_pointed_at_and_explained():
+    problems, _ = lint_paths([LINT / "L012.yaml"])
+    assert [(p.line, p.column, p.code, p.message, p.hint) for p in problems if p.code != "L006"] == [
+        (39, 19, "L012", "the condition 'eta > 10' cannot be worked out when no provider has been dispatched yet: "
+                         "eta is empty (after: safe).",
+         "Test 'dispatched' first: 'dispatched and eta > 10'.")]
 
 
-@pytest.mark.parametrize("code", sorted(LINT_CODES))
+def test_a_condition_added_to_the_scaffold_before_any_dispatch_is_pointed_at_by_its_when():
+    assert found("scaffold-L012.yaml", "L012") == [
+        (145, 19, "the condition 'eta > 10' cannot be worked out when no provider has been dispatched yet: eta is "
+                  "empty (after: greet, safety-check).")]
+
+
+def test_the_fix_suggested_for_a_condition_guards_only_the_part_that_reads_eta(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    source = (LINT / "L012.yaml").read_text(encoding="utf-8")
+    bad.write_text(source.replace("when: eta > 10", "when: stress > 60 or eta > 10"), encoding="utf-8")
+    problems, _ = lint_paths([bad])
+    assert [p.hint for p in problems if p.code == "L012"] == [
+        "Test 'dispatched' first: 'stress > 60 or (dispatched and eta > 10)'."]
+
+
+def with_text(tmp_path, text: str) -> Path:
+    """base.yaml with the question asked at node 'where' (the caller speaks Dutch) replaced."""
+    path = tmp_path / "texts.yaml"
+    path.write_text((LINT / "base.yaml").read_text(encoding="utf-8").replace(
+        "text: {fr: Où êtes-vous ?, nl: Waar bent u?, en: Where are you?}", text), encoding="utf-8")
+    return path
+
+
+def test_a_text_that_reads_the_provider_before_any_dispatch_is_pointed_at_in_its_language(tmp_path):
+    path = with_text(tmp_path, "text: {fr: \"{{ dispatched.name }} arrive.\", "
+                               "nl: \"{{ dispatched.name }} komt eraan.\", en: \"{{ dispatched.name }} is coming.\"}")
+    problems, _ = lint_paths([path])
+    assert [(p.line, p.column, p.message, p.hint) for p in problems if p.code == "L012"] == [
+        (39, 61, "the text '{{ dispatched.name }} komt eraan.' cannot be filled in when no provider has been "
+                 "dispatched yet: dispatched is empty (after: safe, locate).",
+         "Use it only once a provider is dispatched (in a line or an option with 'when: dispatched'), or leave the "
+         "placeholder out.")]
+
+
+def test_a_placeholder_that_names_nothing_gets_a_hint_about_names_not_conditions(tmp_path):
+    path = with_text(tmp_path, "text: {fr: \"Merci, {{ caller.name }}.\", nl: \"Dank u, {{ caller.name }}.\", "
+                               "en: \"Thank you, {{ caller.name }}.\"}")
+    problems, _ = lint_paths([path])
+    assert [(p.line, p.column, p.message, p.hint) for p in problems if p.code == "L012"] == [
+        (39, 57, "the text 'Dank u, {{ caller.name }}.' cannot be filled in: 'caller' has no 'name' (after: safe, "
+                 "locate).",
+         "Use the variables listed in docs/authoring.md under 'Texts and languages' ({{ caller }}, {{ eta }}, "
+         "{{ provider }}, {{ time }}, {{ stress }}) or a flag of the case.")]
+
+
+def test_a_condition_that_fails_leaves_the_never_checks_undone_and_says_so(monkeypatch):
+    monkeypatch.chdir(ROOT)  # files are named as the command shows them, from the repository
+    _, notes = lint_paths([LINT / "L012.yaml"])
+    assert notes == [Note(
+        f"{REL}/L012.yaml", 1, 1, "L000",
+        "the checks that say something never happens on any path (L001, L002, L003, L007, L011) were not done: a "
+        "condition or text fails on some path (L012), and the call cannot go on beyond it.",
+        "Fix the L012 error, then lint again.")]
+
+
+@pytest.mark.parametrize("code", sorted(LINT_CODES) + sorted(NOTE_CODES))
 def test_every_code_has_a_fixture_and_a_documented_example(code):
     assert (LINT / f"{code}.yaml").is_file()
     docs = DOCS.read_text(encoding="utf-8")
@@ -157,8 +212,10 @@ def test_github_output_annotates_the_line():
 
 
 def test_a_folder_is_searched_for_yaml_files():
-    problems, _ = lint_paths([LINT])
-    assert {Path(p.file).name for p in problems} == {f"{c}.yaml" for c in LINT_CODES} | {"base.yaml"}
+    problems, notes = lint_paths([LINT])
+    assert {Path(p.file).name for p in problems} == {f"{c}.yaml" for c in LINT_CODES} | {
+        "base.yaml", "scaffold-L003.yaml", "scaffold-L012.yaml"}
+    assert {Path(n.file).name for n in notes} == {"L000.yaml", "L012.yaml", "scaffold-L012.yaml"}
 
 
 def test_a_missing_path_is_a_clean_error():
@@ -166,11 +223,62 @@ def test_a_missing_path_is_a_clean_error():
     assert (result.returncode, result.stderr) == (1, "plateau: there is no file or folder 'no-such-file.yaml'.\n")
 
 
-def test_a_scenario_too_large_to_follow_is_checked_statically_with_a_note(tmp_path):
+def test_a_scenario_too_large_to_follow_is_checked_statically_with_a_note():
     problems, notes = lint_paths([LINT / "L003.yaml"], max_states=3)
     assert [p.code for p in problems if p.code != "L006"] == []
-    assert len(notes) == 1 and notes[0].message.startswith("the checks that follow every path (L002, L003, L007, "
-                                                           "L009, L011, L012) were skipped")
+    assert [(n.line, n.column, n.code, n.message) for n in notes] == [
+        (1, 1, "L000", "the checks that follow every path (L001, L002, L003, L007, L009, L011, L012) were not done: "
+                       "the call has too many paths to follow within 3 states.")]
+
+
+# ------------------------------------------------------------------ how many paths lint follows
+
+
+def test_the_scaffold_with_one_more_question_is_followed_on_every_path():
+    assert found("scaffold-L003.yaml", "L003") == [
+        (145, 19, "the option 'calm-down' is never offered on any path (its condition 'stress > 90' never holds "
+                  "there).")]
+    assert lint_paths([LINT / "scaffold-L003.yaml"])[1] == []
+
+
+def test_the_default_of_max_states_is_the_budget_lint_uses():
+    from simulator import author_cli, lint
+    assert author_cli.LINT_STATES == lint.LINT_STATES == 20_000
+
+
+NOTE_L000 = ("the checks that follow every path (L001, L002, L003, L007, L009, L011, L012) were not done: the call "
+             "has too many paths to follow within 20,000 states.")
+HINT_L000 = (f"Sample its paths with 'plateau paths {REL}/L000.yaml --random 1000 --seed 1', or raise --max-states "
+             "if you can wait (about 3 s for each 10,000 states).")
+
+
+def test_a_call_clearly_too_large_is_not_started(monkeypatch):
+    def follow(*args, **kwargs):
+        raise AssertionError("lint followed the paths of a call it should have skipped at once")
+
+    monkeypatch.setattr("simulator.explore.explore", follow)
+    monkeypatch.chdir(ROOT)
+    problems, notes = lint_paths([LINT / "L000.yaml"])
+    assert (problems, notes) == ([], [Note(f"{REL}/L000.yaml", 1, 1, "L000", NOTE_L000, HINT_L000)])
+
+
+def test_the_note_is_a_line_of_the_text_output_and_strict_still_passes():
+    result = plateau("lint", "--strict", f"{REL}/L000.yaml", cwd=ROOT)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0, f"{REL}/L000.yaml:1:1: L000 (note) {NOTE_L000}\n    hint: {HINT_L000}\n", "")
+
+
+def test_the_note_is_a_finding_of_the_json_output():
+    result = plateau("lint", "--strict", "--format", "json", f"{REL}/L000.yaml", cwd=ROOT)
+    assert result.returncode == 0
+    assert json.loads(result.stdout) == [{"file": f"{REL}/L000.yaml", "line": 1, "column": 1, "code": "L000",
+                                          "severity": "note", "message": NOTE_L000, "hint": HINT_L000}]
+
+
+def test_the_note_is_a_notice_of_the_github_output():
+    result = plateau("lint", "--strict", "--format", "github", f"{REL}/L000.yaml", cwd=ROOT)
+    assert (result.returncode, result.stdout) == (
+        0, f"::notice file={REL}/L000.yaml,line=1,col=1,title=L000::L000 {NOTE_L000} {HINT_L000}\n")
 
 
 @pytest.mark.parametrize("command", ["lint", "paths", "graph", "schema", "new"])

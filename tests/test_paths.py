@@ -9,7 +9,7 @@ import pytest
 
 from simulator.catalog import library
 from simulator.engine import Session, Status
-from simulator.explore import as_answer, explore, explore_random, moves
+from simulator.explore import Finding, as_answer, explore, explore_random, moves
 from simulator.loader import load_scenario, parse_scenario
 from simulator.scoring import score_actions
 from tests.conftest import E411
@@ -19,6 +19,7 @@ ROOT = Path(__file__).parent.parent
 PATHS = ROOT / "tests" / "fixtures" / "paths"
 BRANCHES = PATHS / "branches.yaml"
 SKIPS = PATHS / "skips-critical.yaml"
+DELAY = PATHS / "delay-before-dispatch.yaml"
 
 
 def load(path, lib):
@@ -130,7 +131,27 @@ def test_random_calls_are_reproducible_from_their_seed(lib):
 
 def test_a_budget_too_small_says_the_exploration_is_incomplete(lib):
     result = explore(load(E411, lib), lib.rubrics["roadside"], lib.directory, max_states=10)
-    assert (result.complete, result.states) == (False, 10)
+    assert (result.complete, result.out_of_states, result.states) == (False, True, 10)
+
+
+DELAY_FINDING = Finding(
+    "condition_failed",
+    "the condition 'eta > 10' cannot be worked out when no provider has been dispatched yet: eta is empty.",
+    ({"type": "start", "lang": "nl"}, "greet", "check"), "eva", "where",
+    ("cases", "eva", "nodes", "where", "options", 0, "when"), "Test 'dispatched' first: 'dispatched and eta > 10'.")
+
+
+def test_a_failing_condition_stops_the_paths_that_reach_it_and_every_other_path_is_followed(lib):
+    result = explore(load(DELAY, lib), lib.rubrics["roadside"], lib.directory)
+    assert (result.complete, result.paths, result.stopped, result.endings) == (True, 2, 4, {"left": 2})
+    assert result.problems == [DELAY_FINDING]
+
+
+def test_every_random_call_asked_for_is_played_and_those_a_problem_stops_are_counted(lib):
+    result = explore_random(load(DELAY, lib), lib.rubrics["roadside"], lib.directory, runs=1000, seed=1)
+    assert (result.calls, sum(result.endings.values()), result.stopped) == (1000, 355, 645)
+    assert [(p.code, p.message, p.at) for p in result.problems] == [
+        (DELAY_FINDING.code, DELAY_FINDING.message, DELAY_FINDING.at)]
 
 
 # ------------------------------------------------------------------ the command
@@ -183,9 +204,39 @@ def test_random_mode_from_the_command_line():
 
 def test_a_run_cut_short_says_so_and_suggests_random_calls():
     result = plateau("paths", "tests/fixtures/e411-flat-tyre.yaml", "--max-states", "10", cwd=ROOT)
-    assert result.stdout.splitlines()[:2] == [
-        "e411-flat-tyre: stopped before every path was followed (try --random 1000) (10 states, 9 moves tried)",
-        "paths: 1 followed to the end"]
+    assert result.stdout.splitlines()[:3] == [
+        "e411-flat-tyre: stopped before every path was followed (10 states, 9 moves tried)",
+        "limit: --max-states 10 reached; raise it, or sample the paths with --random 1000",
+        "paths: 1 followed to an ending"]
+
+
+DELAY_PROBLEM = [
+    "problems:",
+    "  condition_failed (line 67): the condition 'eta > 10' cannot be worked out when no provider has been "
+    "dispatched yet: eta is empty. After: start nl, greet, check.",
+    "    hint: Test 'dispatched' first: 'dispatched and eta > 10'."]
+
+
+def test_a_failing_condition_is_reported_with_its_line_and_every_other_path_followed():
+    result = plateau("paths", "tests/fixtures/paths/delay-before-dispatch.yaml", cwd=ROOT)
+    lines = result.stdout.splitlines()
+    assert (result.returncode, lines[:3], lines[-3:]) == (1, [
+        "paths-delay: every path followed (6 states, 9 moves tried)",
+        "paths: 2 reach an ending, 4 stop at a problem (see the problems)",
+        "endings: left 2"], DELAY_PROBLEM)
+
+
+def test_random_calls_stopped_by_a_problem_are_counted_and_fail_the_command_too():
+    result = plateau("paths", "tests/fixtures/paths/delay-before-dispatch.yaml", "--random", "1000", "--seed", "1",
+                     cwd=ROOT)
+    lines = result.stdout.splitlines()
+    assert (result.returncode, lines[:4]) == (1, [
+        "paths-delay: 1,000 random calls (5 states, 3,000 moves tried)",
+        "calls: 355 reach an ending, 645 stop at a problem (see the problems)",
+        "paths: 2 distinct",
+        "endings: left 355"])
+    assert lines[-2].startswith("  condition_failed (line 67): the condition 'eta > 10' cannot be worked out when no "
+                                "provider has been dispatched yet: eta is empty. After: start nl, ")
 
 
 def test_a_scenario_far_too_large_is_not_started():
