@@ -19,7 +19,12 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from simulator.errors import PlateauError
 
-_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+def _shown(value: Any) -> Any:
+    """What a placeholder shows: nothing for a value not known yet ({{ eta }} before a dispatch), never 'None'."""
+    return "" if value is None else value
+
+
+_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False, finalize=_shown)
 
 
 class ExpressionError(PlateauError, ValueError):
