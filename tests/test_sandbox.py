@@ -56,7 +56,6 @@ def test_ordinary_conditions_and_texts_work():
 
 
 def test_a_placeholder_with_no_value_yet_shows_nothing_rather_than_a_programmers_word():
-    from simulator.expressions import compile_template
     text = compile_template("Le dépanneur arrive dans {{ eta }} minutes.")
     assert text.render({"eta": None}) == "Le dépanneur arrive dans  minutes."
     assert text.render({"eta": 12}) == "Le dépanneur arrive dans 12 minutes."
