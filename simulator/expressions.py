@@ -68,7 +68,11 @@ def _names_of(ast: nodes.Node) -> Names:
         if node.attr.startswith("_"):
             raise ExpressionError(f"'{node.attr}' cannot be used: names starting with '_' are reserved.",
                                   "Use the flags, facts and variables listed in the authoring guide.")
-    names = set(meta.find_undeclared_variables(ast))
+    if any(not isinstance(n, nodes.Output) for n in ast.find_all(nodes.Stmt)):
+        # Statements ({% for %}, {% set %}...) declare names of their own: Jinja's analysis sorts them out.
+        names = set(meta.find_undeclared_variables(ast))
+    else:  # placeholders and conditions only: every name read must come from the call (and no code is generated)
+        names = {n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"}
     for name in names:
         if name.startswith("_"):
             raise ExpressionError(f"'{name}' cannot be used: names starting with '_' are reserved.",

@@ -59,3 +59,16 @@ def test_a_placeholder_with_no_value_yet_shows_nothing_rather_than_a_programmers
     text = compile_template("Le dépanneur arrive dans {{ eta }} minutes.")
     assert text.render({"eta": None}) == "Le dépanneur arrive dans  minutes."
     assert text.render({"eta": 12}) == "Le dépanneur arrive dans 12 minutes."
+
+
+@pytest.mark.parametrize("source, names", [
+    ("{{ provider }} arrive dans {{ eta }} minutes.", {"provider", "eta"}),
+    ("{% for b in booked %}{{ b.name }} {% endfor %}", {"booked"}),  # the loop's own name is not asked of the call
+    ("{% set late = eta > 30 %}{{ 'tard' if late else caller }}", {"eta", "caller"}),
+])
+def test_a_text_names_exactly_what_the_call_must_provide(source, names):
+    assert compile_template(source).names.names == names
+
+
+def test_a_condition_names_its_flags_and_variables():
+    assert compile_condition("dispatched and eta > 20 or not known.plate").names.names == {"dispatched", "eta", "known"}
