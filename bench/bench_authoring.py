@@ -136,11 +136,15 @@ def markdown(paths: list[dict], lint: dict) -> str:
               "| ---: | ---: | ---: | ---: | ---: |",
               f"| {lint['lint'] * 1000:.0f} ms | {lint['imports'] * 1000:.0f} ms | {lint['ratio']:.2f} | "
               f"{lint['loading'] * 1000:.0f} ms | {lint['interpreter'] * 1000:.0f} ms |", "",
-              "The target was lint at most 1.3 times the bare imports. It is not met: reading the files costs most of",
-              "the time (parsing the YAML, analysing every condition, and replaying each scenario's model call), as the",
-              "'loading' column shows; lint's own checks add the difference between the first and fourth columns. The",
-              "checks that follow every path run only on scenarios small enough for them (see docs/authoring.md), so",
-              "they add little to the bundled scenarios, which are all too large.", ""]
+              f"The target was lint at most 1.3 times the bare imports. It is {'met' if lint['ratio'] <= 1.3 else 'not met'} "
+              f"({lint['ratio']:.1f}x): reading the files costs",
+              "almost all of the time (parsing the YAML with positions, analysing every condition, and replaying each",
+              "scenario's model call, which compiles its conditions), as the 'loading' column shows; lint's own checks",
+              f"add the difference between the first and fourth columns ({(lint['lint'] - lint['loading']) * 1000:.0f} ms). "
+              "The checks that follow every path",
+              "now run on any scenario whose estimate fits 20,000 states (a hand-written call of an afternoon: the",
+              "`plateau new` scaffold with six extra questions, 7,018 states, takes 2.3 s); the bundled scenarios are",
+              "all far larger and are skipped at once, with an `L000` note.", ""]
     return "\n".join(lines)
 
 
