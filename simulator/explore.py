@@ -470,7 +470,7 @@ class _Walker:
     def condition_failed(self, exc: ExpressionError, path: tuple) -> None:
         """A finding that names the condition or text that failed, where it is written and why."""
         state = self.session.state
-        expression, context = _failed_expression(exc)
+        expression, context = exc.expression, exc.context
         if self._origins is None:
             self._origins = expression_origins(self.scenario)
         case, at = self._origins.get(id(expression), (state.active, ()))
@@ -478,7 +478,7 @@ class _Walker:
         if expression is None:
             message, hint = str(exc), ""
         else:
-            message, hint = explain_failure(expression, context, exc.__context__)
+            message, hint = explain_failure(expression, context, exc.cause)
         self.problem("condition_failed", message, path, case, node, at, hint)
 
     def problem(self, code: str, message: str, path: tuple, case=None, node=None, at: tuple = (),
@@ -541,21 +541,6 @@ def expression_origins(scenario: m.Scenario) -> dict[int, tuple[str, tuple]]:
                 out[id(event.when)] = (cid, event.origin + ("when",))
             lines(cid, event.origin + ("say",), event.say)
     return out
-
-
-def _failed_expression(exc: ExpressionError) -> tuple[Condition | Template | None, dict]:
-    """The condition or text whose evaluation raised `exc`, and the values it was given.
-
-    The engine works conditions and texts out deep inside a move, and the error carries only their
-    source; the frame that raised it holds the object itself, which says where it is written."""
-    found: tuple = (None, {})
-    tb = exc.__traceback__
-    while tb is not None:
-        local = tb.tb_frame.f_locals
-        if isinstance(local.get("self"), (Condition, Template)):
-            found = local["self"], local.get("context") or {}
-        tb = tb.tb_next
-    return found
 
 
 # Names that stay empty until a provider is dispatched; a condition reading them must test 'dispatched' first.

@@ -28,11 +28,18 @@ _ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False
 
 
 class ExpressionError(PlateauError, ValueError):
-    """A condition or text template cannot be compiled or run; `.hint` says what to do."""
+    """A condition or text template cannot be compiled or run; `.hint` says what to do.
 
-    def __init__(self, message: str, hint: str = ""):
+    When running one failed, `.expression` is the Condition or Template, `.context` the values it was
+    given and `.cause` the error beneath, so tools can say where it is written and why it failed."""
+
+    def __init__(self, message: str, hint: str = "", *, expression: Any = None, context: dict | None = None,
+                 cause: BaseException | None = None):
         super().__init__(message)
         self.hint = hint
+        self.expression = expression
+        self.context = context or {}
+        self.cause = cause
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,8 @@ class Condition:
         try:
             return bool(_expression(self.source)(**context))
         except (SecurityError, UndefinedError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-            raise ExpressionError(f"the condition '{self.source}' failed: {exc}") from None
+            raise ExpressionError(f"the condition '{self.source}' failed: {exc}", expression=self, context=context,
+                                  cause=exc) from None
 
 
 @dataclass(frozen=True)
@@ -119,7 +127,8 @@ class Template:
         try:
             return _template(self.source).render(**context)
         except (SecurityError, UndefinedError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-            raise ExpressionError(f"the text '{self.source[:60]}' could not be filled in: {exc}") from None
+            raise ExpressionError(f"the text '{self.source[:60]}' could not be filled in: {exc}", expression=self,
+                                  context=context, cause=exc) from None
 
 
 def compile_condition(source: str) -> Condition:
