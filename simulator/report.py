@@ -209,17 +209,14 @@ def render_html(debrief: Debrief) -> str:
     return _env(True, debrief.lang).get_template("debrief.html.j2").render(debrief.context())
 
 
-def render_terminal(debrief: Debrief, console: Console, *, plain: bool | None = None) -> None:
-    """The debrief on the terminal: a panel and a table, or, when `plain`, lines of text without a box character.
-
-    `plain` defaults to what the console says: `plateau --plain` makes it with colours and emoji off."""
+def render_terminal(debrief: Debrief, console: Console, *, plain: bool = False) -> None:
+    """The debrief on the terminal: a panel and a table, or, when `plain` (`--plain`), lines of text without a box
+    character."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
-    if plain is None:
-        plain = console.color_system is None and getattr(console, "_emoji", True) is False
     lang, score = debrief.lang, debrief.score
     w = {k: typeset(v, lang) for k, v in debrief.words().items()}
 

@@ -154,11 +154,15 @@ def test_a_step_done_late_is_shown_when_nothing_else_explains_the_loss():
     assert explaining("timing", [on_time, on_time], lost_points=False) == []
 
 
-def test_plain_mode_draws_the_debrief_without_a_box_character(dour):
-    from simulator.cli import _console
-    scenario, _ = dour
-    _, score = played(dour, "best")
-    lines = terminal(Debrief("en", scenario, score), console=lambda file: _console(plain=True, file=file, width=100))
+def test_plain_mode_draws_the_debrief_without_a_box_character(tmp_path):
+    import subprocess
+    import sys
+    env = {**os.environ, "PLATEAU_HOME": str(tmp_path), "COLUMNS": "100", "PLATEAU_LANG": "en"}
+    played = subprocess.run([sys.executable, "-m", "simulator", "play", "dour-festival", "--plain", "--trainee", "Sam",
+                             "--answers", str(PATHS / "best.yaml")], capture_output=True, text=True,
+                            encoding="utf-8", env=env, timeout=60, stdin=subprocess.DEVNULL)
+    lines = [line.rstrip() for line in played.stdout.splitlines()]
+    lines = lines[lines.index("Debrief: Flat battery at the Dour festival"):]
     assert not [line for line in lines if any("\u2500" <= ch <= "\u257f" for ch in line)]
     assert lines[:2] == ["Debrief: Flat battery at the Dour festival", "Score: 100/100  PASSED  (Compliance: High compliance)"]
     assert lines[lines.index("Criterion         Points  Level"):][:7] == [
