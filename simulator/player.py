@@ -300,7 +300,8 @@ class Player:
             while True:
                 hits = self.draw_providers(st.pending["kind"], words)
                 ids = [h.provider.id for h in hits]
-                answer = self.ask(Ask(t("prompt.provider", self.lang), ids, min(len(hits), SHOWN))).strip()
+                shown = len(hits) if words else min(len(hits), SHOWN)  # the arrow keys go through the rows on screen
+                answer = self.ask(Ask(t("prompt.provider", self.lang), ids, shown)).strip()
                 if answer.lower() in ALL_WORDS:
                     words = [answer]
                     continue
