@@ -27,7 +27,8 @@ ENDING_KEYS = {"outcome": True, "title": True, "debrief": True}
 CASE_KEYS = {"reference": True, "rings_at": False, "caller": True, "truth": True, "needs": False,
              "start": True, "nodes": True, "events": False}
 CALLER_KEYS = {"name": True, "languages": True, "stress": True, "vague_above": False, "hangs_up_at": False,
-               "hang_up_ending": False, "silence": False, "on_hold": False}
+               "hang_up_ending": False, "silence": False, "on_hold": False, "weak_languages": False,
+               "weak_line": False}
 FACT_KEYS = {"value": True, "kind": False, "label": True, "coordinates": False, "tolerance_km": False,
              "accept": False}
 NODE_KEYS = {"speaker": False, "say": False, "options": False, "end": False}
@@ -43,11 +44,14 @@ PROVIDER_KEYS = {"id": True, "name": True, "kind": True, "place": True, "coordin
                  "capabilities": False, "hours": False, "languages": False, "partner": False, "cost": False,
                  "speed_kmh": False, "phone": False, "note": False}
 RUBRIC_KEYS = {"id": True, "title": True, "pass_mark": True, "critical_cap": False, "compliance": True,
-               "levels": True, "criteria": True, "protocol": True}
+               "levels": True, "criteria": True, "protocol": True, "deviations": False, "passing_compliance": False}
 LEVEL_KEYS = {"min": True, "name": True, "description": True}
-CRITERION_KEYS = {"weight": True, "levels": False, "settings": False}
-STEP_KEYS = {"id": True, "label": True, "critical": False, "within": False, "before": False, "weight": False,
-             "why": False}
+CRITERION_KEYS = {"weight": True, "levels": False, "settings": False, "minimum": False}
+STEP_KEYS = {"id": True, "label": True, "critical": False, "within": False, "before": False, "requires": False,
+             "weight": False, "why": False}
+ORDER_KEYS = {"step": True, "level": False}
+BREAK_KEYS = {"step": True, "level": False}
+DEVIATION_LEVELS = tuple(level.value for level in m.DeviationLevel)
 
 CRITERIA = ("calm", "procedure", "provider", "case_file", "timing", "language")
 COMPLIANCE_LEVELS = ("high_compliance", "compliant", "partial", "low", "non_compliant")
@@ -241,17 +245,17 @@ class Checker:
                        f"Add a '{missing[0]}:' line with the translation.")
         return m.Text(templates) if len(templates) == len(m.LANGS) else None
 
-    def lines(self, path: tuple, value: Any, what: str) -> m.Lines | None:
+    def lines(self, path: tuple, value: Any, what: str, *, in_call: bool = True) -> m.Lines | None:
         if isinstance(value, list):
             variants = []
             for i, item in enumerate(value):
                 item = self.mapping(path + (i,), item, VARIANT_KEYS, f"variant {i + 1} of {what}")
                 cond = self.condition(path + (i, "when"), item["when"]) if "when" in item else None
-                text = self.text(path + (i, "text"), item.get("text"), what, in_call=True) if "text" in item else None
+                text = self.text(path + (i, "text"), item.get("text"), what, in_call=in_call) if "text" in item else None
                 if text is not None:
                     variants.append(m.Variant(cond, text))
             return m.Lines(tuple(variants))
-        text = self.text(path, value, what, in_call=True)
+        text = self.text(path, value, what, in_call=in_call)
         return m.Lines((m.Variant(None, text),)) if text else None
 
     def duration(self, path: tuple, value: Any, what: str) -> int | None:
@@ -380,6 +384,7 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory, 
         case = _case(c, ("cases", case_id), case_id, raw, endings, rubric, directory)
         if case is not None:
             cases[case_id] = case
+    _check_ending_names(c, endings, cases)
     model = _model_actions(c, root.get("model"))
     if raw_cases and not cases and not c.problems:
         c.error(("cases",), "S002", "the scenario has no playable case.", "Check each case's caller, truth and nodes.")
@@ -396,6 +401,26 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory, 
         if c.problems:
             raise ScenarioError(c.problems)
     return scenario
+
+
+def _check_ending_names(c: Checker, endings: dict[str, m.Ending], cases: dict[str, m.Case]) -> None:
+    """An ending's debrief variants read the state of the case that ended: its flags and the built-in names."""
+    names = set(BUILTIN_NAMES)
+    for case in cases.values():
+        for node in case.nodes.values():
+            for option in node.options:
+                names.update(option.effects.set, option.effects.unset)
+        for event in case.events:
+            names.update(event.effects.set, event.effects.unset)
+    for ending in endings.values():
+        for i, variant in enumerate(ending.variants.variants if ending.variants else ()):
+            if variant.when is None:
+                continue
+            for name in sorted(variant.when.names.names):
+                if name not in names:
+                    c.error(("endings", ending.id, "debrief", i, "when"), "R007",
+                            f"'{name}' is neither a flag set in this scenario nor a known variable.",
+                            suggest(name, names) or "Flags exist once an option or event sets them ('set: [name]').")
 
 
 def _model_actions(c: Checker, raw) -> tuple[dict, ...]:
@@ -475,9 +500,18 @@ def _endings(c: Checker, raw) -> dict[str, m.Ending]:
         item = c.mapping(path, item, ENDING_KEYS, f"the ending '{eid}'")
         outcome = c.choice(path + ("outcome",), item.get("outcome"), [o.value for o in m.Outcome], "outcome") if "outcome" in item else None
         title = c.text(path + ("title",), item["title"], f"the title of ending '{eid}'") if "title" in item else None
-        debrief = c.text(path + ("debrief",), item["debrief"], f"the debrief of ending '{eid}'") if "debrief" in item else None
+        debrief, variants = None, None
+        if isinstance(item.get("debrief"), list):
+            variants = c.lines(path + ("debrief",), item["debrief"], f"the debrief of ending '{eid}'", in_call=False)
+            plain = [v for v in variants.variants if v.when is None] if variants else []
+            if variants and not plain:
+                c.error(path + ("debrief",), "S002", f"every debrief of ending '{eid}' has a condition: when none holds, "
+                        "there is nothing to say.", "Add a last variant without 'when:', said when no other fits.")
+            debrief = plain[0].text if plain else None
+        elif "debrief" in item:
+            debrief = c.text(path + ("debrief",), item["debrief"], f"the debrief of ending '{eid}'")
         if outcome and title and debrief:
-            out[eid] = m.Ending(eid, m.Outcome(outcome), title, debrief)
+            out[eid] = m.Ending(eid, m.Outcome(outcome), title, debrief, variants)
     return out
 
 
@@ -554,9 +588,16 @@ def _caller(c: Checker, path, raw, endings) -> m.Caller | None:
     silence = c.text(path + ("silence",), raw["silence"], "the caller's silence line", in_call=True) if "silence" in raw else None
     on_hold = c.number(path + ("on_hold",), raw.get("on_hold", 2), "on_hold", 0, 50, default=2)
     name = c.typed(path + ("name",), raw.get("name"), str, "the caller's name", default="")
+    weak = c.strings(path + ("weak_languages",), raw.get("weak_languages"), "weak_languages")
+    for i, lang in enumerate(weak):
+        if lang not in langs:
+            c.error(path + ("weak_languages", i), "S004", f"'{lang}' is a weak language but not one the caller speaks.",
+                    f"Add it to 'languages' too (after the caller's own): [{', '.join((*langs, lang))}].")
+    weak_line = c.text(path + ("weak_line",), raw["weak_line"], "the caller's weak-language line", in_call=True) \
+        if "weak_line" in raw else None
     if not langs or not name:
         return None
-    return m.Caller(name, langs, stress, vague, hang, hang_end, silence, float(on_hold))
+    return m.Caller(name, langs, stress, vague, hang, hang_end, silence, float(on_hold), weak, weak_line)
 
 
 def _truth(c: Checker, path, raw) -> dict[str, m.Fact]:
@@ -622,10 +663,33 @@ def _option(c: Checker, path, raw) -> m.Option | None:
         c.error(path + ("end",), "S004", "an option cannot have both 'goto' and 'end'.", "Keep 'end' to finish the call, or 'goto' to go on.", key=True)
     if oid is None or text is None:
         return None
-    step = raw.get("step")
-    breaks = c.strings(path + ("breaks",), raw.get("breaks"), "breaks")
-    return m.Option(oid, text, str(step) if step is not None else None, m.Tone(tone or "neutral"), effects, when,
-                    reply, action, c.ref(path, raw, "goto"), c.ref(path, raw, "end"), bool(repeatable), debrief, breaks, path)
+    steps = c.strings(path + ("step",), raw.get("step"), "step")
+    deviations = _breaks(c, path + ("breaks",), raw.get("breaks"))
+    return m.Option(oid, text, steps[0] if steps else None, m.Tone(tone or "neutral"), effects, when,
+                    reply, action, c.ref(path, raw, "goto"), c.ref(path, raw, "end"), bool(repeatable), debrief,
+                    tuple(d.step for d in deviations), path, steps, deviations)
+
+
+def _level(c: Checker, path, value) -> m.DeviationLevel | None:
+    level = c.choice(path, value, DEVIATION_LEVELS, "the level")
+    return m.DeviationLevel(level) if level else None
+
+
+def _breaks(c: Checker, path, raw) -> tuple[m.Deviation, ...]:
+    """`breaks: [confirm_eta]` or `breaks: [{step: confirm_eta, level: major}]`."""
+    out = []
+    for i, item in enumerate([raw] if isinstance(raw, (str, dict)) else _list(c, path, raw, "breaks")):
+        p = path + (i,) if isinstance(raw, list) else path
+        if isinstance(item, dict):
+            item = c.mapping(p, item, BREAK_KEYS, "what the option breaks")
+            if "step" in item and isinstance(item["step"], str):
+                out.append(m.Deviation(item["step"], _level(c, p + ("level",), item["level"]) if "level" in item else None))
+        elif isinstance(item, str):
+            out.append(m.Deviation(item))
+        else:
+            c.error(p, "S003", "each item of breaks must be a step, or a mapping with 'step' and 'level'.",
+                    "Write [confirm_eta] or [{step: confirm_eta, level: major}].")
+    return tuple(out)
 
 
 def _action(c: Checker, path, raw) -> m.Action | None:
@@ -735,12 +799,18 @@ def _check_references(c: Checker, path, raw, nodes, events, truth, endings, rubr
             check_text(p + ("debrief",), option.debrief)
             if option.when is not None:
                 check_names(p + ("when",), option.when.names)
-            if option.step is not None and steps is not None and option.step not in steps:
-                c.error(p + ("step",), "R002", f"the step '{option.step}' is not in the '{rubric.id}' rubric's protocol.",
-                        _choices_hint(option.step, steps))
+            many = isinstance(c.doc.data_at(p + ("step",)), list)
+            for i, step_id in enumerate(option.steps):
+                if steps is not None and step_id not in steps:
+                    c.error(p + ("step", i) if many else p + ("step",), "R002",
+                            f"the step '{step_id}' is not in the '{rubric.id}' rubric's protocol.", _choices_hint(step_id, steps))
+            listed = isinstance(c.doc.data_at(p + ("breaks",)), list)
             for i, broken in enumerate(option.breaks):
                 if steps is not None and broken not in steps:
-                    c.error(p + ("breaks", i), "R002", f"the step '{broken}' is not in the '{rubric.id}' rubric's protocol.",
+                    at = p + ("breaks", i) if listed else p + ("breaks",)
+                    if isinstance(c.doc.data_at(at), dict):
+                        at = at + ("step",)
+                    c.error(at, "R002", f"the step '{broken}' is not in the '{rubric.id}' rubric's protocol.",
                             _choices_hint(broken, steps))
             if option.action and option.action.type is m.ActionType.RECORD and option.action.field not in truth:
                 c.error(p + ("action", "field"), "R003", f"there is no fact '{option.action.field}' to record.", _choices_hint(str(option.action.field), truth))
@@ -884,24 +954,54 @@ def _build_rubric(c: Checker, doc: Document, digest: str) -> m.Rubric:
             weight = c.number(cpath + ("weight",), raw.get("weight"), "weight", 0, 100, default=None) if "weight" in raw else None
             own = _levels(c, cpath + ("levels",), raw["levels"]) if "levels" in raw else levels
             settings = _criterion_settings(c, cpath + ("settings",), cid, raw.get("settings"))
+            minimum = c.number(cpath + ("minimum",), raw["minimum"], "minimum", 0, 100) if "minimum" in raw else None
             if weight is not None:
-                criteria[cid] = m.Criterion(cid, float(weight), dict(settings), own)
+                criteria[cid] = m.Criterion(cid, float(weight), dict(settings), own,
+                                            float(minimum) if minimum is not None else None)
     elif "criteria" in root:
         c.error(("criteria",), "S003", "criteria must be a mapping of criterion names.", f"Criteria: {', '.join(CRITERIA)}.")
     protocol = {}
     placed = []
+    orders: list[tuple[tuple, str, str, m.DeviationLevel | None]] = []  # (path, first, then, level)
     for i, raw in enumerate(_list(c, ("protocol",), root.get("protocol"), "protocol")):
-        step = _step(c, ("protocol", i), raw)
+        step = _step(c, ("protocol", i), raw, orders)
         if step is None:
             continue
         if step.id in protocol:
             c.error(("protocol", i, "id"), "R008", f"the step '{step.id}' is defined twice.", "Keep one definition per step.")
         protocol[step.id] = step
         placed.append((i, step))
-    for i, step in placed:
-        for j, other in enumerate(step.before):
-            if other not in protocol:
-                c.error(("protocol", i, "before", j), "R002", f"the step '{other}' is not in this protocol.", _choices_hint(str(other), protocol))
+    rules: dict[tuple[str, str], m.Order] = {}
+    for at, first, then, level in orders:
+        for name in (first, then):
+            if name not in protocol:
+                c.error(at, "R002", f"the step '{name}' is not in this protocol.", _choices_hint(str(name), protocol))
+        if first in protocol and then in protocol:
+            # Breaking the order of a critical step is a critical failure unless the rubric says otherwise.
+            default = m.DeviationLevel.CRITICAL if protocol[first].critical else m.DeviationLevel.MODERATE
+            rules[(first, then)] = m.Order(first, then, level or default)
+    costs = dict(m.DEFAULT_DEVIATION_COSTS)
+    raw_costs = root.get("deviations")
+    if raw_costs is not None:
+        if not isinstance(raw_costs, dict):
+            c.error(("deviations",), "S003", "deviations must map levels to the procedure points they cost.",
+                    "For example 'major: 15', 'moderate: 8', 'minor: 3' (a critical deviation always fails the call).")
+        else:
+            for level, cost in raw_costs.items():
+                if level not in ("major", "moderate", "minor"):
+                    c.error(("deviations", level), "S001", f"'{level}' is not a level with a cost.",
+                            "Levels with a cost: major, moderate, minor. A critical deviation fails the call: it has no cost.",
+                            key=True)
+                    continue
+                value = c.number(("deviations", level), cost, level, 0, 100)
+                if value is not None:
+                    costs[level] = float(value)
+    passing = tuple(c.strings(("passing_compliance",), root.get("passing_compliance"), "passing_compliance")) \
+        or ("high_compliance", "compliant")
+    for i, level in enumerate(passing):
+        if level not in COMPLIANCE_LEVELS:
+            c.error(("passing_compliance", i), "S004", f"there is no compliance level '{level}'.",
+                    _choices_hint(level, COMPLIANCE_LEVELS))
     if "timing" in criteria:
         for step in criteria["timing"].settings.get("targets") or {}:
             if step not in protocol:
@@ -909,14 +1009,15 @@ def _build_rubric(c: Checker, doc: Document, digest: str) -> m.Rubric:
                         _choices_hint(str(step), protocol), key=True)
     if c.problems:
         raise ScenarioError(c.problems)
-    return m.Rubric(rid, title, float(pass_mark), float(cap), compliance, criteria, protocol, doc.name, digest)
+    return m.Rubric(rid, title, float(pass_mark), float(cap), compliance, criteria, protocol, doc.name, digest,
+                    tuple(rules.values()), costs, passing)
 
 
 # Settings each criterion understands: name -> kind ("number" 0-100, or "targets": step -> duration).
 CRITERION_SETTINGS = {
     "calm": {"curt_penalty": "number", "alarming_penalty": "number", "silence_penalty": "number",
              "calm_bonus_drop": "number"},
-    "timing": {"targets": "targets"},
+    "timing": {"targets": "targets", "help_within": "duration"},
 }
 
 
@@ -938,6 +1039,9 @@ def _criterion_settings(c: Checker, path, cid: str, raw) -> dict:
             number = c.number(path + (key,), value, key, 0, 100)
             if number is not None:
                 out[key] = number
+        elif kind == "duration":
+            if c.duration(path + (key,), value, key) is not None:
+                out[key] = value
         elif kind == "targets":
             if not isinstance(value, dict):
                 c.error(path + (key,), "S003", "targets must map steps to durations.", "For example 'safety_check: 3 min'.")
@@ -990,7 +1094,25 @@ def _levels(c: Checker, path, raw) -> tuple[m.Level, ...]:
     return tuple(out)
 
 
-def _step(c: Checker, path, raw) -> m.Step | None:
+def _order_items(c: Checker, path, raw, what: str) -> list[tuple[tuple, str, m.DeviationLevel | None]]:
+    """`before: [identify]` or `before: [{step: identify, level: major}]` (likewise `requires`)."""
+    out = []
+    items = [raw] if isinstance(raw, (str, dict)) else _list(c, path, raw, what)
+    for i, item in enumerate(items):
+        p = path + (i,) if isinstance(raw, list) else path
+        if isinstance(item, dict):
+            item = c.mapping(p, item, ORDER_KEYS, f"an item of '{what}'")
+            if isinstance(item.get("step"), str):
+                out.append((p + ("step",), item["step"], _level(c, p + ("level",), item["level"]) if "level" in item else None))
+        elif isinstance(item, str):
+            out.append((p, item, None))
+        else:
+            c.error(p, "S003", f"each item of '{what}' must be a step, or a mapping with 'step' and 'level'.",
+                    f"Write [identify] or [{{step: identify, level: major}}].")
+    return out
+
+
+def _step(c: Checker, path, raw, orders: list) -> m.Step | None:
     raw = c.mapping(path, raw, STEP_KEYS, "the step")
     if not raw or "id" not in raw:
         return None
@@ -998,7 +1120,11 @@ def _step(c: Checker, path, raw) -> m.Step | None:
     label = c.text(path + ("label",), raw["label"], f"the label of '{sid}'") if "label" in raw else None
     critical = c.typed(path + ("critical",), raw.get("critical", False), bool, "critical", default=False)
     within = c.duration(path + ("within",), raw["within"], "within") if "within" in raw else None
-    before = c.strings(path + ("before",), raw.get("before"), "before")
+    before_items = _order_items(c, path + ("before",), raw.get("before"), "before")
+    before = tuple(name for _, name, _ in before_items)
+    if sid is not None:
+        orders.extend((at, sid, name, level) for at, name, level in before_items)
+        orders.extend((at, name, sid, level) for at, name, level in _order_items(c, path + ("requires",), raw.get("requires"), "requires"))
     weight = c.number(path + ("weight",), raw.get("weight", 1), "weight", 0, 100, default=1)
     why = c.text(path + ("why",), raw["why"], f"the explanation of '{sid}'") if "why" in raw else None
     if sid is None or label is None:

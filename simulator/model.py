@@ -138,13 +138,22 @@ class Fact:
 @dataclass(frozen=True)
 class Caller:
     name: str
-    languages: tuple[str, ...]
+    languages: tuple[str, ...]  # preferred first; the trainee starts speaking the first one
     stress: int
     vague_above: int = 75
     hangs_up_at: int = 100
     hang_up_ending: str | None = None
     silence: Text | None = None
     on_hold: float = 2.0
+    weak_languages: tuple[str, ...] = ()  # understood only poorly: each answer in one stresses the caller
+    weak_line: Text | None = None  # what the caller says the first time they are answered in a weak language
+
+    def speaks(self, lang: str) -> bool:
+        return lang in self.languages
+
+    def fluent(self, lang: str) -> bool:
+        """One of the caller's own languages (answering in it never costs)."""
+        return lang in self.languages and lang not in self.weak_languages
 
 
 @dataclass(frozen=True)
@@ -168,11 +177,28 @@ class Action:
         return self.type in (ActionType.RECORD, ActionType.DISPATCH, ActionType.BOOK)
 
 
+class DeviationLevel(str, Enum):
+    """How serious a deviation from the protocol is, as in dispatch case review."""
+
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MODERATE = "moderate"
+    MINOR = "minor"
+
+
+@dataclass(frozen=True)
+class Deviation:
+    """What a wrong option breaks: a procedure step, at a level (None: the rubric's default for that step)."""
+
+    step: str
+    level: DeviationLevel | None = None
+
+
 @dataclass(frozen=True)
 class Option:
     id: str
     text: Text
-    step: str | None
+    step: str | None  # the first of `steps`, for tools that show one
     tone: Tone
     effects: Effects
     when: Condition | None = None
@@ -184,6 +210,8 @@ class Option:
     debrief: Text | None = None
     breaks: tuple[str, ...] = ()  # procedure steps this choice goes against
     origin: tuple = ()  # path in the source file, for tools that point back at it
+    steps: tuple[str, ...] = ()  # every procedure step this choice performs (a behaviour may show several)
+    deviations: tuple[Deviation, ...] = ()  # `breaks` with their levels
 
     @property
     def stress_delta(self) -> int:
@@ -243,7 +271,15 @@ class Ending:
     id: str
     outcome: Outcome
     title: Text
-    debrief: Text
+    debrief: Text  # the text without conditions (shown when no variant's condition holds)
+    variants: Lines | None = None  # debrief texts by what happened in the call (`when` on the case's state)
+
+    def debrief_for(self, context: Mapping[str, Any] | None) -> Text:
+        if self.variants is not None and context is not None:
+            picked = self.variants.pick(context)
+            if picked is not None:
+                return picked[1]
+        return self.debrief
 
 
 @dataclass(frozen=True)
@@ -347,11 +383,25 @@ class Step:
 
 
 @dataclass(frozen=True)
+class Order:
+    """`first` must be done before `then`; doing `then` while `first` is still undone is a deviation."""
+
+    first: str
+    then: str
+    level: DeviationLevel
+
+
+@dataclass(frozen=True)
 class Criterion:
     id: str
     weight: float
     settings: Mapping[str, Any]
     levels: tuple[Level, ...]
+    minimum: float | None = None  # below this percentage the call cannot pass, whatever the total
+
+
+# Procedure points (out of 100) each level of deviation costs when a rubric does not say.
+DEFAULT_DEVIATION_COSTS = {"major": 15.0, "moderate": 8.0, "minor": 3.0}
 
 
 @dataclass(frozen=True)
@@ -365,3 +415,14 @@ class Rubric:
     protocol: Mapping[str, Step]
     source: str = ""
     content_hash: str = ""
+    orders: tuple[Order, ...] = ()
+    # Procedure points (out of 100) each deviation level costs; a critical deviation fails the call.
+    deviation_costs: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_DEVIATION_COSTS))
+    # Compliance levels that pass (with no critical failure and the pass mark reached).
+    passing_compliance: tuple[str, ...] = ("high_compliance", "compliant")
+
+    def default_level(self, step_id: str) -> DeviationLevel:
+        """The level of breaking a step when the option does not say: critical for a critical step."""
+        step = self.protocol.get(step_id)
+        return DeviationLevel.CRITICAL if step is not None and step.critical else DeviationLevel.MAJOR
+

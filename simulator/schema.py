@@ -39,6 +39,11 @@ COORDINATES = {"type": "array", "minItems": 2, "maxItems": 2,
                          {"type": "number", "minimum": -180, "maximum": 180}],
                "description": "[latitude, longitude], for example [50.3961, 3.7779]."}
 SCALAR = {"type": ["string", "number"]}
+LEVEL = {"enum": ["critical", "major", "moderate", "minor"]}
+STEP_OR_LEVELLED = {"anyOf": [{"type": "string"},
+                              {"type": "object", "required": ["step"], "additionalProperties": False,
+                               "properties": {"step": {"type": "string"}, "level": LEVEL}}]}
+STEPS_WITH_LEVELS = {"anyOf": [STEP_OR_LEVELLED, {"type": "array", "items": STEP_OR_LEVELLED}]}
 
 
 def _int(lo, hi, description=""):
@@ -73,7 +78,7 @@ def _d(schema: dict, description: str) -> dict:
 def _settings(criterion: str) -> dict:
     """The settings a criterion understands, from the loader's CRITERION_SETTINGS."""
     known = getattr(L, "CRITERION_SETTINGS", {}).get(criterion, {})
-    kinds = {"number": _num(0, 100), "targets": {"type": "object", "additionalProperties": DURATION,
+    kinds = {"number": _num(0, 100), "duration": DURATION, "targets": {"type": "object", "additionalProperties": DURATION,
                                                  "description": "Step -> time within which it should be done."}}
     return {"type": "object", "properties": {k: kinds[v] for k, v in known.items()}, "additionalProperties": False}
 
@@ -101,7 +106,9 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
     }),
     "ending": (L.ENDING_KEYS, {
         "outcome": _enum([o.value for o in m.Outcome], "resolved, escalated, hung_up, unsafe or failed."),
-        "title": TEXT, "debrief": TEXT,
+        "title": TEXT,
+        "debrief": _d(LINES, "What the debrief says of this ending: a text, or variants by what happened "
+                      "(the first whose 'when' holds; the last has no 'when')."),
     }),
     "case": (L.CASE_KEYS, {
         "reference": _d(SCALAR, "The case number shown to the trainee."),
@@ -122,6 +129,8 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
         "hang_up_ending": {"type": "string", "description": "The ending reached when the caller hangs up."},
         "silence": _d(TEXT, "What the caller says when the agent stays silent."),
         "on_hold": _num(0, 50, "Stress added per simulated minute while on hold (default 2)."),
+        "weak_languages": _d(LANG_LIST, "Languages the caller understands only poorly (also in 'languages')."),
+        "weak_line": _d(TEXT, "What the caller says the first time they are answered in a weak language."),
     }),
     "fact": (L.FACT_KEYS, {
         "value": {"description": "The true value."},
@@ -139,7 +148,8 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
     "option": (L.OPTION_KEYS, {
         "id": _d(IDENT, "Unique within the case; used in transcripts and answers files."),
         "text": _d(TEXT, "What the trainee says (or does)."),
-        "step": {"type": "string", "description": "The procedure step it performs, from the rubric."},
+        "step": _d(STRINGS, "The procedure step(s) it performs, from the rubric: one, or a list for a behaviour "
+                   "that shows several."),
         "tone": _enum([t.value for t in m.Tone], "The tone of the reply (default neutral)."),
         "stress": _int(-100, 100, "Stress change; without it the tone decides."),
         "minutes": _d(DURATION, "Simulated time it takes (default 30s)."),
@@ -152,7 +162,8 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
         "end": {"type": "string", "description": "The ending reached."},
         "repeatable": {"type": "boolean", "description": "Offer it again after it was chosen."},
         "debrief": _d(TEXT, "Shown in the debrief: why this choice was good or bad."),
-        "breaks": _d(STRINGS, "Procedure steps this choice goes against."),
+        "breaks": _d(STEPS_WITH_LEVELS, "Procedure steps this choice goes against, with the level of the "
+                     "deviation: [confirm_eta] or [{step: confirm_eta, level: major}]."),
     }),
     "action": (L.ACTION_KEYS, {
         "type": _enum([a.value for a in m.ActionType]),
@@ -182,13 +193,20 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
                                                       for c in L.CRITERIA},
                      "additionalProperties": False, "description": "Weights and settings of the criteria."},
         "protocol": _list_of("step", "The procedure steps, in order."),
+        "deviations": {"type": "object", "additionalProperties": False,
+                       "properties": {lv: _num(0, 100) for lv in ("major", "moderate", "minor")},
+                       "description": "Procedure points each level of deviation costs (critical always fails)."},
+        "passing_compliance": _d(STRINGS, "Compliance levels that can pass (default high_compliance, compliant)."),
     }),
     "level": (L.LEVEL_KEYS, {"min": _num(0, 100), "name": TEXT, "description": TEXT}),
     "criterion": (L.CRITERION_KEYS, {"weight": _num(0, 100), "levels": _list_of("level", "Own level descriptors."),
-                                     "settings": {"type": "object"}}),
+                                     "settings": {"type": "object"},
+                                     "minimum": _num(0, 100, "Below this percentage the call cannot pass.")}),
     "step": (L.STEP_KEYS, {
         "id": IDENT, "label": TEXT, "critical": {"type": "boolean", "description": "Missing it fails the call."},
-        "within": _d(DURATION, "Deadline since the call started."), "before": _d(STRINGS, "Steps that must come after."),
+        "within": _d(DURATION, "Deadline since the call started."),
+        "before": _d(STEPS_WITH_LEVELS, "Steps that must come after this one, with the level of doing them first."),
+        "requires": _d(STEPS_WITH_LEVELS, "Steps that must come before this one, with the level of skipping ahead."),
         "weight": _num(0, 100), "why": TEXT,
     }),
     "provider": (L.PROVIDER_KEYS, {

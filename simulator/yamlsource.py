@@ -63,6 +63,18 @@ class Document:
         path = tuple(path)
         return self.key_positions.get(path) or self.at(path)
 
+    def data_at(self, path: tuple) -> Any:
+        """The value written at `path`, or None when there is none."""
+        value = self.data
+        for part in path:
+            if isinstance(value, dict) and part in value:
+                value = value[part]
+            elif isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value):
+                value = value[part]
+            else:
+                return None
+        return value
+
     def problem(self, path: tuple, code: str, message: str, hint: str = "", *, key: bool = False) -> Problem:
         pos = self.key_at(path) if key else self.at(path)
         return Problem(self.name, pos.line, pos.column, code, message, hint)
