@@ -2,7 +2,12 @@
 
 An answers file is a YAML (or JSON) list of actions in the same form as a transcript's
 actions, so any recorded or generated path can be replayed. A plain text item is shorthand
-for choosing that option: `- greet` is `- {type: choose, option: greet}`. A transcript
+for choosing that option: `- greet` is `- {type: choose, option: greet}`. A whole number
+names an option by the number it is shown with at that moment: `- 2` is
+`- {type: choose, number: 2}`, and `{type: provider, number: 1}` is the first row of the
+directory at a provider prompt. Options are shown in an order drawn for each session, so a
+file with numbers is played with `plateau play --seed N`; the numbers become option ids as
+the call is played (`order.resolve_number`), and the transcript stores ids. A transcript
 (`.jsonl`) can be given too: its actions are replayed.
 """
 
@@ -33,11 +38,42 @@ def load_answers(path: Path | str) -> list[Located]:
         pos = doc.at((i,))
         if isinstance(item, str):
             item = {"type": "choose", "option": item}
+        elif _is_number(item):
+            item = {"type": "choose", "number": item}
         if not isinstance(item, dict) or not isinstance(item.get("type"), str):
             problems.append(Problem(name, pos.line, pos.column, "A001", "this answer is not an action.",
-                                    "Write an option id ('- greet') or an action ('- {type: input, value: GH-512-KL}')."))
+                                    "Write an option id ('- greet'), the number shown on screen ('- 2') or an action "
+                                    "('- {type: input, value: GH-512-KL}')."))
+            continue
+        wrong = _wrong_number(item)
+        if wrong:
+            problems.append(Problem(name, pos.line, pos.column, "A001", *wrong))
             continue
         out.append((json.loads(json.dumps(item, default=str)), pos))
     if problems:
         raise ScenarioError(problems)
     return out
+
+
+# The key that names what a number picks, for the actions that may give a number instead.
+NUMBERED = {"choose": "option", "provider": "id"}
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _wrong_number(item: dict) -> tuple[str, str] | None:
+    """(message, hint) when an action's `number` cannot be used, else None."""
+    if "number" not in item:
+        return None
+    named = NUMBERED.get(item["type"])
+    if named is None:
+        return (f"a '{item['type']}' action has no number.",
+                "Only 'choose' and 'provider' actions may name what is on screen by its number.")
+    if not _is_number(item["number"]) or item["number"] < 1:
+        return (f"the number {item['number']!r} is not a place on screen.",
+                "Give a whole number from 1, as shown on screen ('number: 2').")
+    if named in item:
+        return (f"this answer gives both '{named}' and 'number'.", f"Keep one of them: '{named}' or 'number'.")
+    return None

@@ -117,7 +117,7 @@ def render_paths(result, pass_mark: float, max_states: int | None = None, doc=No
     lines.append("endings: " + (", ".join(f"{e} {n:,}" for e, n in sorted(result.endings.items())) or "none reached"))
     if result.score_min is not None:
         lines.append(f"score: min {result.score_min:g}, max {result.score_max:g} (pass mark {pass_mark:g}); "
-                     f"{result.passes:,} path{'s' if result.passes != 1 else ''} pass")
+                     f"{result.passes:,} {'path passes' if result.passes == 1 else 'paths pass'}")
         lines.append("criteria: " + ", ".join(f"{c} {r['min']:g}-{r['max']:g}/{r['out_of']:g}" for c, r in result.criteria.items()))
         for label, path, score in (("best", result.best, result.best_score), ("worst", result.worst, result.worst_score)):
             verdict = "passes" if score.passed else "fails"
@@ -269,6 +269,31 @@ def write_scaffold(name: str, output: Path | None = None, *, force: bool = False
     return path
 
 
+def cmd_rubric(args) -> int:
+    import json
+
+    from simulator.catalog import library
+    from simulator.errors import PlateauError
+    from simulator.loader import load_rubric, suggest
+    from simulator.rubricdoc import describe, render_text
+
+    path = Path(args.rubric)
+    if path.suffix in (".yaml", ".yml") and path.is_file():
+        rubric = load_rubric(path)
+    else:
+        rubrics = library().rubrics
+        rubric = rubrics.get(args.rubric)
+        if rubric is None:
+            hint = suggest(args.rubric, rubrics)
+            raise PlateauError(f"there is no rubric '{args.rubric}'. {hint + ' ' if hint else ''}"
+                               f"Rubrics: {', '.join(sorted(rubrics))}.")
+    if args.json:
+        print(json.dumps(describe(rubric, args.lang), ensure_ascii=False, indent=2))
+    else:
+        print(render_text(rubric, args.lang), end="")
+    return EXIT_OK
+
+
 def cmd_new(args) -> int:
     path = write_scaffold(args.name, Path(args.output) if args.output else None, force=args.force)
     print(display_path(path))
@@ -313,6 +338,12 @@ def register(add) -> None:
             "plateau schema scenario -o scenario.schema.json", cmd_schema)
     p.add_argument("kind", nargs="?", choices=["scenario", "rubric", "providers", "all"], default="scenario")
     p.add_argument("-o", "--output", metavar="PATH", help="a .json file, or a folder for 'all'")
+
+    p = add("rubric", "Print a rubric as it decides verdicts: pass rule, criteria, deviation costs, steps, order rules.",
+            "plateau rubric roadside --lang fr", cmd_rubric)
+    p.add_argument("rubric", help="a bundled rubric id (roadside, medical, travel) or a path to a rubric file")
+    p.add_argument("--lang", choices=["fr", "nl", "en"], default="en", help="language of the step labels (default en)")
+    p.add_argument("--json", action="store_true", help="print JSON")
 
     p = add("new", "Start a new scenario from a small commented example that lints clean and plays to an ending.",
             "plateau new my-call", cmd_new)

@@ -123,6 +123,7 @@ def cmd_play(args) -> int:
     from simulator.catalog import open_scenario
     from simulator.engine import Session
     from simulator.i18n import detect_lang
+    from simulator.order import new_seed
     from simulator.player import now_iso
     from simulator.transcript import TranscriptWriter
 
@@ -137,7 +138,8 @@ def cmd_play(args) -> int:
         header = {"session": session_id, "scenario": scenario.id, "scenario_version": scenario.version,
                   "content_hash": scenario.content_hash, "scenario_file": str(Path(scenario.source).resolve()),
                   "rubric": scenario.rubric_id, "trainee": trainee, "lang": lang,
-                  "mode": "timed" if args.timed else "practice", "started": now_iso(), "plateau": __version__}
+                  "mode": "timed" if args.timed else "practice", "started": now_iso(), "plateau": __version__,
+                  "seed": args.seed if args.seed is not None else new_seed()}  # a replay draws a new order
         writer = TranscriptWriter(path, header)
         code, again = _run_call(args, scenario, lib, Session(scenario, lib.directory), writer, header, lang, answers)
         if not again:
@@ -186,10 +188,13 @@ def _resume(args, saved, lock) -> int:
         return EXIT_OK
     from simulator.i18n import t
     from simulator.player import Player
+    from simulator.transcript import display_seed
 
     console = _console(plain=args.plain)
     console.print(t("resumed", lang, turns=len(transcript.turns)))
-    recap = Player(session, lib, None, lang=lang, console=console)
+    if display_seed(header) is None:  # recorded before the options were shuffled: the numbers it showed stay
+        console.print(t("order.file_order", lang))
+    recap = Player(session, lib, None, lang=lang, console=console, seed=display_seed(header))
     for turn in transcript.turns[-3:]:  # the last exchanges, to pick up the thread
         for event in turn["events"]:
             if event["type"] in ("said", "chose"):
@@ -202,12 +207,16 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
     """Play (scripted answers first, then interactively), save, debrief. Returns (exit code, replay?)."""
     from simulator.engine import IllegalAction, final_summary
     from simulator.i18n import t
+    from simulator.order import NotShown, resolve_number
     from simulator.player import Player, Quit
+    from simulator.transcript import display_seed
     # The results store, scoring and report are imported when the call ends, not before its first prompt.
 
     json_out = getattr(args, "json", False)
     console = console or _console(quiet=json_out, plain=args.plain)
-    player = Player(session, lib, writer, lang=lang, console=console, ask=_asker(args), timed=args.timed, plain=args.plain)
+    seed = display_seed(header)
+    player = Player(session, lib, writer, lang=lang, console=console, seed=seed, ask=_asker(args), timed=args.timed,
+                    plain=args.plain)
     path = writer.path
     try:
         if answers:
@@ -218,7 +227,12 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
                 if session.ended:
                     break
                 try:
-                    player.act(action)
+                    player.act(resolve_number(session, seed, action))  # the transcript stores ids, not numbers
+                except NotShown as exc:
+                    raise ScenarioError([Problem(answers_name, pos.line, pos.column, "A002", str(exc),
+                                                 f"Numbers count what is shown on screen, in the order drawn for this "
+                                                 f"session (seed {seed}); play the file with the same --seed, or name "
+                                                 f"the {exc.what} by its id.")]) from None
                 except IllegalAction as exc:
                     raise ScenarioError([Problem(answers_name, pos.line, pos.column, "A002", str(exc),
                                                  "Check the answers against the options offered at that point "
@@ -294,8 +308,10 @@ def player_ask(message: str):
     return Ask(message)
 
 
-def run_assessment(lang: str, console, ask, trainee: str = "") -> tuple[list, dict]:
-    """The questionnaire, the two short calls, then the profile. Returns (profile, scores)."""
+def run_assessment(lang: str, console, ask, trainee: str = "", *, seed: int | None) -> tuple[list, dict]:
+    """The questionnaire, the two short calls, then the profile. Returns (profile, scores).
+
+    `seed` orders the options of both calls on screen (None: the file's order)."""
     from rich.panel import Panel
     from rich.text import Text
 
@@ -325,10 +341,10 @@ def run_assessment(lang: str, console, ask, trainee: str = "") -> tuple[list, di
         header = {"session": session_id, "scenario": scenario.id, "scenario_version": scenario.version,
                   "content_hash": scenario.content_hash, "scenario_file": str(Path(scenario.source).resolve()),
                   "rubric": scenario.rubric_id, "trainee": trainee, "lang": lang, "mode": "assess",
-                  "started": now_iso(), "plateau": __version__}
+                  "started": now_iso(), "plateau": __version__, "seed": seed}
         writer = TranscriptWriter(path, header)
         try:
-            Player(Session(scenario, lib.directory), lib, writer, lang=lang, console=console, ask=ask).run()
+            Player(Session(scenario, lib.directory), lib, writer, lang=lang, console=console, seed=seed, ask=ask).run()
         finally:
             writer.close()
         transcript = read_transcript(path)
@@ -362,12 +378,14 @@ def cmd_assess(args) -> int:
     from simulator.assess import word
     from simulator.catalog import home
     from simulator.i18n import detect_lang
+    from simulator.order import new_seed
     from simulator.player import Quit
 
     lang = detect_lang(args.lang)
     console = _console(plain=args.plain)
     try:
-        results, scores = run_assessment(lang, console, _asker(args), args.trainee or "")
+        results, scores = run_assessment(lang, console, _asker(args), args.trainee or "",
+                                         seed=args.seed if args.seed is not None else new_seed())
     except Quit:
         console.print(word("stopped", lang))
         return EXIT_OK
@@ -489,6 +507,14 @@ def cmd_report(args) -> int:
 # ------------------------------------------------------------------ parser
 
 
+def _seed(text: str) -> int:
+    """--seed: a whole number in the range `order.new_seed` draws from."""
+    from simulator.order import SEED_MAX
+    if not text.isdigit() or not 1 <= int(text) <= SEED_MAX:
+        raise argparse.ArgumentTypeError(f"a seed is a whole number from 1 to {SEED_MAX}, not '{text}'")
+    return int(text)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # usage errors: exit 2 with the usage line, never a traceback
         self.print_usage(sys.stderr)
@@ -523,6 +549,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trainee", metavar="NAME", help="the trainee's name, kept with the session (remembered)")
     p.add_argument("--timed", action="store_true", help="timed mode: each decision has a time limit; silence when it runs out")
     p.add_argument("--plain", action="store_true", help="plain text, no colours or redraws (screen readers, logs)")
+    p.add_argument("--seed", type=_seed, metavar="N",
+                   help="the order the options are shown in (default: a new one for each call); an answers file that "
+                        "names options by number ('- 2') is played with the seed it was written for")
 
     p = add("resume", "Continue a call that was interrupted, exactly where it stopped.", "plateau resume", cmd_resume)
     p.add_argument("session", nargs="?", help="a session id or transcript file (default: the latest unfinished one)")
@@ -535,6 +564,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["fr", "nl", "en"], help="interface language")
     p.add_argument("--trainee", metavar="NAME", help="your name (optional)")
     p.add_argument("--plain", action="store_true", help="plain text, no colours or redraws")
+    p.add_argument("--seed", type=_seed, metavar="N", help="the order the options of both calls are shown in "
+                                                           "(default: a new one each time)")
 
     p = add("sessions", "List the saved calls in the data directory.", "plateau sessions --json", cmd_sessions)
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -35,6 +35,7 @@ MIN_COMPATIBLE_STATE_VERSION = 1
 
 SILENCE_STRESS = 10
 WRONG_LANGUAGE_STRESS = 5
+WEAK_LANGUAGE_STRESS = 3
 RECORD_SECONDS = 15
 SWITCH_SECONDS = 10
 PROVIDER_SECONDS = 60
@@ -226,12 +227,14 @@ class Session:
             raise IllegalAction(f"cannot {what} now (the session is {self.state.status.value}).", self.possible())
 
     def _do_start(self, action: dict) -> None:
+        """Pick up the phone. `lang` is the interface language, kept in the transcript: it never changes
+        what the trainee says, who starts in each caller's first language."""
         self._require(Status.READY, what="start")
         lang = action.get("lang", "en")
         if lang not in m.LANGS:
             raise IllegalAction(f"unknown language '{lang}'.", [f"start with lang {', '.join(m.LANGS)}"])
-        for cs in self.state.cases.values():
-            cs.speaking = lang
+        for cid, cs in self.state.cases.items():
+            cs.speaking = self.scenario.cases[cid].caller.languages[0]
         self._ring_due()
         self.state.status = Status.AWAITING_CHOICE
         first = min(self.scenario.cases.values(), key=lambda c: c.rings_at_seconds)
@@ -252,10 +255,17 @@ class Session:
             raise IllegalAction(f"the option '{action.get('option')}' is not offered now.", self.possible())
         case, cs = self.case, self.case_state
         cs.chosen.append(option.id)
+        # Said to the caller, unless the node is another party's (a provider, the medical team, a colleague).
+        to_caller = case.nodes[cs.node].speaker in (m.Speaker.CALLER, m.Speaker.SYSTEM)
         self._emit("chose", option=option.id, node=cs.node, step=option.step, tone=option.tone.value,
                    lang=cs.speaking, text=option.text.render(cs.speaking, self.context()))
-        if cs.speaking not in case.caller.languages:
+        if to_caller and not case.caller.speaks(cs.speaking):
             self._stress(cid, WRONG_LANGUAGE_STRESS, "language")
+        elif to_caller and cs.speaking in case.caller.weak_languages:
+            if case.caller.weak_line is not None and "weak_language" not in cs.flags:
+                self._say(cid, m.Speaker.CALLER, case.caller.weak_line, "weak_language")
+            self._flag(cs, "weak_language")
+            self._stress(cid, WEAK_LANGUAGE_STRESS, "language")
         self._stress(cid, option.stress_delta, "tone")
         self._flags_effects(cs, option.effects)
         self._reveal(cid, option.effects.reveal)
@@ -362,9 +372,24 @@ class Session:
     def _emit(self, event_type: str, case: str | None = None, **data) -> None:
         self._events.append({"type": event_type, "case": case or self.state.active, "clock": self.state.clock, **data})
 
+    def provider_languages(self, cid: str) -> tuple[str, ...]:
+        """The languages of the provider the case is dealing with (the last dispatched or booked), if known."""
+        cs = self.state.cases[cid]
+        latest = cs.booked[-1] if cs.booked and (not cs.dispatched or cs.booked[-1]["at"] >= cs.dispatched["at"]) \
+            else cs.dispatched
+        provider = self.directory.get(latest["id"]) if latest else None
+        return tuple(lang for lang in provider.languages if lang in m.LANGS) if provider else ()
+
     def _say(self, cid: str, speaker: m.Speaker, text: m.Text, source: str, variant: int = 0) -> None:
         case, cs = self.scenario.cases[cid], self.state.cases[cid]
-        lang = cs.speaking if (speaker is not m.Speaker.CALLER or cs.speaking in case.caller.languages) else case.caller.languages[0]
+        if speaker is m.Speaker.CALLER:
+            # A caller answers in the language spoken to them when it is one of their own, else in their first.
+            lang = cs.speaking if case.caller.fluent(cs.speaking) else case.caller.languages[0]
+        elif speaker is m.Speaker.PROVIDER and (spoken := self.provider_languages(cid)):
+            # A provider answers in its own language when the agent does not speak one of its languages.
+            lang = cs.speaking if cs.speaking in spoken else spoken[0]
+        else:
+            lang = cs.speaking
         self._emit("said", case=cid, speaker=speaker.value, source=source, variant=variant, lang=lang,
                    text=text.render_all(self.context(cid)))
 
@@ -575,7 +600,7 @@ class Session:
 
 
 def _all_flags(scenario: m.Scenario) -> set[str]:
-    flags = set(m.ACTION_FLAGS.values())
+    flags = set(m.ACTION_FLAGS.values()) | {"weak_language"}
     for case in scenario.cases.values():
         for node in case.nodes.values():
             for option in node.options:

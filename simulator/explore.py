@@ -249,23 +249,30 @@ class _Record(CaseRecord):
     seen_turns: int = 0
     seen_stress: int = 0
     tones: tuple = ()            # curt and alarming answers, sorted
-    langs: tuple = (0, 0, 0)     # answers in the caller's first language, another of theirs, neither
+    langs: tuple = (0, 0, 0, 0)  # answers in one of the listener's own languages, the caller's weak one, neither; to providers wrong
     peak: float = 0.0
 
     def catch_up(self, case: m.Case) -> None:
         if len(self.turns) > self.seen_turns:
-            first, second, wrong = self.langs
+            own, weak, wrong, provider_wrong = self.langs
             tones = list(self.tones)
             for turn in self.turns[self.seen_turns:]:
                 if turn.option.tone in (m.Tone.CURT, m.Tone.ALARMING):
                     tones.append(turn.option.tone.value)
-                if turn.lang == case.caller.languages[0]:
-                    first += 1
+                if turn.to_other:
+                    continue
+                if turn.to_provider and turn.provider_langs:
+                    if turn.lang in turn.provider_langs:
+                        own += 1
+                    else:
+                        provider_wrong += 1
+                elif case.caller.fluent(turn.lang):
+                    own += 1
                 elif turn.lang in case.caller.languages:
-                    second += 1
+                    weak += 1
                 else:
                     wrong += 1
-            self.tones, self.langs, self.seen_turns = tuple(sorted(tones)), (first, second, wrong), len(self.turns)
+            self.tones, self.langs, self.seen_turns = tuple(sorted(tones)), (own, weak, wrong, provider_wrong), len(self.turns)
         if len(self.stress) > self.seen_stress:
             self.peak = max([self.peak, *self.stress[self.seen_stress:]])
             self.seen_stress = len(self.stress)
@@ -274,7 +281,8 @@ class _Record(CaseRecord):
 def _new_records(scenario: m.Scenario) -> dict[str, _Record]:
     out = {}
     for cid, rec in new_records(scenario).items():
-        out[cid] = _Record(rec.turns, rec.silences, rec.stress, rec.steps, rec.broken, rec.providers, rec.hung_up)
+        out[cid] = _Record(turns=rec.turns, silences=rec.silences, stress=rec.stress, steps=rec.steps, broken=rec.broken,
+                           providers=rec.providers, hung_up=rec.hung_up, emergency=rec.emergency)
         out[cid].catch_up(scenario.cases[cid])
     return out
 
@@ -297,17 +305,20 @@ def score_key(records: dict[str, _Record], scenario: m.Scenario, rubric: m.Rubri
             if step is None:
                 continue
             late = step.within_seconds is not None and (clock - case.rings_at_seconds / 60) * 60 > step.within_seconds
-            order = any(o in rec.steps and rec.steps[o][0] < number for o in step.before if o in rubric.protocol)
             target = (targets or {}).get(step_id)
             since = clock - case.rings_at_seconds / 60  # in minutes, compared as scoring compares it
             timing = None if target is None else 2 if since <= target / 60 else 1 if since <= 2 * target / 60 else 0
-            steps.append((step_id, late, order, timing))
-        first, second, wrong = rec.langs
-        language = (first > 0,) if not second and not wrong else rec.langs
-        providers = tuple(sorted((p["id"], p["kind"], p["clock"]) for p in rec.providers))
-        broken = frozenset(s for _, s in rec.broken)
+            steps.append((step_id, late, timing))
+        # Order rules broken: `then` done while `first` was not yet (scoring.score_procedure).
+        orders = tuple((o.first, o.then) for o in rubric.orders
+                       if o.then in rec.steps and (rec.steps[o.first][0] > rec.steps[o.then][0] if o.first in rec.steps
+                                                   else not rubric.protocol[o.first].critical))
+        own, weak, wrong, provider_wrong = rec.langs
+        language = (own > 0,) if not weak and not wrong and not provider_wrong else rec.langs
+        providers = tuple(sorted((p["type"], p["id"], p["kind"], p["clock"], p["eta"]) for p in rec.providers))
+        broken = tuple(sorted((turn.option.id, s) for turn, s in rec.broken))
         out.append((cid, rec.tones, len(rec.silences), peak, rec.hung_up, bool(rec.turns), tuple(sorted(steps)),
-                    broken, providers, language))
+                    orders, broken, providers, language, tuple(minute for _, minute in rec.emergency)))
     return tuple(out)
 
 
@@ -330,8 +341,9 @@ def _clone_state(state: State) -> State:
 
 
 def _clone_records(records: dict[str, _Record]) -> dict[str, _Record]:
-    return {cid: _Record(list(r.turns), list(r.silences), list(r.stress), dict(r.steps), list(r.broken),
-                         list(r.providers), r.hung_up, r.seen_turns, r.seen_stress, r.tones, r.langs, r.peak)
+    return {cid: _Record(turns=list(r.turns), silences=list(r.silences), stress=list(r.stress), steps=dict(r.steps),
+                         broken=list(r.broken), providers=list(r.providers), hung_up=r.hung_up, emergency=list(r.emergency),
+                         seen_turns=r.seen_turns, seen_stress=r.seen_stress, tones=r.tones, langs=r.langs, peak=r.peak)
             for cid, r in records.items()}
 
 

@@ -8,11 +8,12 @@ refuses any name or attribute starting with an underscore before that).
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, meta, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -98,6 +99,104 @@ def _template(source: str):
     return _ENV.from_string(source)
 
 
+# --- A checked expression tree: conditions made only of names, constants, attributes, comparisons and
+# arithmetic are turned into Python closures (no code generation, no eval of author text). Attribute and
+# item access go through the sandbox's own getattr/getitem, so the sandbox still decides what is
+# reachable. Anything else (filters, tests, calls, powers...) runs through Jinja's sandbox as before.
+
+_COMPARE = {"eq": operator.eq, "ne": operator.ne, "gt": operator.gt, "gteq": operator.ge, "lt": operator.lt,
+            "lteq": operator.le, "in": lambda a, b: a in b, "notin": lambda a, b: a not in b}
+_BINARY = {nodes.Add: operator.add, nodes.Sub: operator.sub, nodes.Mul: operator.mul, nodes.Div: operator.truediv,
+           nodes.FloorDiv: operator.floordiv, nodes.Mod: operator.mod}
+
+
+class _Unsupported(Exception):
+    """A node the checked tree does not translate: the whole condition runs through Jinja instead."""
+
+
+def _tree(node: nodes.Node) -> Callable[[dict], Any]:
+    if isinstance(node, nodes.Const):
+        value = node.value
+        return lambda ctx: value
+    if isinstance(node, nodes.Name) and node.ctx == "load":
+        name = node.name
+
+        def load(ctx):
+            try:
+                return ctx[name]
+            except KeyError:
+                raise UndefinedError(f"'{name}' is undefined") from None
+        return load
+    if isinstance(node, nodes.Getattr):
+        obj, attr = _tree(node.node), node.attr
+
+        def get(ctx):
+            value = _ENV.getattr(obj(ctx), attr)
+            if isinstance(value, Undefined):
+                raise UndefinedError(f"'{attr}' is undefined")
+            return value
+        return get
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Node) and not isinstance(node.arg, nodes.Slice):
+        obj, key = _tree(node.node), _tree(node.arg)
+
+        def item(ctx):
+            value = _ENV.getitem(obj(ctx), key(ctx))
+            if isinstance(value, Undefined):
+                raise UndefinedError("an item is undefined")
+            return value
+        return item
+    if isinstance(node, nodes.And):
+        left, right = _tree(node.left), _tree(node.right)
+        return lambda ctx: left(ctx) and right(ctx)
+    if isinstance(node, nodes.Or):
+        left, right = _tree(node.left), _tree(node.right)
+        return lambda ctx: left(ctx) or right(ctx)
+    if isinstance(node, nodes.Not):
+        inner = _tree(node.node)
+        return lambda ctx: not inner(ctx)
+    if isinstance(node, nodes.Neg):
+        inner = _tree(node.node)
+        return lambda ctx: -inner(ctx)
+    if isinstance(node, nodes.Pos):
+        inner = _tree(node.node)
+        return lambda ctx: +inner(ctx)
+    if type(node) in _BINARY:
+        op, left, right = _BINARY[type(node)], _tree(node.left), _tree(node.right)
+        return lambda ctx: op(left(ctx), right(ctx))
+    if isinstance(node, nodes.Compare):
+        first = _tree(node.expr)
+        rest = [(_COMPARE[o.op], _tree(o.expr)) for o in node.ops if o.op in _COMPARE]
+        if len(rest) != len(node.ops):
+            raise _Unsupported(node)
+
+        def compare(ctx):
+            left = first(ctx)
+            for op, expr in rest:
+                right = expr(ctx)
+                if not op(left, right):
+                    return False
+                left = right
+            return True
+        return compare
+    if isinstance(node, nodes.CondExpr) and node.expr2 is not None:
+        test, then, other = _tree(node.test), _tree(node.expr1), _tree(node.expr2)
+        return lambda ctx: then(ctx) if test(ctx) else other(ctx)
+    if isinstance(node, (nodes.List, nodes.Tuple)):
+        items = [_tree(i) for i in node.items]
+        kind = list if isinstance(node, nodes.List) else tuple
+        return lambda ctx: kind(i(ctx) for i in items)
+    raise _Unsupported(node)
+
+
+@lru_cache(maxsize=None)
+def _checked(source: str) -> Callable[[dict], Any] | None:
+    """The condition as a checked tree, or None when it uses what only Jinja runs."""
+    try:
+        return _tree(Parser(_ENV, source, state="variable").parse_expression())
+    except _Unsupported:
+        return None
+
+
 @dataclass(frozen=True)
 class Condition:
     """A checked condition such as `stress >= 70 and not located`, compiled on first use."""
@@ -107,6 +206,9 @@ class Condition:
 
     def __call__(self, context: dict[str, Any]) -> bool:
         try:
+            fast = _checked(self.source)
+            if fast is not None:
+                return bool(fast(context))
             return bool(_expression(self.source)(**context))
         except (SecurityError, UndefinedError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
             raise ExpressionError(f"the condition '{self.source}' failed: {exc}", expression=self, context=context,

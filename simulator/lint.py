@@ -3,7 +3,8 @@
 The loader already refuses what cannot be read (codes P, S, T, D, X, R). Lint adds the
 checks that need the whole scenario, its rubric and the directory: nodes no path reaches,
 loops with no way out, endings never reached, options never offered, critical steps no
-path performs, translations copied from another language, and more (codes L001-L012,
+path performs, translations copied from another language, options whose length gives the
+answer away, and more (codes L001-L013,
 listed in LINT_CODES and in docs/authoring.md).
 
 Checks that follow every path (L001, L002, L007 on paths, L003, L009, L011, L012) play the
@@ -45,7 +46,12 @@ LINT_CODES: dict[str, tuple[Severity, str]] = {
     "L010": (ERROR, "a dispatch or booking with no provider of its kind"),
     "L011": (WARNING, "an event that never happens"),
     "L012": (ERROR, "a condition or text that fails on some path"),
+    "L013": (WARNING, "a procedure step given away by the length of its option"),
 }
+
+# L013: how much longer than every other option at its node an option may be before its length
+# alone points a trainee at it.
+GIVEAWAY_RATIO = 1.8
 
 
 # code -> what a note says. A note is not a problem in the file: it never makes lint fail, even with --strict.
@@ -166,6 +172,7 @@ def check_scenario(scenario: m.Scenario, doc: Document, rubric: m.Rubric, direct
     for case in scenario.cases.values():
         _check_graph(report, case)
         _check_duplicates(report, case)
+        _check_giveaways(report, case)
         _check_providers(report, case, directory)
     _check_steps(report, scenario, rubric)
     _check_endings_named(report, scenario)
@@ -243,6 +250,27 @@ def _check_duplicates(report: _Report, case: m.Case) -> None:
                 seen[key] = option.id
 
 
+def _check_giveaways(report: _Report, case: m.Case) -> None:
+    """L013: at a node, the option that performs a step is far longer than any other, in some language.
+    A trainee who knows nothing of the job but picks the longest sentence then does the step."""
+    for node in case.nodes.values():
+        if len(node.options) < 2:
+            continue
+        for lang in m.LANGS:
+            lengths = sorted(((len(o.text.values[lang].source.strip()), o) for o in node.options
+                              if lang in o.text.values), key=lambda pair: pair[0], reverse=True)
+            if len(lengths) < 2:
+                continue
+            (longest, option), (second, other) = lengths[0], lengths[1]
+            if option.step and longest > GIVEAWAY_RATIO * second:
+                report.add(option.origin + ("text", lang), "L013",
+                           f"at node '{node.id}', the option '{option.id}' (step '{option.step}') is more than "
+                           f"{GIVEAWAY_RATIO:g} times as long as any other in {_LANG_NAMES[lang]} ({longest} characters, "
+                           f"against {second} for '{other.id}'): its length alone gives the answer away.",
+                           "Shorten it, or give the other options the same level of detail.")
+                break  # one warning per node: the same fix serves every language
+
+
 def _check_providers(report: _Report, case: m.Case, directory: m.Directory) -> None:
     kinds = {p.kind for p in directory.providers}
     for node in case.nodes.values():
@@ -256,16 +284,16 @@ def _check_providers(report: _Report, case: m.Case, directory: m.Directory) -> N
 
 
 def _check_steps(report: _Report, scenario: m.Scenario, rubric: m.Rubric) -> None:
-    performed = {o.step for c in scenario.cases.values() for n in c.nodes.values() for o in n.options if o.step}
+    performed = {s for c in scenario.cases.values() for n in c.nodes.values() for o in n.options for s in o.steps}
     for step in rubric.protocol.values():
-        if step.id in performed:
+        if step.id in performed or step.optional:
             continue
         if not step.critical:
             report.add(("rubric",), "L006", f"no option performs the step '{step.id}' of the '{rubric.id}' rubric: "
                        "the score leaves it out of this call.",
                        f"If a trainee should do it in this call, give an option 'step: {step.id}'.")
     for case in scenario.cases.values():
-        here = {o.step for n in case.nodes.values() for o in n.options if o.step}
+        here = {s for n in case.nodes.values() for o in n.options for s in o.steps}
         for step in rubric.protocol.values():
             if step.critical and step.id not in here:
                 report.add(("cases", case.id), "L007",

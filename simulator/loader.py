@@ -25,7 +25,8 @@ SCENARIO_KEYS = {"id": True, "version": True, "title": True, "summary": True, "b
                  "decision_seconds": False, "traffic": False, "endings": True, "cases": True, "model": False}
 ENDING_KEYS = {"outcome": True, "title": True, "debrief": True}
 CASE_KEYS = {"reference": True, "rings_at": False, "caller": True, "truth": True, "needs": False,
-             "start": True, "nodes": True, "events": False}
+             "start": True, "nodes": True, "events": False, "orders": False}
+CASE_ORDER_KEYS = {"first": True, "then": True, "level": True}
 CALLER_KEYS = {"name": True, "languages": True, "stress": True, "vague_above": False, "hangs_up_at": False,
                "hang_up_ending": False, "silence": False, "on_hold": False, "weak_languages": False,
                "weak_line": False}
@@ -48,7 +49,7 @@ RUBRIC_KEYS = {"id": True, "title": True, "pass_mark": True, "critical_cap": Fal
 LEVEL_KEYS = {"min": True, "name": True, "description": True}
 CRITERION_KEYS = {"weight": True, "levels": False, "settings": False, "minimum": False}
 STEP_KEYS = {"id": True, "label": True, "critical": False, "within": False, "before": False, "requires": False,
-             "weight": False, "why": False}
+             "weight": False, "why": False, "optional": False}
 ORDER_KEYS = {"step": True, "level": False}
 BREAK_KEYS = {"step": True, "level": False}
 DEVIATION_LEVELS = tuple(level.value for level in m.DeviationLevel)
@@ -58,7 +59,7 @@ COMPLIANCE_LEVELS = ("high_compliance", "compliant", "partial", "low", "non_comp
 
 # Names a condition or text may use besides the flags the scenario sets.
 BUILTIN_NAMES = {"stress", "minutes", "time", "known", "file", "dispatched", "eta", "lang", "caller",
-                 "provider", "reference"} | set(m.ACTION_FLAGS.values())
+                 "provider", "reference", "booked", "weak_language"} | set(m.ACTION_FLAGS.values())
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _DURATION = re.compile(r"^\s*(?:(?P<h>\d+)\s*h\s*(?P<hm>\d+)?\s*(?:min|m)?|(?P<m>\d+(?:[.,]\d+)?)\s*(?:min|m)|(?P<s>\d+)\s*s)\s*$")
@@ -553,10 +554,30 @@ def _case(c: Checker, path: tuple, case_id: str, raw, endings, rubric, directory
     events = tuple(e for e in (_event(c, path + ("events", i), item)
                                for i, item in enumerate(_list(c, path + ("events",), raw.get("events"), "events"))) if e)
     _check_references(c, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes or {})
+    orders = _case_orders(c, path + ("orders",), raw.get("orders"), rubric)
     if caller is None:
         return None
     return m.Case(id=case_id, reference=reference, rings_at_seconds=rings or 0, caller=caller, truth=truth,
-                  needs=needs, start=str(raw.get("start")), nodes=nodes, events=events)
+                  needs=needs, start=str(raw.get("start")), nodes=nodes, events=events, orders=orders)
+
+
+def _case_orders(c: Checker, path, raw, rubric) -> dict[tuple[str, str], m.Order]:
+    """A case's own levels for the rubric's order rules: `- {first: safety_check, then: identify, level: moderate}`."""
+    out = {}
+    for i, item in enumerate(_list(c, path, raw, "orders")):
+        item = c.mapping(path + (i,), item, CASE_ORDER_KEYS, "an order rule")
+        if not all(isinstance(item.get(k), str) for k in CASE_ORDER_KEYS):
+            continue
+        level = _level(c, path + (i, "level"), item["level"])
+        known = {(o.first, o.then) for o in rubric.orders} if rubric is not None else None
+        if known is not None and (item["first"], item["then"]) not in known:
+            rules = ", ".join(f"{a} before {b}" for a, b in sorted(known))
+            c.error(path + (i,), "R002", f"the '{rubric.id}' rubric has no rule '{item['first']} before {item['then']}'.",
+                    f"A case can only change the level of a rule of its rubric: {rules}.")
+            continue
+        if level is not None:
+            out[(item["first"], item["then"])] = m.Order(item["first"], item["then"], level)
+    return out
 
 
 def _list(c: Checker, path, value, what) -> list:
@@ -1127,6 +1148,10 @@ def _step(c: Checker, path, raw, orders: list) -> m.Step | None:
         orders.extend((at, name, sid, level) for at, name, level in _order_items(c, path + ("requires",), raw.get("requires"), "requires"))
     weight = c.number(path + ("weight",), raw.get("weight", 1), "weight", 0, 100, default=1)
     why = c.text(path + ("why",), raw["why"], f"the explanation of '{sid}'") if "why" in raw else None
+    optional = c.typed(path + ("optional",), raw.get("optional", False), bool, "optional", default=False)
+    if critical and optional:
+        c.error(path + ("optional",), "S004", "a critical step cannot be optional.",
+                "A critical step must be possible in every call of this rubric: remove 'optional' or 'critical'.")
     if sid is None or label is None:
         return None
-    return m.Step(sid, label, bool(critical), within, before, float(weight), why)
+    return m.Step(sid, label, bool(critical), within, before, float(weight), why, bool(optional))

@@ -252,6 +252,9 @@ class Case:
     start: str
     nodes: Mapping[str, Node]
     events: tuple[Event, ...]
+    # The rubric's order rules at this caller's level, where the scenario says otherwise
+    # (safety before paperwork is critical on a hard shoulder, moderate for a caller already safe indoors).
+    orders: Mapping[tuple[str, str], "Order"] = field(default_factory=dict)
 
     @property
     def location(self) -> Fact | None:
@@ -380,6 +383,7 @@ class Step:
     before: tuple[str, ...] = ()
     weight: float = 1.0
     why: Text | None = None
+    optional: bool = False  # scored only in calls that offer it (a takeover after the motorway); lint does not ask for it
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from simulator.catalog import Library
 from simulator.engine import IllegalAction, Session, Status
 from simulator.errors import PlateauError
 from simulator.i18n import COMMANDS, capability_label, capability_of, command_of, kind_label, kind_of, num, t
-from simulator.providers import search
+from simulator.order import NotShown, displayed_options, option_at, provider_rows
 from simulator.transcript import TranscriptWriter
 
 STRESS_STYLES = [(30, "stress.calm", "green"), (55, "stress.tense", "yellow"), (80, "stress.stressed", "dark_orange"),
@@ -75,11 +75,16 @@ class Ask:
 
 
 class Player:
-    """Plays a Session with a trainee: draws events, asks, turns answers into actions."""
+    """Plays a Session with a trainee: draws events, asks, turns answers into actions.
+
+    `seed` orders the options on screen (`order.shuffled`): the session's seed, kept in its
+    transcript header; None keeps the file's order (a transcript from before the shuffle)."""
 
     def __init__(self, session: Session, library: Library, writer: TranscriptWriter | None, *, lang: str,
-                 console: Console, ask: Callable[[Ask], str] | None = None, timed: bool = False, plain: bool = False):
+                 console: Console, seed: int | None, ask: Callable[[Ask], str] | None = None, timed: bool = False,
+                 plain: bool = False):
         self.session = session
+        self.seed = seed
         self.scenario = session.scenario
         self.library = library
         self.writer = writer
@@ -156,6 +161,7 @@ class Player:
         return fact.label.render(self.lang) if fact else field_id
 
     def draw_options(self, options: list[m.Option]) -> None:
+        """The options numbered from 1 in the order given: `displayed_options`, the order for the seed."""
         cs = self.session.case_state
         table = Table.grid(padding=(0, 1))
         table.add_column(justify="right", style="bold")
@@ -168,9 +174,8 @@ class Player:
     def provider_hits(self, kind: str, words: list[str] = ()):
         """Directory search from the command line: capabilities (in any language), 'open', a distance in km.
 
-        Returns (hits, unknown words); words such as 'km' and 'all' are understood and dropped."""
-        case = self.session.case
-        target = case.location.coordinates if case.location else None
+        Returns (hits, unknown words); words such as 'km' and 'all' are understood and dropped. Without
+        filters, the hits are `provider_rows`, the rows an answers file numbers."""
         capabilities, within, unknown = [], None, []
         for word in words:
             number = word.lower().removesuffix("km")
@@ -182,8 +187,7 @@ class Player:
                 capabilities.append(capability_of(word) or word)
             else:
                 unknown.append(word)
-        hits = search(self.library.directory, kind=kind, near=target, at=self.session.now(), needs=case.needs,
-                      within_km=within, open_only=any(w.lower() in OPEN_WORDS for w in words), traffic=self.scenario.traffic)
+        hits = provider_rows(self.session, kind, within_km=within, open_only=any(w.lower() in OPEN_WORDS for w in words))
         return [h for h in hits if all(c in h.provider.capabilities for c in capabilities)], unknown
 
     def _capabilities(self) -> set[str]:
@@ -314,7 +318,7 @@ class Player:
             self.console.print(Text(t("bad_choice", self.lang, n=len(hits)), style="yellow"))
             return None
         self.console.print(self.header())
-        options = self.session.options()
+        options = displayed_options(self.session, self.seed)
         self.draw_options(options)
         words = [names[self.lang] for names in COMMANDS.values()] + list(self.scenario.cases[st.active].truth)
         seconds = self.scenario.decision_seconds if self.timed else None
@@ -326,10 +330,19 @@ class Player:
             return {"type": "silence"}
         if not answer:
             return None
-        chosen = _pick(answer, [o.id for o in options])
+        chosen = self._option_typed(answer, [o.id for o in options])
         if chosen is not None:
             return {"type": "choose", "option": chosen}
         return self.command(answer, len(options))
+
+    def _option_typed(self, answer: str, ids: list[str]) -> str | None:
+        """The option a trainee names by its number on screen or by its id."""
+        if answer.isdigit():
+            try:
+                return option_at(self.session, self.seed, int(answer))
+            except NotShown:
+                return None
+        return answer if answer in ids else None
 
     def command(self, answer: str, n_options: int) -> dict | None:
         word, _, rest = answer.partition(" ")
@@ -391,7 +404,7 @@ SHOWN = 10  # providers listed before "... and N more"
 def show_model(scenario: m.Scenario, library: Library, lang: str, console: Console) -> None:
     """Play the scenario's model call on a fresh session and draw it, so a trainee can compare."""
     console.rule(t("model.title", lang))
-    player = Player(Session(scenario, library.directory), library, None, lang=lang, console=console,
+    player = Player(Session(scenario, library.directory), library, None, lang=lang, console=console, seed=None,
                     ask=lambda _: "", plain=True)
     try:
         for action in scenario.model:

@@ -113,6 +113,44 @@ class Debrief:
         return self.scenario.endings.get(self.score.ending) if self.score.ending else None
 
     @property
+    def ending_text(self) -> str:
+        """The ending's debrief as it fits this call (its variant for what happened)."""
+        if self.score.ending_debrief:
+            return self.score.ending_debrief[self.lang]
+        return self.ending.debrief.render(self.lang) if self.ending else ""
+
+    def case_endings(self) -> list[dict]:
+        """With several callers, how each call ended, named by caller: [{who, title, text}]."""
+        endings = getattr(self.score, "case_endings", [])
+        if len(self.scenario.cases) < 2:
+            return []
+        return [{"who": self.who(e["case"]), "title": e["title"][self.lang], "text": e["debrief"][self.lang]}
+                for e in endings]
+
+    def who(self, case_id: str | None) -> str:
+        """Whose call a line is about, when the scenario has several: `Lotte Peeters, DOS-2026-071204`."""
+        case = self.scenario.cases.get(case_id) if case_id else None
+        if case is None or len(self.scenario.cases) < 2:
+            return ""
+        return f"{case.caller.name}, {case.reference}"
+
+    def why_failed(self) -> str:
+        """Why a call did not pass, in one line: `Non réussi à cause de : une faute critique`."""
+        lang, out = self.lang, []
+        for r in getattr(self.score, "reasons", []):
+            if r["reason"] == "compliance":
+                out.append(t("reason.compliance", lang, level=t("compliance." + r["level"], lang),
+                             needed=t("compliance." + r["needed"], lang)))
+            elif r["reason"] == "minimum":
+                out.append(t("reason.minimum", lang, criterion=t("criterion." + r["criterion"], lang),
+                             percent=percent(half_up(r["percent"], 0), lang), minimum=percent(r["minimum"], lang)))
+            elif r["reason"] == "pass_mark":
+                out.append(t("reason.pass_mark", lang, mark=num(self.score.pass_mark, lang)))
+            else:
+                out.append(t("reason." + r["reason"], lang))
+        return f"{t('debrief.why_failed', lang)}{t('debrief.colon', lang)} {'; '.join(out)}" if out else ""
+
+    @property
     def header(self) -> str:
         """Who took the call and when: `Stagiaire : Zoë Lambert · 30/11/2026 08:01`."""
         parts = [f"{t('debrief.trainee', self.lang)}{t('debrief.colon', self.lang)} {self.trainee}"] if self.trainee else []
@@ -144,7 +182,8 @@ class Debrief:
                 "what": e.what[self.lang], "detail": e.detail[self.lang] if e.detail and not ranking else "",
                 "ranking": [self.provider_line(r) for r in ranking],
                 "expected": e.expected[self.lang] if e.expected else "", "better": e.better[self.lang] if e.better else "",
-                "case": self.scenario.cases[e.case].reference if e.case in self.scenario.cases else ""}
+                "case": self.scenario.cases[e.case].reference if e.case in self.scenario.cases else "",
+                "who": self.who(e.case)}
 
     def provider_line(self, r: dict) -> str:
         """One provider of a ranking: `Borinage Dépannage 4x4 : 6 km, 13 min, partenaire, 145 €`."""
@@ -160,11 +199,12 @@ class Debrief:
         return f"{r['name']}{t('debrief.colon', lang)} {', '.join(parts)}"
 
     def critical(self) -> list[str]:
-        return [f["label"][self.lang] for f in self.score.critical_failures]
+        return [f"{f['label'][self.lang]} ({who})" if (who := self.who(f.get("case"))) else f["label"][self.lang]
+                for f in self.score.critical_failures]
 
     def notes(self) -> list[dict]:
         return [{"turn": n["turn"], "text": n["text"][self.lang], "quoted": quote(n["text"][self.lang], self.lang),
-                 "note": n["note"][self.lang]} for n in self.score.notes]
+                 "note": n["note"][self.lang], "who": self.who(n.get("case"))} for n in self.score.notes]
 
     def words(self) -> dict:
         keys = ["debrief.title", "debrief.overall", "debrief.passed", "debrief.failed", "debrief.compliance",
@@ -225,12 +265,19 @@ def render_terminal(debrief: Debrief, console: Console, *, plain: bool = False) 
                          typeset(f"  ({w['compliance']}{w['colon']} {t('compliance.' + score.compliance, lang)})", lang))
     title = typeset(f"{w['title']}{w['colon']} {debrief.title}", lang)
     parts = [head]
-    if debrief.ending is not None:
+    if debrief.case_endings():
+        for e in debrief.case_endings():
+            parts.append(Text.assemble((typeset(f"{w['ending']} ({e['who']}){w['colon']} ", lang), "bold"),
+                                       typeset(e["title"], lang)))
+            parts.append(Text(typeset(e["text"], lang)))
+    elif debrief.ending is not None:
         parts.append(Text.assemble((typeset(f"{w['ending']}{w['colon']} ", lang), "bold"),
                                    typeset(debrief.ending.title.render(lang), lang)))
-        parts.append(Text(typeset(debrief.ending.debrief.render(lang), lang)))
+        parts.append(Text(typeset(debrief.ending_text, lang)))
     for label in debrief.critical():
         parts.append(Text(typeset(f"✗ {w['critical']}{w['colon']} {label}", lang), style="bold red"))
+    if debrief.why_failed():
+        parts.append(Text(typeset(debrief.why_failed(), lang), style="red"))
     if plain:
         console.print(Text(title, style="bold"))
         for part in parts:
@@ -253,6 +300,8 @@ def render_terminal(debrief: Debrief, console: Console, *, plain: bool = False) 
         console.print(Text(typeset(f"{c['name']} ({c['score']}/{c['max']})", lang), style="bold underline"))
         for e in c["lost"]:
             where = f"[{w['turn']} {e['turn']}, {e['clock']} min] " if e["turn"] else ""
+            if e["who"]:
+                where = f"[{e['who']}{', ' + where[1:-2] if where else ''}] "
             mark = ("  − ", "red") if e["points"] < 0 or e["expected"] or e["better"] else "  · "  # ·: no loss by itself
             console.print(Text.assemble(mark, where, typeset(e["what"], lang)))
             if e["detail"]:
@@ -269,5 +318,6 @@ def render_terminal(debrief: Debrief, console: Console, *, plain: bool = False) 
     if notes:
         console.print(Text(w["notes"], style="bold underline"))
         for n in notes:
-            console.print(Text.assemble(f"  [{w['turn']} {n['turn']}] ", (typeset(n["quoted"], lang), "italic")))
+            who = f"{n['who']}, " if n["who"] else ""
+            console.print(Text.assemble(f"  [{who}{w['turn']} {n['turn']}] ", (typeset(n["quoted"], lang), "italic")))
             console.print(Text(typeset(f"    {n['note']}", lang)))

@@ -119,6 +119,9 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
         "start": {"type": "string", "description": "The first node."},
         "nodes": _map_of("node", "What is said, and the trainee's options at that point."),
         "events": _list_of("event", "What happens on the clock."),
+        "orders": {"type": "array", "description": "This caller's own levels for the rubric's order rules.",
+                   "items": {"type": "object", "required": ["first", "then", "level"], "additionalProperties": False,
+                             "properties": {"first": {"type": "string"}, "then": {"type": "string"}, "level": LEVEL}}},
     }),
     "caller": (L.CALLER_KEYS, {
         "name": {"type": "string"},
@@ -196,7 +199,8 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
         "deviations": {"type": "object", "additionalProperties": False,
                        "properties": {lv: _num(0, 100) for lv in ("major", "moderate", "minor")},
                        "description": "Procedure points each level of deviation costs (critical always fails)."},
-        "passing_compliance": _d(STRINGS, "Compliance levels that can pass (default high_compliance, compliant)."),
+        "passing_compliance": _d({"anyOf": [_enum(L.COMPLIANCE_LEVELS), {"type": "array", "items": _enum(L.COMPLIANCE_LEVELS)}]},
+                                 "Compliance levels that can pass (default high_compliance, compliant)."),
     }),
     "level": (L.LEVEL_KEYS, {"min": _num(0, 100), "name": TEXT, "description": TEXT}),
     "criterion": (L.CRITERION_KEYS, {"weight": _num(0, 100), "levels": _list_of("level", "Own level descriptors."),
@@ -208,6 +212,7 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
         "before": _d(STEPS_WITH_LEVELS, "Steps that must come after this one, with the level of doing them first."),
         "requires": _d(STEPS_WITH_LEVELS, "Steps that must come before this one, with the level of skipping ahead."),
         "weight": _num(0, 100), "why": TEXT,
+        "optional": {"type": "boolean", "description": "Scored only in calls that offer it; lint does not ask for it."},
     }),
     "provider": (L.PROVIDER_KEYS, {
         "id": IDENT, "name": SCALAR, "kind": _enum(m.PROVIDER_KINDS), "place": SCALAR, "coordinates": COORDINATES,

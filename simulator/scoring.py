@@ -27,6 +27,11 @@ from simulator.providers import distance_km, search
 Localised = dict[str, str]
 
 GOOD_TONES = (m.Tone.REASSURING, m.Tone.EMPATHETIC)
+# Providers that bring help to the scene (a taxi home or a hotel is not the help a caller waits for).
+HELP_KINDS = ("tow", "garage", "ambulance", "emergency", "doctor")
+# Minutes within which help sent through 112 is counted on site: F.A.S.T. tow trucks are contracted to
+# arrive within 20 minutes on Flemish motorways (shared/CONTENT.md), the target used for any 112 call.
+EMERGENCY_MINUTES = 20
 # A call that ends like this fails, whatever else it did well.
 FAILING_OUTCOMES = (m.Outcome.UNSAFE, m.Outcome.FAILED, m.Outcome.HUNG_UP)
 
@@ -95,13 +100,17 @@ class Score:
     criteria: dict[str, CriterionResult]
     notes: list[dict] = field(default_factory=list)  # the scenario's debrief notes on choices made
     trainee_notes: list[str] = field(default_factory=list)  # what the trainee wrote in the case file
+    reasons: list[dict] = field(default_factory=list)  # why the call did not pass ([] when it passed)
+    ending_debrief: Localised | None = None  # the ending's debrief as it fits this call
+    case_endings: list[dict] = field(default_factory=list)  # each caller's ending, for several calls at once
 
     def as_dict(self) -> dict:
         return {"scenario": self.scenario, "rubric": self.rubric, "overall": self.overall, "passed": self.passed,
                 "pass_mark": self.pass_mark, "critical_failures": self.critical_failures,
                 "compliance": self.compliance, "ending": self.ending, "outcome": self.outcome,
                 "criteria": {cid: c.as_dict() for cid, c in self.criteria.items()}, "notes": self.notes,
-                "trainee_notes": self.trainee_notes}
+                "trainee_notes": self.trainee_notes, "reasons": self.reasons, "ending_debrief": self.ending_debrief,
+                "case_endings": self.case_endings}
 
 
 # ------------------------------------------------------------------ what happened
@@ -120,6 +129,9 @@ class Turn:
     offered: list[m.Option]
     done_before: set[str]
     context: dict = field(default_factory=dict, repr=False)  # what texts could refer to at that moment
+    to_provider: bool = False  # said to the provider (a node whose speaker is the provider), not to the caller
+    provider_langs: tuple[str, ...] = ()  # the languages of the provider dealt with then, when known
+    to_other: bool = False  # said to the medical team or a colleague: their language is the floor's, never scored
 
     def render(self, text: m.Text) -> Localised:
         return text.render_all(self.context)
@@ -134,6 +146,7 @@ class CaseRecord:
     broken: list[tuple[Turn, str]] = field(default_factory=list)
     providers: list[dict] = field(default_factory=list)  # dispatched/booked events with their turn
     hung_up: bool = False
+    emergency: list[tuple[int, float]] = field(default_factory=list)  # (turn, minute) of each call to 112
 
 
 def replay_record(scenario: m.Scenario, directory: m.Directory, actions: list[dict]) -> tuple[Session, dict[str, CaseRecord]]:
@@ -160,15 +173,22 @@ def record_action(session: Session, records: dict[str, CaseRecord], number: int,
     clock = session.state.clock / 60
     node = session.case_state.node
     lang = session.case_state.speaking
-    context = session.context() if action.get("type") == "choose" else {}
+    choosing = action.get("type") == "choose"
+    context = session.context() if choosing else {}
+    speaker = session.case.nodes[node].speaker if choosing else None
+    to_provider = speaker is m.Speaker.PROVIDER
+    to_other = speaker in (m.Speaker.MEDICAL, m.Speaker.COLLEAGUE)
+    provider_langs = session.provider_languages(active) if to_provider else ()
     events = session.apply(action)
     rec = records[active]
-    if action.get("type") == "choose":
+    if choosing:
         option = next(o for o in offered if o.id == action["option"])
-        turn = Turn(number, active, clock, option, node, lang, offered, set(rec.steps), context)
+        turn = Turn(number, active, clock, option, node, lang, offered, set(rec.steps), context, to_provider, provider_langs,
+                    to_other)
         rec.turns.append(turn)
-        if option.step and option.step not in rec.steps:
-            rec.steps[option.step] = (number, clock)
+        for step in option.steps:
+            if step not in rec.steps:
+                rec.steps[step] = (number, clock)
         for step in option.breaks:
             rec.broken.append((turn, step))
     elif action.get("type") == "silence":
@@ -181,6 +201,8 @@ def record_action(session: Session, records: dict[str, CaseRecord], number: int,
             records[cid].providers.append({**event, "turn": number})
         elif event["type"] == "hung_up":
             records[cid].hung_up = True
+        elif event["type"] == "acted" and event.get("action") == m.ActionType.CALL_112.value:
+            records[cid].emergency.append((number, event["clock"] / 60))
     return events
 
 
@@ -197,19 +219,42 @@ def level_for(levels: tuple[m.Level, ...], percent: float) -> m.Level | None:
     return next((lv for lv in levels if percent >= lv.min), levels[-1] if levels else None)
 
 
+def _below_top(levels: tuple[m.Level, ...], percent: float) -> float:
+    """A share that cannot carry the best level word (a call with a fault is not 'Excellent')."""
+    return min(percent, levels[0].min - 1) if len(levels) > 1 else percent
+
+
+def _warmth(o: m.Option) -> int:
+    return -m.TONE_STRESS[o.tone]
+
+
+def _performing(offered: list[m.Option], step_id: str) -> m.Option | None:
+    """The option offered at that moment that would have performed the step, breaking nothing: warmest first."""
+    doing = [o for o in offered if step_id in o.steps and not o.breaks]
+    return max(doing, key=_warmth) if doing else None
+
+
 def _best_option(offered: list[m.Option], rubric: m.Rubric, done: set[str], performable: set[str]) -> m.Option | None:
     """What a senior agent would have picked among the options offered at that point."""
     def too_early(step_id: str) -> bool:
         """A step that the protocol wants after another step not done yet (dispatching before locating)."""
-        return any(step_id in other.before and other.id not in done and other.id in performable
-                   for other in rubric.protocol.values())
+        return any(order.then == step_id and order.first not in done and order.first in performable
+                   for order in rubric.orders)
 
     def value(o: m.Option):
-        step = rubric.protocol.get(o.step) if o.step else None
-        fresh = step is not None and o.step not in done and not too_early(o.step)
-        return (fresh and step.critical, (step.weight if fresh else 0), o.tone in GOOD_TONES, -m.TONE_STRESS[o.tone])
+        fresh = [rubric.protocol[s] for s in o.steps if s in rubric.protocol and s not in done and not too_early(s)]
+        return (any(s.critical for s in fresh), sum(s.weight for s in fresh), o.tone in GOOD_TONES, _warmth(o))
     good = [o for o in offered if not o.breaks]
     return max(good, key=value) if good else None
+
+
+def _first_chance(rec: CaseRecord, step_id: str) -> tuple[Turn, m.Option] | None:
+    """The first moment an option that performs the step was on offer (for a step never done)."""
+    for turn in rec.turns:
+        option = _performing(turn.offered, step_id)
+        if option is not None:
+            return turn, option
+    return None
 
 
 def score_calm(scenario, rubric, criterion, records, session) -> CriterionResult:
@@ -226,18 +271,26 @@ def score_calm(scenario, rubric, criterion, records, session) -> CriterionResult
         start, end = rec.stress[0], session.state.cases[cid].stress
         drop = start - end
         pct = 70 + 30 * max(0.0, min(1.0, drop / bonus_drop)) if bonus_drop else 70
+        faults = 0
         evidence.append(Evidence("calm", 0, _all("ev.stress_trajectory", start=round(start), end=round(end),
                                                      peak=round(max(rec.stress))), case=cid))
         for turn in rec.turns:
             if turn.option.tone in penalties:
                 lost = penalties[turn.option.tone]
                 pct -= lost
-                better = _best_option(turn.offered, rubric, turn.done_before, _performable_steps(scenario.cases[cid]))
-                evidence.append(Evidence("calm", -lost, _all("ev.tone", tone=_tone_words(turn.option.tone), text=turn.option.text),
+                faults += 1
+                # The same move said warmly, when there was one; otherwise what a senior agent would have said then.
+                same = [o for o in turn.offered if o is not turn.option and turn.option.steps
+                        and set(o.steps) >= set(turn.option.steps) and not o.breaks and _warmth(o) > _warmth(turn.option)]
+                better = max(same, key=_warmth) if same else \
+                    _best_option([o for o in turn.offered if o.tone in GOOD_TONES] or turn.offered, rubric,
+                                 turn.done_before, _performable_steps(scenario.cases[cid]))
+                evidence.append(Evidence("calm", -lost, _all("ev.tone", tone=_tone_words(turn.option.tone), text=turn.render(turn.option.text)),
                                          _all("ev.tone_expected"), turn.number, round(turn.clock, 1), cid,
                                          turn.render(better.text) if better else None))
         for number, clock in rec.silences:
             pct -= silence_penalty
+            faults += 1
             evidence.append(Evidence("calm", -silence_penalty, _all("ev.silence"), _all("ev.silence_expected"),
                                      number, round(clock, 1), cid))
         if rec.hung_up:
@@ -245,8 +298,10 @@ def score_calm(scenario, rubric, criterion, records, session) -> CriterionResult
             evidence.append(Evidence("calm", 0, _all("ev.hung_up", name=case.caller.name), case=cid))
         elif max(rec.stress) > case.caller.vague_above and max(rec.stress) > start:
             pct -= 10
+            faults += 1
             evidence.append(Evidence("calm", -10, _all("ev.panic", name=case.caller.name), _all("ev.panic_expected"), case=cid))
-        percents.append(max(0.0, min(100.0, pct)))
+        pct = max(0.0, min(100.0, pct))
+        percents.append(_below_top(criterion.levels, pct) if faults else pct)
     applies = bool(percents)
     pct = sum(percents) / len(percents) if percents else 0
     _scale(evidence, criterion.weight / 100 / max(len(percents), 1))
@@ -267,7 +322,7 @@ def _case_options(case: m.Case) -> dict:
     if hit is not None and hit[0] is case:
         return hit[1]
     options = [o for n in case.nodes.values() for o in n.options]
-    found = {"steps": {o.step for o in options if o.step},
+    found = {"steps": {s for o in options for s in o.steps},
              "kinds": {o.action.kind for o in options
                        if o.action and o.action.type in (m.ActionType.DISPATCH, m.ActionType.BOOK)},
              "fields": [o.action.field for o in options if o.action and o.action.type is m.ActionType.RECORD]}
@@ -281,32 +336,36 @@ def _performable_steps(case: m.Case) -> set[str]:
     return _case_options(case)["steps"]
 
 
+def _level_words(level: m.DeviationLevel) -> Localised:
+    return {lang: t("deviation." + level.value, lang) for lang in m.LANGS}
+
+
 def score_procedure(scenario, rubric, criterion, records, session) -> tuple[CriterionResult, list[dict]]:
-    evidence, critical = [], []
-    earned = possible = 0.0
+    """Steps done (their weights), minus deviations: options that break a step at their level, and steps
+    done before the steps the protocol wants first. A critical deviation or a missed critical step is a
+    critical failure."""
+    step_evidence, deviation_evidence, critical = [], [], []
+    earned = possible = deducted = 0.0
+    costs = rubric.deviation_costs
     for cid, rec in records.items():
         case = scenario.cases[cid]
         applicable = _performable_steps(case)
+        turns = {turn.number: turn for turn in rec.turns}
         for step in rubric.protocol.values():
             if step.id not in applicable:
                 continue
             possible += step.weight
             done = rec.steps.get(step.id)
-            broken = [turn for turn, s in rec.broken if s == step.id]
-            if broken:
-                turn = broken[0]
-                better = _best_option(turn.offered, rubric, turn.done_before, _performable_steps(scenario.cases[cid]))
-                why = step.why.render_all() if step.why else None
-                evidence.append(Evidence("procedure", -step.weight, _all("ev.step_broken", step=step.label, text=turn.option.text),
-                                         why or _all("ev.step_expected", step=step.label), turn.number, round(turn.clock, 1), cid,
-                                         turn.render(better.text) if better else None))
-                if step.critical:
-                    critical.append({"case": cid, "step": step.id, "label": step.label.render_all(), "reason": "broken",
-                                     "turn": turn.number})
-                continue
+            why = step.why.render_all() if step.why else None
             if done is None:
-                evidence.append(Evidence("procedure", -step.weight, _all("ev.step_missed", step=step.label),
-                                         step.why.render_all() if step.why else None, case=cid))
+                chance = _first_chance(rec, step.id)
+                better = None
+                if chance is not None:
+                    turn, option = chance
+                    better = _all("ev.missed_chance", turn=turn.number, clock=round(turn.clock, 1), text=turn.render(option.text))
+                step_evidence.append(Evidence("procedure", -step.weight, _all("ev.step_missed", step=step.label),
+                                              why or _all("ev.step_expected", step=step.label), None, None, cid, better,
+                                              {"step": step.id, "missed": True}))
                 if step.critical and not (session.state.cases[cid].ending and rec.hung_up and not rec.turns):
                     critical.append({"case": cid, "step": step.id, "label": step.label.render_all(), "reason": "missed"})
                 continue
@@ -315,28 +374,85 @@ def score_procedure(scenario, rubric, criterion, records, session) -> tuple[Crit
             since = clock - case.rings_at_seconds / 60
             if step.within_seconds is not None and since * 60 > step.within_seconds:
                 points -= step.weight / 2
-                evidence.append(Evidence("procedure", -step.weight / 2,
-                                         _all("ev.step_late", step=step.label, at=round(since, 1), within=round(step.within_seconds / 60, 1)),
-                                         step.why.render_all() if step.why else None, number, round(clock, 1), cid))
-            for later in step.before:
-                other = rec.steps.get(later)
-                if other is not None and other[0] < number and later in rubric.protocol:
-                    points -= step.weight / 2
-                    evidence.append(Evidence("procedure", -step.weight / 2,
-                                             _all("ev.step_order", step=step.label, other=rubric.protocol[later].label),
-                                             step.why.render_all() if step.why else None, number, round(clock, 1), cid))
-                    break
-            points = max(points, 0.0)
-            if points == step.weight:
-                evidence.append(Evidence("procedure", step.weight, _all("ev.step_done", step=step.label), None,
-                                         number, round(clock, 1), cid))
-            earned += points
-    pct = 100 * earned / possible if possible else 0
-    _scale(evidence, criterion.weight / possible if possible else 0)
-    compliance = next((lvl for lvl, low in rubric.compliance if pct >= low), "non_compliant")
+                step_evidence.append(Evidence("procedure", -step.weight / 2,
+                                              _all("ev.step_late", step=step.label, at=round(since, 1), within=round(step.within_seconds / 60, 1)),
+                                              why, number, round(clock, 1), cid, None, {"step": step.id, "late": True}))
+            else:
+                step_evidence.append(Evidence("procedure", step.weight, _all("ev.step_done", step=step.label), None,
+                                              number, round(clock, 1), cid, None, {"step": step.id}))
+            earned += max(points, 0.0)
+        for order in rubric.orders:
+            if order.first not in applicable or order.then not in applicable or order.then not in rec.steps:
+                continue
+            order = case.orders.get((order.first, order.then), order)  # this caller's own level, if the scenario says
+            then_turn = rec.steps[order.then][0]
+            first = rec.steps.get(order.first)
+            if first is not None and first[0] <= then_turn:
+                continue
+            if first is None and rubric.protocol[order.first].critical:
+                continue  # a critical step never done is already a critical failure, said once, as missed
+            turn = turns.get(then_turn)
+            first_step, then_step = rubric.protocol[order.first], rubric.protocol[order.then]
+            option = _performing(turn.offered, order.first) if turn else None
+            entry = Evidence("procedure", 0, _all("ev.order", level=_level_words(order.level), then=then_step.label, first=first_step.label),
+                             first_step.why.render_all() if first_step.why else _all("ev.order_expected", first=first_step.label),
+                             then_turn, round(turn.clock, 1) if turn else None, cid,
+                             turn.render(option.text) if option and turn else None,
+                             {"step": order.first, "then": order.then, "deviation": order.level.value})
+            if order.level is m.DeviationLevel.CRITICAL:
+                critical.append({"case": cid, "step": order.first, "label": first_step.label.render_all(),
+                                 "reason": "order", "turn": then_turn})
+            else:
+                entry.points = -costs.get(order.level.value, 0.0)
+                deducted += costs.get(order.level.value, 0.0)
+            deviation_evidence.append(entry)
+        for turn, step_id in rec.broken:
+            deviation = next((d for d in turn.option.deviations if d.step == step_id), m.Deviation(step_id))
+            level = deviation.level or rubric.default_level(step_id)
+            step = rubric.protocol.get(step_id)
+            label = step.label if step else m.Text({lang: _Plain(step_id) for lang in m.LANGS})
+            option = _performing(turn.offered, step_id) or \
+                _best_option(turn.offered, rubric, turn.done_before, applicable)
+            entry = Evidence("procedure", 0, _all("ev.deviation", level=_level_words(level), step=label, text=turn.render(turn.option.text)),
+                             turn.render(turn.option.debrief) if turn.option.debrief else
+                             (step.why.render_all() if step and step.why else _all("ev.step_expected", step=label)),
+                             turn.number, round(turn.clock, 1), cid, turn.render(option.text) if option else None,
+                             {"step": step_id, "deviation": level.value})
+            if level is m.DeviationLevel.CRITICAL:
+                critical.append({"case": cid, "step": step_id, "label": label.render_all(), "reason": "broken",
+                                 "turn": turn.number})
+            else:
+                entry.points = -costs.get(level.value, 0.0)
+                deducted += costs.get(level.value, 0.0)
+            deviation_evidence.append(entry)
+    pct = max(0.0, 100 * earned / possible - deducted) if possible else 0
+    _scale(step_evidence, criterion.weight / possible if possible else 0)
+    _scale(deviation_evidence, criterion.weight / 100)
+    evidence = sorted(step_evidence + deviation_evidence,
+                      key=lambda e: (e.turn is None, e.turn or 0, e.points >= 0))
+    seen: set = set()
+    critical = [f for f in critical if (f["case"], f["step"]) not in seen and not seen.add((f["case"], f["step"]))]
+    if critical:
+        # As in dispatch case review: a critical deviation makes the call non-compliant, whatever was done well.
+        pct = min(pct, rubric.critical_cap)
+        compliance = "non_compliant"
+    else:
+        compliance = next((lvl for lvl, low in rubric.compliance if pct >= low), "non_compliant")
     result = CriterionResult("procedure", criterion.weight, pct, level_for(criterion.levels, pct), evidence, possible > 0,
                              {"compliance": compliance})
     return result, critical
+
+
+class _Plain:
+    """A fixed text that renders as itself (a step id that the rubric does not know)."""
+
+    plain = True
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def render(self, context=None) -> str:
+        return self.text
 
 
 def rank_providers(scenario: m.Scenario, case: m.Case, directory: m.Directory, kind: str, at) -> list[dict]:
@@ -472,12 +588,36 @@ def score_case_file(scenario, rubric, criterion, records, session) -> CriterionR
 
 
 def score_timing(scenario, rubric, criterion, records, session) -> CriterionResult:
+    """What the caller lives: how long until help is on site (dispatch time plus the provider's confirmed
+    arrival) against `help_within`, counted twice, and the rubric's step targets."""
     from simulator.loader import parse_duration
     targets = {step: parse_duration(v) for step, v in (criterion.settings.get("targets") or {}).items()}
+    help_within = parse_duration(criterion.settings.get("help_within")) if criterion.settings.get("help_within") else None
     evidence, percents = [], []
     for cid, rec in records.items():
         case = scenario.cases[cid]
         applicable = _performable_steps(case)
+        if help_within and _sends_help(case):
+            target_min = help_within / 60
+            ring = case.rings_at_seconds / 60
+            # Help on its way: a call to 112 (on site within EMERGENCY_MINUTES), or the last help provider
+            # dispatched (the one that actually comes), whichever is there first.
+            ways = [(minute - ring, minute - ring + EMERGENCY_MINUTES, turn, minute) for turn, minute in rec.emergency]
+            sent = [p for p in rec.providers if p["type"] == "dispatched" and p["kind"] in HELP_KINDS]
+            if sent:
+                last = sent[-1]
+                ways.append((last["clock"] / 60 - ring, last["clock"] / 60 - ring + last["eta"], last["turn"], last["clock"] / 60))
+            if not ways:
+                percents += [0, 0]
+                evidence.append(Evidence("timing", 0, _all("ev.help_never", target=round(target_min)), case=cid,
+                                         extra={"wait": None}))
+            else:
+                at, arrive, turn_number, minute = min(ways, key=lambda w: w[1])
+                pct = 100.0 if arrive <= target_min else max(0.0, 100 * (2 - arrive / target_min))
+                percents += [pct, pct]
+                evidence.append(Evidence("timing", 2 * pct / 100 - 2 if pct < 100 else 2.0,
+                                         _all("ev.help_wait", at=round(at, 1), arrive=round(arrive), target=round(target_min)),
+                                         None, turn_number, round(minute, 1), cid, extra={"wait": round(arrive, 1)}))
         for step_id, target in targets.items():
             if step_id not in applicable or target is None:
                 continue
@@ -492,32 +632,68 @@ def score_timing(scenario, rubric, criterion, records, session) -> CriterionResu
             pct = 100 if since <= target_min else 50 if since <= 2 * target_min else 0
             percents.append(pct)
             key = "ev.time_ok" if pct == 100 else "ev.time_late"
-            evidence.append(Evidence("timing", pct / 100, _all(key, step=step.label, at=round(since, 1), target=round(target_min, 1)),
+            evidence.append(Evidence("timing", pct / 100 - 1 if pct < 100 else 1.0,
+                                     _all(key, step=step.label, at=round(since, 1), target=round(target_min, 1)),
                                      None, done[0], round(done[1], 1), cid))
     pct = sum(percents) / len(percents) if percents else 0
     _scale(evidence, criterion.weight / max(len(percents), 1))
     return CriterionResult("timing", criterion.weight, pct, level_for(criterion.levels, pct), evidence, bool(percents))
 
 
+WEAK_LANGUAGE_PERCENT = 40
+
+
+def _sends_help(case: m.Case) -> bool:
+    """Whether help can be sent in this case at all (a help provider to dispatch, or 112 to call)."""
+    return any(o.action and ((o.action.type is m.ActionType.DISPATCH and o.action.kind in HELP_KINDS)
+                             or o.action.type is m.ActionType.CALL_112)
+               for n in case.nodes.values() for o in n.options)
+
+
 def score_language(scenario, rubric, criterion, records, session) -> CriterionResult:
+    """Each answer in a language its listener speaks as their own counts fully; in a caller's weak
+    language it counts WEAK_LANGUAGE_PERCENT; in a language they do not speak, nothing. Said to a
+    provider, the provider's directory languages decide."""
     evidence, points = [], []
     for cid, rec in records.items():
-        langs = scenario.cases[cid].caller.languages
-        wrong = []
+        caller = scenario.cases[cid].caller
+        wrong, weak, provider_wrong = [], [], []
         for turn in rec.turns:
-            points.append(100 if turn.lang == langs[0] else 70 if turn.lang in langs else 0)
-            if turn.lang not in langs:
+            if turn.to_other:
+                continue
+            if turn.to_provider and turn.provider_langs:
+                ok = turn.lang in turn.provider_langs
+                points.append(100 if ok else 0)
+                if not ok:
+                    provider_wrong.append(turn)
+            elif caller.fluent(turn.lang):
+                points.append(100)
+            elif turn.lang in caller.languages:
+                points.append(WEAK_LANGUAGE_PERCENT)
+                weak.append(turn)
+            else:
+                points.append(0)
                 wrong.append(turn)
-        name = scenario.cases[cid].caller.name
-        preferred = {lang: t("lang." + langs[0], lang) for lang in m.LANGS}
+        preferred = {lang: t("lang." + caller.languages[0], lang) for lang in m.LANGS}
         if wrong:
-            evidence.append(Evidence("language", -criterion.weight * len(wrong) / max(len(rec.turns), 1), _all("ev.lang_wrong", n=len(wrong), name=name, language=preferred),
+            evidence.append(Evidence("language", -len(wrong), _all("ev.lang_wrong", n=len(wrong), name=caller.name, language=preferred),
                                      _all("ev.lang_expected", language=preferred), wrong[0].number, round(wrong[0].clock, 1), cid))
-        elif rec.turns:
-            used = {turn.lang for turn in rec.turns}
-            key = "ev.lang_ok" if used == {langs[0]} else "ev.lang_second"
-            evidence.append(Evidence("language", 0, _all(key, name=name, language=preferred), case=cid))
+        if weak:
+            spoken = {lang: t("lang." + weak[0].lang, lang) for lang in m.LANGS}
+            evidence.append(Evidence("language", -len(weak) * (100 - WEAK_LANGUAGE_PERCENT) / 100,
+                                     _all("ev.lang_weak", n=len(weak), name=caller.name, language=spoken),
+                                     _all("ev.lang_expected", language=preferred), weak[0].number, round(weak[0].clock, 1), cid))
+        if provider_wrong:
+            first = provider_wrong[0]
+            name = (session.state.cases[cid].dispatched or {}).get("name") or t("speaker.provider", "en")
+            theirs = {lang: ", ".join(t("lang." + x, lang) for x in first.provider_langs) for lang in m.LANGS}
+            evidence.append(Evidence("language", -len(provider_wrong),
+                                     _all("ev.lang_provider", n=len(provider_wrong), name=name, language=theirs),
+                                     _all("ev.lang_provider_expected"), first.number, round(first.clock, 1), cid))
+        if rec.turns and not (wrong or weak or provider_wrong):
+            evidence.append(Evidence("language", 0, _all("ev.lang_ok", name=caller.name, language=preferred), case=cid))
     pct = sum(points) / len(points) if points else 0
+    _scale(evidence, criterion.weight / max(len(points), 1))
     return CriterionResult("language", criterion.weight, pct, level_for(criterion.levels, pct), evidence, bool(points))
 
 
@@ -529,9 +705,38 @@ def score_actions(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
     return score_records(scenario, rubric, directory, session, records)
 
 
+def _case_endings(scenario: m.Scenario, session: Session) -> list[dict]:
+    """How each call of the scenario ended, with the debrief that fits it (several callers: one each)."""
+    out = []
+    for cid, cs in session.state.cases.items():
+        if cs.ending:
+            ending = scenario.endings[cs.ending]
+            context = session.context(cid)
+            out.append({"case": cid, "ending": ending.id, "outcome": ending.outcome.value,
+                        "title": ending.title.render_all(), "debrief": ending.debrief_for(context).render_all(context)})
+    return out
+
+
+def _ending_debrief(scenario: m.Scenario, session: Session) -> Localised | None:
+    """The ending's debrief as it fits this call: the variant whose condition holds in the final state of
+    the case that ended so (the most severe case ending, for several calls)."""
+    ending_id = session.state.ending
+    if not ending_id:
+        return None
+    ending = scenario.endings[ending_id]
+    cid = next((c for c, cs in session.state.cases.items() if cs.ending == ending_id), None)
+    context = session.context(cid) if cid else None
+    return ending.debrief_for(context).render_all(context)
+
+
 def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, session: Session,
                   records: dict[str, CaseRecord]) -> Score:
-    """The score of a session whose actions were noted in `records` (by `record_action`)."""
+    """The score of a session whose actions were noted in `records` (by `record_action`).
+
+    A call passes when it ended, with no critical failure, a procedure compliance the rubric lets
+    pass (at least "Compliant"), every criterion at or above its minimum, and the pass mark reached.
+    A call that fails for another reason than a critical failure shows at most the pass mark minus
+    one: the number never says more than the verdict."""
     results: dict[str, CriterionResult] = {}
     critical: list[dict] = []
     for cid, criterion in rubric.criteria.items():
@@ -549,16 +754,34 @@ def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
     applying = [r for r in results.values() if r.applies]
     total_weight = sum(r.weight for r in applying)
     overall = sum(r.weight * r.percent for r in applying) / total_weight if total_weight else 0.0
-    if critical:
-        overall = min(overall, rubric.critical_cap)
+    compliance = results["procedure"].extra.get("compliance", "non_compliant") if "procedure" in results else ""
+    reasons: list[dict] = []
     if not session.ended:
+        reasons.append({"reason": "unfinished"})
+    if critical:
+        reasons.append({"reason": "critical"})
+    if "procedure" in results and results["procedure"].applies and compliance not in rubric.passing_compliance:
+        reasons.append({"reason": "compliance", "level": compliance, "needed": rubric.passing_compliance[-1]})
+    for cid, criterion in rubric.criteria.items():
+        result = results.get(cid)
+        if criterion.minimum is not None and result is not None and result.applies and result.percent < criterion.minimum:
+            reasons.append({"reason": "minimum", "criterion": cid, "percent": round(result.percent, 1),
+                            "minimum": criterion.minimum})
+    if critical or not session.ended:
         overall = min(overall, rubric.critical_cap)
+    elif reasons:
+        overall = min(overall, rubric.pass_mark - 1)
     overall = round(overall, 1)
+    if not reasons and overall < rubric.pass_mark:
+        reasons.append({"reason": "pass_mark"})
     ending = session.state.ending
     notes = [{"turn": turn.number, "case": cid, "clock": round(turn.clock, 1), "option": turn.option.id,
               "text": turn.render(turn.option.text), "note": turn.render(turn.option.debrief)}
              for cid, rec in records.items() for turn in rec.turns if turn.option.debrief is not None]
-    return Score(scenario.id, rubric.id, overall, overall >= rubric.pass_mark and not critical and session.ended,
-                 rubric.pass_mark, critical, results["procedure"].extra.get("compliance", "non_compliant") if "procedure" in results else "",
-                 ending, scenario.endings[ending].outcome.value if ending else None, results,
-                 sorted(notes, key=lambda n: n["turn"]), [n for cs in session.state.cases.values() for n in cs.notes])
+    score = Score(scenario.id, rubric.id, overall, not reasons, rubric.pass_mark, critical, compliance,
+                  ending, scenario.endings[ending].outcome.value if ending else None, results,
+                  sorted(notes, key=lambda n: n["turn"]), [n for cs in session.state.cases.values() for n in cs.notes])
+    score.reasons = reasons
+    score.ending_debrief = _ending_debrief(scenario, session)
+    score.case_endings = _case_endings(scenario, session)
+    return score

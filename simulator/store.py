@@ -365,7 +365,7 @@ def build_record(transcript, scenario, lib, *, transcript_path: str | None = Non
     steps: list[StepResult] = []
     for cid, rec in records.items():
         case = scenario.cases[cid]
-        performable = {o.step for node in case.nodes.values() for o in node.options if o.step}
+        performable = {s for node in case.nodes.values() for o in node.options for s in o.steps}
         for step in rubric.protocol.values():
             if step.id not in performable:
                 continue
@@ -378,8 +378,10 @@ def build_record(transcript, scenario, lib, *, transcript_path: str | None = Non
                 turn_number = done[0]
                 minutes = round(done[1] - case.rings_at_seconds / 60, 2)
                 late = step.within_seconds is not None and minutes * 60 > step.within_seconds
-                out_of_order = any(later in rec.steps and rec.steps[later][0] < done[0] and later in rubric.protocol
-                                   for later in step.before)
+                # Done while a step the protocol wants first was not done yet (as scoring counts it).
+                out_of_order = any(o.then == step.id and o.first in performable and
+                                   (rec.steps[o.first][0] > done[0] if o.first in rec.steps
+                                    else not rubric.protocol[o.first].critical) for o in rubric.orders)
             elif broken:
                 turn_number = broken[0].number
             steps.append(StepResult(cid, step.id, step.critical, done is not None, bool(broken), late, out_of_order,

@@ -1,6 +1,7 @@
 """The transcript: the session's actions and events, one JSON line per action, on disk at once.
 
-The first line is a header (who, which scenario and version, when). Each following line is
+The first line is a header (who, which scenario and version, when, and the seed that orders
+the options on screen, so a resumed call shows the same numbers). Each following line is
 one action with the events it caused, and a hash chained to the line before; the chain starts
 from a hash of the header, so an edited transcript is detected, its header (trainee, dates)
 included. Every line is flushed and fsync'ed before the player shows the next
@@ -39,6 +40,13 @@ def seed(header: dict) -> str:
     if header.get("format") == 1:
         return GENESIS
     return hashlib.sha256(("header" + _canonical(header)).encode("utf-8")).hexdigest()[:16]
+
+
+def display_seed(header: dict) -> int | None:
+    """The seed the options of this call are shown in (`order.shuffled`); None for a transcript written
+    before options were shuffled, whose options keep the file's order."""
+    value = header.get("seed")
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 class TranscriptBusy(PlateauError):

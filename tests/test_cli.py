@@ -43,7 +43,7 @@ def test_scripted_play_reaches_the_ending_and_prints_the_final_state(tmp_path):
     assert (state["ending"], state["outcome"], state["clock"]) == ("resolved", "resolved", 4.75)
     assert state["flags"] == ["dispatched", "recorded", "safe"]
     assert state["facts"] == ["location", "plate"]
-    assert state["score"] == {"overall": 94.4, "passed": True}
+    assert state["score"] == {"overall": 94.7, "passed": True}
 
 
 def test_an_illegal_answer_is_reported_at_its_line(tmp_path):
@@ -90,15 +90,15 @@ def test_score_and_report_work_on_a_saved_transcript(tmp_path):
     transcript = tmp_path / "t.jsonl"
     plateau("play", str(E411), "--answers", str(answers), "--json", "--transcript", str(transcript))
     score = json.loads(plateau("score", str(transcript), "--json").stdout)
-    assert (score["overall"], score["passed"], score["critical_failures"]) == (94.4, True, [])
+    assert (score["overall"], score["passed"], score["critical_failures"]) == (94.7, True, [])
     assert set(score["criteria"]) == {"calm", "procedure", "provider", "case_file", "timing", "language"}
     assert {k: (c["score"], c["max"]) for k, c in score["criteria"].items()} == {
-        "calm": (20.0, 20.0), "procedure": (24.4, 30.0), "provider": (20.0, 20.0), "case_file": (15.0, 15.0),
+        "calm": (25.0, 25.0), "procedure": (24.7, 30.0), "provider": (15.0, 15.0), "case_file": (15.0, 15.0),
         "timing": (10.0, 10.0), "language": (5.0, 5.0)}
     html = tmp_path / "debrief.html"
     result = plateau("report", str(transcript), "--format", "html", "-o", str(html), "--lang", "nl")
     assert result.returncode == 0
-    assert "<h2>Procedure (81\u00a0%)</h2>" in html.read_text(encoding="utf-8")
+    assert "<h2>Procedure (82\u00a0%)</h2>" in html.read_text(encoding="utf-8")
 
 
 def test_a_finished_call_is_recorded_in_the_results_store(tmp_path):
@@ -109,7 +109,7 @@ def test_a_finished_call_is_recorded_in_the_results_store(tmp_path):
     assert played.returncode == 0, played.stderr
     rows = json.loads(plateau("results", "--json", env_home=home).stdout)
     assert [(r["trainee"], r["scenario"], r["status"], r["ending"], r["overall"], r["passed"]) for r in rows] == [
-        ("Amélie Dupont", "e411-flat-tyre", "finished", "resolved", 94.4, True)]
+        ("Amélie Dupont", "e411-flat-tyre", "finished", "resolved", 94.7, True)]
 
 
 def test_score_takes_the_session_id_that_sessions_shows_and_says_when_a_call_was_stopped_early(tmp_path):
@@ -159,7 +159,7 @@ def test_an_adapted_rubric_beside_a_scenario_is_the_one_it_is_scored_with(tmp_pa
     played = plateau("play", str(scenario), "--answers", str(answers), "--json", "--transcript", str(tmp_path / "t.jsonl"))
 
     assert played.returncode == 0, played.stderr
-    assert json.loads(played.stdout)["score"] == {"overall": 94.4, "passed": False}  # 94.4 passes roadside, not 95
+    assert json.loads(played.stdout)["score"] == {"overall": 94.7, "passed": False}  # 94.7 passes roadside, not 95
     assert plateau("lint", str(scenario)).returncode == 0
 
 

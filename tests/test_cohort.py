@@ -29,27 +29,27 @@ def cohort(**filters):
 def test_the_figures_of_the_class(class_store):
     c = cohort()
     assert (c.calls, c.finished, c.abandoned, c.passed, c.pass_mark) == (13, 12, 1, 7, 70.0)
-    assert c.weeks == (Week(date(2026, 3, 2), 4, 54.9, 25.0), Week(date(2026, 3, 9), 4, 71.0, 50.0),
-                       Week(date(2026, 3, 16), 4, 84.2, 100.0))
+    assert c.weeks == (Week(date(2026, 3, 2), 4, 55.9, 25.0), Week(date(2026, 3, 9), 4, 71.5, 50.0),
+                       Week(date(2026, 3, 16), 4, 86.0, 100.0))
     assert [(t.name, t.calls, t.passed, t.abandoned, [s for _, s, _ in t.scores], t.trend) for t in c.trainees] == [
-        ("Amélie Dupont", 3, 1, 0, [49.0, 68.2, 94.4], 45.4),
-        ("Bram Peeters", 4, 3, 0, [27.0, 94.4, 82.4, 85.6], 23.3),
-        ("Chloé Martin", 3, 2, 1, [94.4, 94.4], 0.0),
-        ("Dries Janssens", 3, 1, 0, [49.0, 27.0, 74.4], 25.4)]
+        ("Amélie Dupont", 3, 1, 0, [49.0, 65.7, 94.7], 45.7),
+        ("Bram Peeters", 4, 3, 0, [30.8, 94.7, 84.4, 85.0], 22.0),
+        ("Chloé Martin", 3, 2, 1, [94.7, 94.7], 0.0),
+        ("Dries Janssens", 3, 1, 0, [49.0, 30.8, 79.7], 30.7)]
     assert [(s.id, s.calls, s.finished, s.passed, s.median, s.bins) for s in c.scenarios] == [
-        ("e8-flat-tyre", 12, 11, 6, 74.4, (0, 0, 2, 0, 2, 0, 1, 1, 1, 4)),
-        ("e8-two-calls", 1, 1, 1, 85.6, (0, 0, 0, 0, 0, 0, 0, 0, 1, 0))]
+        ("e8-flat-tyre", 12, 11, 6, 79.7, (0, 0, 0, 2, 2, 0, 1, 1, 1, 4)),
+        ("e8-two-calls", 1, 1, 1, 85.0, (0, 0, 0, 0, 0, 0, 0, 0, 1, 0))]
     assert c.compliance == (ComplianceShare("high_compliance", 0, 0.0, None), ComplianceShare("compliant", 7, 63.6, None),
-                            ComplianceShare("partial", 0, 0.0, 10.0), ComplianceShare("low", 2, 18.2, 10.0),
-                            ComplianceShare("non_compliant", 2, 18.2, 7.0))
-    assert [c.compliance[i].over for i in range(5)] == [False, False, False, True, True]
+                            ComplianceShare("partial", 0, 0.0, 10.0), ComplianceShare("low", 0, 0.0, 10.0),
+                            ComplianceShare("non_compliant", 4, 36.4, 7.0))
+    assert [c.compliance[i].over for i in range(5)] == [False, False, False, False, True]
     assert [(s.step, s.critical, s.missed, s.broken, s.applicable) for s in c.steps] == [
         ("identify", False, 9, 0, 11), ("safety_advice", False, 9, 0, 11), ("locate", True, 4, 0, 11),
         ("record", False, 4, 0, 11), ("confirm_eta", False, 2, 0, 11), ("dispatch", True, 2, 0, 11),
         ("greet", False, 2, 0, 11), ("safety_check", True, 2, 0, 11)]
     assert [(o.kind, o.option, o.sessions, o.reached, o.mean_points) for o in c.options] == [
-        ("option", "off-road", 2, 11, -2.8), ("option", "plate-first", 2, 11, -2.4), ("option", "stay-in-car", 2, 11, 0.0),
-        ("provider", "desk-nordkjosbotn-berging", 1, 11, -12.0), ("provider", "desk-tromso-bybil", 1, 11, -20.0)]
+        ("option", "plate-first", 2, 11, -3.9), ("option", "stay-in-car", 2, 11, 0.0),
+        ("provider", "desk-nordkjosbotn-berging", 1, 11, -10.4), ("provider", "desk-tromso-bybil", 1, 11, -15.0)]
     assert [(t.step, t.count, t.never, t.median, t.p90, t.target, t.within) for t in c.timings] == [
         ("safety_check", 9, 2, 0.5, 2.8, 3.0, 100.0), ("dispatch", 9, 2, 2.8, 3.8, 15.0, 100.0)]
 
@@ -97,14 +97,14 @@ def test_the_terminal_summary(class_store):
     lines = [line.rstrip() for line in result.stdout.splitlines()]
     assert lines[:4] == ["Class report · every recorded call", "From 2026-03-02 to 2026-03-16",
                          "Calls: 13 · trainees: 4 · scenarios: 2 · abandoned: 1", "Passed: 7 of 12 finished calls (58.3%)"]
-    assert " Amélie Dupont  │     3 │      1 │         0 │    49 │ 94.4 │ 94.4 │ +45.4 │ ▄▆█" in lines
+    assert " Amélie Dupont  │     3 │      1 │         0 │    49 │ 94.7 │ 94.7 │ +45.7 │ ▄▆█" in lines
     assert lines[lines.index("Most-chosen wrong options"):] == [
         "Most-chosen wrong options",
-        " Choice                                             ┃ Scenario     ┃ Calls ┃ Share ┃ Why",
-        "━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━",
-        " Vest on, then away from the road, behind the rail. │ e8-flat-tyre │     2 │ 18.2% │ 2.8 points lost on average",
-        " Your plate?                                        │ e8-flat-tyre │     2 │ 18.2% │ 2.4 points lost on average",
-        " Stay in the car.                                   │ e8-flat-tyre │     2 │ 18.2% │ leads to an unsafe ending",
+        " Choice                         ┃ Scenario     ┃ Calls ┃ Share ┃ Why",
+        "━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━",
+        " Your plate?                    │ e8-flat-tyre │     2 │ 18.2% │ 3.9 points lost on average",
+        " Stay in the car.               │ e8-flat-tyre │     2 │ 18.2% │ leads to an unsafe ending",
+        " provider: Nordkjosbotn Berging │ e8-flat-tyre │     1 │  9.1% │ 10.4 points lost on average",
         "Timings",
         " Step                ┃  Median ┃ 9 calls in 10 within ┃ Target ┃ Within target ┃ Never done",
         "━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━",
@@ -135,8 +135,8 @@ def test_a_trainee_chart_shows_the_last_30_calls_while_first_best_and_trend_coun
     [emma] = c.trainees
     assert CHART_POINTS == 30
     assert (emma.calls, emma.finished, len(emma.scores), emma.first, emma.best, emma.last, emma.trend) == (
-        35, 35, 30, 49.0, 94.4, 68.2, 19.2)
-    assert [s for _, s, _ in emma.scores] == [94.4] * 27 + [68.2] * 3
+        35, 35, 30, 49.0, 94.7, 65.7, 16.7)
+    assert [s for _, s, _ in emma.scores] == [94.7] * 27 + [65.7] * 3
     assert html.count("<circle") == 30 + len(c.weeks)
     assert "<p class=\"hint\">Charts show at most each trainee&#39;s last 30 finished calls.</p>" in html
 
@@ -154,9 +154,9 @@ def test_one_share_reads_the_same_in_the_results_and_in_the_class_report(class_s
     report = tmp_path / "classe.html"
     lines = [line.rstrip() for line in
              plateau("cohort", "--scenario", "e8-flat-tyre", "--lang", "fr", "--html", str(report)).stdout.splitlines()]
-    assert results[-1] == "Appels : 12 · réussis : 6 sur 11 terminés (54,5\u00a0%) · score moyen : 68,6"
+    assert results[-1] == "Appels : 12 · réussis : 6 sur 11 terminés (54,5\u00a0%) · score moyen : 69,8"
     assert lines[3] == "Réussis : 6 sur 11 appels terminés (54,5\u00a0%)"
-    assert " Pneu crevé sur l'E8 à Tromsø │     12 │           54,5\u00a0% │    74,4 │ 0 ▁▁▅▁▅▁▃▃▃█ 100" in lines
+    assert " Pneu crevé sur l'E8 à Tromsø │     12 │           54,5\u00a0% │    79,7 │ 0 ▁▁▁▅▅▁▃▃▃█ 100" in lines
     assert " Conforme          │      7 │   63,6\u00a0% │" in lines
     html = report.read_text(encoding="utf-8")
     assert '<td class="num">1</td><td class="num">54,5\u00a0%</td>' in html

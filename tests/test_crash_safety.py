@@ -28,7 +28,7 @@ def actions_in(path):
 
 def test_sigkill_mid_call_loses_no_acknowledged_action_and_resume_finishes_it(tmp_path):
     transcript = tmp_path / "call.jsonl"
-    child = spawn("play", str(E411), "--plain", "--lang", "fr", "--trainee", "Amélie", "--transcript", str(transcript),
+    child = spawn("play", str(E411), "--seed", "60", "--plain", "--lang", "fr", "--trainee", "Amélie", "--transcript", str(transcript),
                   home=tmp_path / "home")
     child.expect("Votre choix")
     child.sendline("1")
@@ -84,7 +84,7 @@ PROMPTS = "Votre choix|Encodez|Choisissez"
 @pytest.mark.parametrize("killed_after", [1, 3, 4, 5, 6, 7])
 def test_killed_at_any_point_the_call_resumes_with_nothing_lost(tmp_path, killed_after):
     transcript = tmp_path / "call.jsonl"
-    child = spawn("play", str(E411), "--plain", "--lang", "fr", "--trainee", "Amélie", "--transcript", str(transcript),
+    child = spawn("play", str(E411), "--seed", "60", "--plain", "--lang", "fr", "--trainee", "Amélie", "--transcript", str(transcript),
                   home=tmp_path / "home")
     for answer in E411_ANSWERS[:killed_after]:
         child.expect(PROMPTS)
@@ -105,7 +105,7 @@ def test_killed_at_any_point_the_call_resumes_with_nothing_lost(tmp_path, killed
 
 def test_resume_without_a_name_takes_the_latest_unfinished_call_and_mends_a_torn_line(tmp_path):
     home = tmp_path / "home"
-    child = spawn("play", str(E411), "--plain", "--lang", "fr", "--trainee", "Amélie", home=home)
+    child = spawn("play", str(E411), "--seed", "60", "--plain", "--lang", "fr", "--trainee", "Amélie", home=home)
     child.expect(PROMPTS)
     child.sendline("1")
     child.expect(PROMPTS)
@@ -131,7 +131,7 @@ def test_resume_without_a_name_takes_the_latest_unfinished_call_and_mends_a_torn
 
 def test_a_call_open_in_one_window_cannot_be_resumed_in_a_second_one(tmp_path):
     transcript = tmp_path / "call.jsonl"
-    first = spawn("play", str(E411), "--plain", "--lang", "fr", "--trainee", "Amélie", "--transcript", str(transcript),
+    first = spawn("play", str(E411), "--seed", "60", "--plain", "--lang", "fr", "--trainee", "Amélie", "--transcript", str(transcript),
                   home=tmp_path / "home")
     first.expect("Votre choix")
     first.sendline("1")
@@ -156,14 +156,14 @@ def test_a_call_open_in_one_window_cannot_be_resumed_in_a_second_one(tmp_path):
 
 def test_a_name_remembered_on_this_computer_is_said_before_the_call(tmp_path):
     home = tmp_path / "home"
-    first = spawn("play", str(E411), "--plain", "--lang", "fr", home=home)
+    first = spawn("play", str(E411), "--seed", "60", "--plain", "--lang", "fr", home=home)
     first.expect("Votre nom")
     first.sendline("Zoë Vandenbroucke-Ngô")
     first.expect("Votre choix")
     first.sendline("/quitter")
     first.expect(pexpect.EOF)
 
-    second = spawn("play", str(E411), "--plain", "--lang", "fr", home=home)
+    second = spawn("play", str(E411), "--seed", "60", "--plain", "--lang", "fr", home=home)
     second.expect("Appel enregistré au nom de Zoë Vandenbroucke-Ngô \\(un autre nom : --trainee NOM\\).")
     second.expect("Votre choix")
     second.sendline("/quitter")

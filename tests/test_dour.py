@@ -39,14 +39,14 @@ def played(dour, name):
 
 @pytest.mark.parametrize("name, ending, overall, passed", [
     ("best", "resolved", 100.0, True),
-    ("closed", "closed-early", 98.5, True),
-    ("recover", "resolved", 90.0, True),
-    ("curt", "resolved", 93.6, True),
+    ("closed", "closed-early", 94.9, True),
+    ("recover", "resolved", 92.5, True),
+    ("curt", "resolved", 92.0, True),
     ("no-safety-check", "resolved", 49.0, False),
-    ("unsafe", "unsafe", 42.2, False),
+    ("unsafe", "unsafe", 43.5, False),
     ("unsafe2", "unsafe", 49.0, False),
     ("stranded", "stranded", 49.0, False),
-    ("hungup", "hung-up", 6.5, False),
+    ("hungup", "hung-up", 5.5, False),
 ])
 def test_each_recorded_path_reaches_its_ending_with_its_score(dour, name, ending, overall, passed):
     session, score = played(dour, name)
@@ -74,10 +74,18 @@ def test_a_curt_call_loses_calm_points_with_the_turns_named(dour):
     assert calm.percent == 68.0
     lost = [(e.turn, round(e.points, 1), e.what["en"]) for e in calm.evidence if e.points < 0]
     assert lost == [
-        (5, -2.4, "A curt reply: “Madam, calm down, otherwise we won't get anywhere.”"),
-        (15, -4.0, "A alarming reply: “Honestly, not even remembering where you parked... And without knowing "
+        (5, -3.0, "Reply in a tone that is curt: “Madam, calm down, otherwise we won't get anywhere.”"),
+        (15, -5.0, "Reply in a tone that is alarming: “Honestly, not even remembering where you parked... And without knowing "
                    "where the car is, this could take hours, you know.”"),
     ]
+
+
+def test_better_than_a_curt_line_is_a_warm_line_offered_at_that_moment(dour):
+    _, score = played(dour, "curt")
+    better = {e.turn: e.better and e.better["en"] for e in score.criteria["calm"].evidence if e.points < 0}
+    # "Calm down" performs no step: the better line is the reassuring one on offer then, not any step's line.
+    assert better[5] == ("Now let's find your car together. Which car park are you in? The name or number is on "
+                         "the ticket and on the signs at the entrance.")
 
 
 def test_the_nearer_tow_truck_without_offroad_is_unsuitable(dour):
@@ -126,23 +134,30 @@ def terminal(debrief, console=None, **options) -> list[str]:
     return [line.rstrip() for line in buffer.getvalue().splitlines()]
 
 
-def test_a_criterion_that_lost_points_without_a_penalty_is_explained_in_the_terminal(dour):
+def test_a_call_in_the_callers_weak_language_is_explained_in_the_terminal(dour):
     scenario, lib = dour
     actions = answers("best")
-    actions[0] = {"type": "start", "lang": "en"}  # the whole call in Camille's second language
+    # The whole call in English, which Camille understands poorly: the start action's language is the
+    # interface's and no longer changes what the trainee speaks, so the trainee switches with /speak.
+    actions[1:1] = [{"type": "speak", "lang": "en"}]
     score = score_actions(scenario, lib.rubrics["roadside"], lib.directory, actions)
     lines = terminal(Debrief("en", scenario, score))
-    start = lines.index("Language (3.5/5)")
-    assert lines[start:start + 3] == ["Language (3.5/5)", "  · Call partly handled in Camille Verhaeghe's second language.",
-                                      "Why it matters"]
+    start = lines.index("Language (1.8/5)")
+    assert lines[start:start + 6] == [
+        "Language (1.8/5)",
+        "  − [turn 3, 0 min] 21 answer(s) in English, which Camille Verhaeghe understands poorly.",
+        "    Expected: Switch to French from the start (/speak).",
+        "  − [turn 23, 13 min] 2 exchange(s) with Borinage Dépannage 4x4 in a language other than theirs (French).",
+        "    Expected: Speak to the provider in their language (/speak), then switch back to the caller's.",
+        "Why it matters"]
 
 
 def test_a_step_never_done_explains_the_lost_timing_points(dour):
     scenario, _ = dour
     _, score = played(dour, "no-safety-check")
     lines = terminal(Debrief("en", scenario, score))
-    start = lines.index("Timing (6.7/10)")
-    assert lines[start:start + 3] == ["Timing (6.7/10)", "  · Check safety never done (target 3 min).", "Why it matters"]
+    start = lines.index("Timing (8/10)")
+    assert lines[start:start + 3] == ["Timing (8/10)", "  · Check safety never done (target 3 min).", "Why it matters"]
 
 
 def test_a_step_done_late_is_shown_when_nothing_else_explains_the_loss():
@@ -167,9 +182,9 @@ def test_plain_mode_draws_the_debrief_without_a_box_character(tmp_path):
     assert lines[:2] == ["Debrief: Flat battery at the Dour festival", "Score: 100/100  PASSED  (Compliance: High compliance)"]
     assert lines[lines.index("Criterion         Points  Level"):][:7] == [
         "Criterion         Points  Level",
-        "Calm and empathy   20/20  Excellent",
+        "Calm and empathy   25/25  Excellent",
         "Procedure          30/30  Excellent",
-        "Provider choice    20/20  Excellent",
+        "Provider choice    15/15  Excellent",
         "Case file          15/15  Excellent",
         "Timing             10/10  Excellent",
         "Language             5/5  Excellent"]

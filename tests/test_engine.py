@@ -136,9 +136,28 @@ def test_the_interpolated_eta_reaches_the_trainee_text(e411, lib):
     assert types(events)[-2:] == ["case_ended", "session_ended"]
 
 
-def test_speaking_a_language_the_caller_does_not_speak_raises_stress(e411, lib):
+def test_the_interface_language_never_changes_what_the_trainee_speaks(e411, lib):
     session, _ = play(e411, lib, ["greet"], lang="nl")
+    assert (session.case_state.speaking, session.case_state.stress) == ("fr", 50 - 8)
+
+
+def test_speaking_a_language_the_caller_does_not_speak_raises_stress(e411, lib):
+    session, _ = play(e411, lib, [{"type": "speak", "lang": "nl"}, "greet"])
     assert session.case_state.stress == 50 + 5 - 8
+
+
+def test_a_weak_language_stresses_the_caller_and_is_said_once(e411, lib):
+    from dataclasses import replace
+    case = e411.cases["driver"] if "driver" in e411.cases else next(iter(e411.cases.values()))
+    from simulator.model import Text
+    from simulator.expressions import compile_template
+    line = Text({lang: compile_template("Sorry, my English is not so good...") for lang in ("fr", "nl", "en")})
+    caller = replace(case.caller, languages=("fr", "en"), weak_languages=("en",), weak_line=line)
+    weak = replace(e411, cases={case.id: replace(case, caller=caller)})
+    session, events = play(weak, lib, [{"type": "speak", "lang": "en"}, "greet"])
+    said = [e["source"] for e in events if e["type"] == "said"]
+    assert session.case_state.stress == 50 + 3 - 8
+    assert said.count("weak_language") == 1
 
 
 def test_state_round_trips_through_json(e411, lib):

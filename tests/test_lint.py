@@ -157,6 +157,74 @@ def test_a_condition_that_fails_leaves_the_never_checks_undone_and_says_so(monke
         "Fix the L012 error, then lint again.")]
 
 
+def test_a_step_given_away_by_the_length_of_its_option_is_pointed_at_in_the_first_language():
+    assert found("L013.yaml", "L013") == [
+        (39, 24, "at node 'where', the option 'locate' (step 'locate') is more than 1.8 times as long as any other in "
+                 "French (69 characters, against 12 for 'later'): its length alone gives the answer away.")]
+
+
+LOCATE = """\
+          - id: locate
+            text: {fr: Où êtes-vous ?, nl: Waar bent u?, en: Where are you?}
+            step: locate
+            goto: send
+"""
+
+
+def with_where_options(tmp_path, options: str) -> Path:
+    """base.yaml with the options of node 'where' replaced."""
+    path = tmp_path / "where.yaml"
+    base = (LINT / "base.yaml").read_text(encoding="utf-8")
+    assert LOCATE in base
+    path.write_text(base.replace(LOCATE, options), encoding="utf-8")
+    return path
+
+
+def test_an_option_written_with_more_care_than_the_others_is_a_giveaway_in_any_language(tmp_path):
+    path = with_where_options(tmp_path, """\
+          - id: locate
+            text: {fr: Où êtes-vous ?, nl: "Waar staat u precies: op welke snelweg, in welke richting?", en: Where are you?}
+            step: locate
+            goto: send
+          - id: panic
+            text: {fr: C'est grave !, nl: Dat is erg!, en: That is bad!}
+            tone: alarming
+            goto: send
+""")
+    problems, _ = lint_paths([path])
+    assert [(p.line, p.column, p.code, p.severity.value, p.message, p.hint) for p in problems if p.code == "L013"] == [
+        (39, 44, "L013", "warning",  # the Dutch text of the option
+         "at node 'where', the option 'locate' (step 'locate') is more than 1.8 times as long as any other in Dutch "
+         "(58 characters, against 11 for 'panic'): its length alone gives the answer away.",
+         "Shorten it, or give the other options the same level of detail.")]
+
+
+AS_DETAILED = """\
+          - id: locate
+            text: {fr: "Où êtes-vous exactement : quelle autoroute, quel sens ?", nl: "Waar staat u precies: welke snelweg, welke richting?", en: "Where exactly are you: which motorway, which direction?"}
+            step: locate
+            goto: send
+          - id: member-first
+            text: {fr: "D'abord votre numéro de membre, il est sur votre carte.", nl: "Eerst uw lidnummer, dat staat op uw kaart.", en: "Your member number first, it is on your card."}
+            goto: send
+"""
+LONG_WITHOUT_STEP = """\
+          - id: locate
+            text: {fr: Où êtes-vous ?, nl: Waar bent u?, en: Where are you?}
+            step: locate
+            goto: send
+          - id: chat
+            text: {fr: "Ne vous inquiétez pas, on a l'habitude, racontez-moi tout depuis le début.", nl: "Maak u geen zorgen, we zijn het gewoon, vertel me alles van bij het begin.", en: "Do not worry, we are used to this, tell me everything from the start."}
+            goto: send
+"""
+
+
+@pytest.mark.parametrize("options", [AS_DETAILED, LONG_WITHOUT_STEP], ids=["as-detailed", "long-one-performs-no-step"])
+def test_options_written_with_the_same_care_or_a_long_one_that_performs_no_step_are_not_giveaways(tmp_path, options):
+    problems, _ = lint_paths([with_where_options(tmp_path, options)])
+    assert [p for p in problems if p.code == "L013"] == []
+
+
 @pytest.mark.parametrize("code", sorted(LINT_CODES) + sorted(NOTE_CODES))
 def test_every_code_has_a_fixture_and_a_documented_example(code):
     assert (LINT / f"{code}.yaml").is_file()

@@ -22,12 +22,13 @@ def pipe():
         yield inp
 
 
-def make_player(scenario, lib, pipe, tmp_path, lang="fr", width=80):
+def make_player(scenario, lib, pipe, tmp_path, lang="fr", width=80, seed=None):
+    """A player reading from `pipe`; seed None shows the options in the file's order, as the numbers typed assume."""
     console = Console(file=io.StringIO(), width=width, record=True, color_system=None, legacy_windows=False)
     writer = TranscriptWriter(tmp_path / "call.jsonl", {"session": "t", "scenario": scenario.id,
                                                         "content_hash": scenario.content_hash})
     asker = PromptAsker(PromptSession(input=pipe, output=DummyOutput()))
-    player = Player(Session(scenario, lib.directory), lib, writer, lang=lang, console=console, ask=asker.ask)
+    player = Player(Session(scenario, lib.directory), lib, writer, lang=lang, seed=seed, console=console, ask=asker.ask)
     return player, console
 
 
@@ -92,6 +93,43 @@ def test_the_provider_prompt_lists_the_directory_nearest_first(e411, lib, pipe, 
     assert nearest.name in screen
 
 
+def test_with_a_seed_the_options_are_numbered_in_the_order_drawn_and_a_number_picks_what_is_shown(e411, lib, pipe,
+                                                                                                 tmp_path):
+    player, console = make_player(e411, lib, pipe, tmp_path, seed=1234)
+    pipe.send_text("1\n4\n/quitter\n")
+    with pytest.raises(Quit):
+        player.run()
+    screen = "\n".join(line.rstrip() for line in console.export_text().splitlines())
+    assert ("1. Restez dans la voiture.\n"
+            "2. J'encode votre plaque.\n"
+            "3. Où êtes-vous exactement ?\n"
+            "4. Gilet, puis derrière la glissière.\n") in screen  # the file has them the other way round
+    assert read_transcript(tmp_path / "call.jsonl").actions == [
+        {"type": "start", "lang": "fr"}, {"type": "choose", "option": "greet"},
+        {"type": "choose", "option": "behind-rail"}]
+
+
+def test_the_arrow_keys_go_through_the_options_in_the_order_shown(e411, lib, pipe, tmp_path):
+    player, _ = make_player(e411, lib, pipe, tmp_path, seed=1234)
+    pipe.send_text("1\n")
+    pipe.send_text("\x1b[B\x1b[B\r")  # down, down: the second option on screen
+    pipe.send_text("/quitter\n")
+    with pytest.raises(Quit):
+        player.run()
+    assert player.session.case_state.chosen == ["greet", "note-plate"]
+
+
+def test_a_provider_number_typed_at_the_prompt_is_the_row_an_answers_file_names(e411, lib, pipe, tmp_path):
+    from simulator.order import provider_at
+    from tests.conftest import play
+    at_prompt, _ = play(e411, lib, ["greet", "behind-rail", "send-tow"])
+    player, _ = make_player(e411, lib, pipe, tmp_path, width=160)
+    pipe.send_text("1\n1\n3\n3\n/quitter\n")  # greet, behind-rail, send-tow, then the third row of the directory
+    with pytest.raises(Quit):
+        player.run()
+    assert player.session.case_state.dispatched["id"] == provider_at(at_prompt, 3) == "nam-depannage-warisoulx"
+
+
 class FakeClock:
     """A clock that jumps `step` seconds each time it is read: the countdown runs out without the test sleeping."""
 
@@ -126,7 +164,7 @@ def test_in_timed_mode_running_out_of_time_is_a_silence_for_the_engine(e411, lib
         return answer
 
     console = Console(file=io.StringIO(), width=80, record=True, color_system=None)
-    player = Player(Session(e411, lib.directory), lib, None, lang="fr", console=console, ask=ask, timed=True)
+    player = Player(Session(e411, lib.directory), lib, None, lang="fr", seed=None, console=console, ask=ask, timed=True)
     with pytest.raises(Quit):
         player.run()
     assert "(silence)" in console.export_text()
@@ -149,7 +187,7 @@ def test_ctrl_c_asks_before_quitting_and_no_goes_on(e411, lib, tmp_path):
         return answer
 
     console = Console(file=io.StringIO(), width=80, record=True, color_system=None)
-    player = Player(Session(e411, lib.directory), lib, None, lang="en", console=console, ask=ask)
+    player = Player(Session(e411, lib.directory), lib, None, lang="en", seed=None, console=console, ask=ask)
     with pytest.raises(Quit):
         player.run()
     assert player.session.case_state.chosen == ["greet"]
@@ -158,7 +196,7 @@ def test_ctrl_c_asks_before_quitting_and_no_goes_on(e411, lib, tmp_path):
 def test_plain_mode_draws_no_boxes(e411, lib, tmp_path):
     answers = iter(["/quit"])
     console = Console(file=io.StringIO(), width=80, record=True, color_system=None)
-    player = Player(Session(e411, lib.directory), lib, None, lang="en", console=console,
+    player = Player(Session(e411, lib.directory), lib, None, lang="en", seed=None, console=console,
                     ask=lambda q: next(answers), plain=True)
     with pytest.raises(Quit):
         player.run()
@@ -176,7 +214,7 @@ def completions(ask, typed):
 
 def test_commands_complete_in_the_interface_language(e411, lib):
     asked = []
-    player = Player(Session(e411, lib.directory), lib, None, lang="fr",
+    player = Player(Session(e411, lib.directory), lib, None, lang="fr", seed=None,
                     console=Console(file=io.StringIO(), width=80), ask=lambda q: asked.append(q) or "/quitter")
     with pytest.raises(Quit):
         player.run()
@@ -195,7 +233,8 @@ def test_provider_ids_complete_at_the_provider_prompt(e411, lib):
         except StopIteration:
             raise Quit()
 
-    player = Player(Session(e411, lib.directory), lib, None, lang="en", console=Console(file=io.StringIO(), width=80), ask=ask)
+    player = Player(Session(e411, lib.directory), lib, None, lang="en", seed=None,
+                    console=Console(file=io.StringIO(), width=80), ask=ask)
     with pytest.raises(Quit):
         player.run()
     assert completions(asked[-1], "hai-bor") == ["hai-borinage-depannage-4x4"]
@@ -235,7 +274,7 @@ def test_every_kind_of_event_is_drawn_in_every_language(two_calls, e411, lib, la
         for action in actions:
             events += session.apply(action)
     console = Console(file=io.StringIO(), width=80, record=True, color_system=None)
-    player = Player(session, lib, None, lang=lang, console=console, ask=lambda q: "")
+    player = Player(session, lib, None, lang=lang, seed=None, console=console, ask=lambda q: "")
     kinds = set()
     for event in events:
         player.scenario = two_calls if event["case"] in two_calls.cases else e411
@@ -323,7 +362,7 @@ def test_plain_timed_questions_say_the_time_first_and_end_with_the_languages_col
     from simulator.player import PlainAsker
     out = io.StringIO()
     asker = PlainAsker(io.StringIO("1\n"), out, clock=FakeClock())
-    player = Player(Session(e411, lib.directory), lib, None, lang="fr", console=Console(file=io.StringIO()),
+    player = Player(Session(e411, lib.directory), lib, None, lang="fr", seed=None, console=Console(file=io.StringIO()),
                     ask=asker.ask, timed=True)
     assert player.ask(Ask("Votre choix (numéro, ? pour l'aide)", seconds=30, status="Chrono · ? aide · /quitter")) == "1"
     assert out.getvalue() == "(⏱ 30 s · Chrono · ? aide · /quitter)\nVotre choix (numéro, ? pour l'aide) : "

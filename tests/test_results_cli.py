@@ -20,12 +20,12 @@ def test_the_table_for_one_trainee_in_french(class_store):
     result = plateau("results", "--trainee", "amelie dupont", "--lang", "fr")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (
-        "Date             ┃ Stagiaire     ┃ Scénario     ┃ Score ┃ Résultat   ┃ Issue  ┃ Conformité\n"
-        "━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━\n"
-        "02/03/2026 09:30 │ Amélie Dupont │ e8-flat-tyre │    49 │ non réussi │ résolu │ Faible    \n"
-        "09/03/2026 09:30 │ Amélie Dupont │ e8-flat-tyre │  68,2 │ non réussi │ résolu │ Conforme  \n"
-        "16/03/2026 09:30 │ Amélie Dupont │ e8-flat-tyre │  94,4 │ réussi     │ résolu │ Conforme  \n"
-        "Appels : 3 · réussis : 1 sur 3 terminés (33,3\u00a0%) · score moyen : 70,5\n")
+        "Date             ┃ Stagiaire     ┃ Scénario     ┃ Score ┃ Résultat   ┃ Issue  ┃ Conformité  \n"
+        "━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━\n"
+        "02/03/2026 09:30 │ Amélie Dupont │ e8-flat-tyre │    49 │ non réussi │ résolu │ Non conforme\n"
+        "09/03/2026 09:30 │ Amélie Dupont │ e8-flat-tyre │  65,7 │ non réussi │ résolu │ Conforme    \n"
+        "16/03/2026 09:30 │ Amélie Dupont │ e8-flat-tyre │  94,7 │ réussi     │ résolu │ Conforme    \n"
+        "Appels : 3 · réussis : 1 sur 3 terminés (33,3\u00a0%) · score moyen : 69,8\n")
 
 
 def test_the_table_says_abandoned_and_leaves_compliance_empty_where_no_procedure_applies(class_store):
@@ -34,10 +34,10 @@ def test_the_table_says_abandoned_and_leaves_compliance_empty_where_no_procedure
     assert result.stdout == (
         "Date             ┃ Trainee      ┃ Scenario     ┃ Score ┃ Result    ┃ Outcome  ┃ Compliance   \n"
         "━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━\n"
-        "2026-03-16 09:50 │ Bram Peeters │ e8-flat-tyre │  82.4 │ passed    │ resolved │ Compliant    \n"
-        "2026-03-16 10:10 │ Chloé Martin │ e8-flat-tyre │  34.6 │ abandoned │          │ Non-compliant\n"
-        "2026-03-16 10:15 │ Bram Peeters │ e8-two-calls │  85.6 │ passed    │ resolved │              \n"
-        "Calls: 3 · passed: 2 of 2 finished (100%) · mean score: 84\n")
+        "2026-03-16 09:50 │ Bram Peeters │ e8-flat-tyre │  84.4 │ passed    │ resolved │ Compliant    \n"
+        "2026-03-16 10:10 │ Chloé Martin │ e8-flat-tyre │  37.6 │ abandoned │          │ Non-compliant\n"
+        "2026-03-16 10:15 │ Bram Peeters │ e8-two-calls │    85 │ passed    │ resolved │              \n"
+        "Calls: 3 · passed: 2 of 2 finished (100%) · mean score: 84.7\n")
 
 
 @pytest.mark.parametrize("filters, sessions", [
@@ -64,12 +64,12 @@ def test_json_has_one_object_per_call_with_its_criteria(class_store):
         "session": "d4000000003", "trainee": "Dries Janssens", "scenario": "e8-flat-tyre", "scenario_version": 1,
         "content_hash": call["content_hash"], "rubric": "roadside", "lang": "fr", "mode": "practice",
         "started": "2026-03-16T09:30:00+00:00", "ended": "2026-03-16T09:33:00+00:00", "status": "finished",
-        "ending": "resolved", "outcome": "resolved", "overall": 74.4, "passed": True, "pass_mark": 70.0,
+        "ending": "resolved", "outcome": "resolved", "overall": 79.7, "passed": True, "pass_mark": 70.0,
         "compliance": "compliant", "critical_failures": [], "minutes": 4.75, "turns": 9,
         "transcript": call["transcript"],
-        "criteria": {"calm": {"score": 20.0, "max": 20.0, "percent": 100.0, "applies": True},
-                     "procedure": {"score": 24.4, "max": 30.0, "percent": 81.2, "applies": True},
-                     "provider": {"score": 0.0, "max": 20.0, "percent": 0.0, "applies": True},
+        "criteria": {"calm": {"score": 25.0, "max": 25.0, "percent": 100.0, "applies": True},
+                     "procedure": {"score": 24.7, "max": 30.0, "percent": 82.4, "applies": True},
+                     "provider": {"score": 0.0, "max": 15.0, "percent": 0.0, "applies": True},
                      "case_file": {"score": 15.0, "max": 15.0, "percent": 100.0, "applies": True},
                      "timing": {"score": 10.0, "max": 10.0, "percent": 100.0, "applies": True},
                      "language": {"score": 5.0, "max": 5.0, "percent": 100.0, "applies": True}}}
@@ -95,11 +95,11 @@ def test_csv_for_a_belgian_excel_reads_back_cell_by_cell(class_store, tmp_path):
                       "Transcription"]
     assert [row[:-1] for row in rows] == [
         ["a1000000001", "2026-03-02 09:30", "Amélie Dupont", "e8-flat-tyre", "1", "fr", "entraînement", "terminé",
-         "résolu", "49", "non réussi", "Faible", "1", "70", "46,9", "100", "0", "66,7", "100", "3,5"],
+         "résolu", "49", "non réussi", "Non conforme", "2", "70", "49", "100", "0", "80", "100", "3,5"],
         ["a1000000002", "2026-03-09 09:30", "Amélie Dupont", "e8-flat-tyre", "1", "fr", "entraînement", "terminé",
-         "résolu", "68,2", "non réussi", "Conforme", "0", "44", "81,2", "100", "0", "100", "100", "5,75"],
+         "résolu", "65,7", "non réussi", "Conforme", "0", "44", "82,4", "100", "0", "100", "100", "5,75"],
         ["a1000000003", "2026-03-16 09:30", "Amélie Dupont", "e8-flat-tyre", "1", "fr", "entraînement", "terminé",
-         "résolu", "94,4", "réussi", "Conforme", "0", "100", "81,2", "100", "100", "100", "100", "4,75"]]
+         "résolu", "94,7", "réussi", "Conforme", "0", "100", "82,4", "100", "100", "100", "100", "4,75"]]
     assert all(row[-1].endswith(f"{row[0]}.jsonl") for row in rows)
 
 
@@ -108,10 +108,10 @@ def test_csv_in_dutch_with_decimal_points_and_an_abandoned_call(class_store):
     header, row = read_csv(result.stdout)
     assert dict(zip(header, row)) | {"Transcript": ""} == {
         "Sessie": "c3000000003", "Datum": "2026-03-16 10:10", "Cursist": "Chloé Martin", "Scenario": "e8-flat-tyre",
-        "Versie": "1", "Taal": "fr", "Modus": "oefening", "Status": "afgebroken", "Afloop": "", "Score": "34.6",
+        "Versie": "1", "Taal": "fr", "Modus": "oefening", "Status": "afgebroken", "Afloop": "", "Score": "37.6",
         "Resultaat": "niet geslaagd", "Conformiteit": "Niet conform", "Kritieke fouten": "2",
-        "Kalmte en empathie (%)": "94", "Procedure (%)": "25", "Keuze van de hulpverlener (%)": "0",
-        "Dossier (%)": "0", "Tijdigheid (%)": "33.3", "Taal (%)": "100", "Gesimuleerde minuten": "1.5",
+        "Kalmte en empathie (%)": "94", "Procedure (%)": "23.5", "Keuze van de hulpverlener (%)": "0",
+        "Dossier (%)": "0", "Tijdigheid (%)": "20", "Taal (%)": "100", "Gesimuleerde minuten": "1.5",
         "Transcript": ""}
 
 

@@ -72,3 +72,46 @@ def test_a_text_names_exactly_what_the_call_must_provide(source, names):
 
 def test_a_condition_names_its_flags_and_variables():
     assert compile_condition("dispatched and eta > 20 or not known.plate").names.names == {"dispatched", "eta", "known"}
+
+
+def _outcome(function, context):
+    try:
+        return ("value", bool(function(context)))
+    except Exception as exc:  # noqa: BLE001 - both ways must fail alike
+        return ("error", type(exc).__name__)
+
+
+def test_the_checked_tree_decides_every_bundled_condition_as_jinja_does():
+    """Conditions made of names, comparisons and arithmetic skip Jinja's per-call context; on every
+    condition of every bundled scenario, in the states random calls reach, both give the same answer."""
+    import random
+
+    from simulator.catalog import bundled_scenarios, open_scenario
+    from simulator.engine import Session, Status
+    from simulator.expressions import _checked, _expression
+
+    compared = 0
+    for path in bundled_scenarios():
+        scenario, lib = open_scenario(path.stem)
+        conditions = {o.when.source for c in scenario.cases.values() for n in c.nodes.values() for o in n.options if o.when}
+        conditions |= {e.when.source for c in scenario.cases.values() for e in c.events if e.when}
+        rng = random.Random(7)
+        for _ in range(15):
+            session = Session(scenario, lib.directory)
+            session.apply({"type": "start", "lang": "fr"})
+            while not session.ended and session.state.turn < 80:
+                context = session.context()
+                for source in conditions:
+                    fast = _checked(source)
+                    if fast is not None:
+                        assert _outcome(fast, context) == _outcome(lambda c: _expression(source)(**c), context), source
+                        compared += 1
+                st = session.state
+                if st.status is Status.AWAITING_INPUT:
+                    session.apply({"type": "input", "value": "x"})
+                elif st.status is Status.AWAITING_PROVIDER:
+                    ids = [p.id for p in lib.directory.of_kind(st.pending["kind"])]
+                    session.apply({"type": "provider", "id": rng.choice(ids)})
+                else:
+                    session.apply({"type": "choose", "option": rng.choice(session.options()).id})
+    assert compared > 10_000

@@ -103,7 +103,7 @@ def test_recording_the_same_transcript_twice_keeps_one_row(call):
     path = call("good")
     record_transcript(path)
     record_transcript(path)
-    assert rows("SELECT session, status, overall, passed FROM sessions") == [("s0000000001", "finished", 94.4, 1)]
+    assert rows("SELECT session, status, overall, passed FROM sessions") == [("s0000000001", "finished", 94.7, 1)]
     assert rows("SELECT count(*) FROM decisions") == [(7,)]
 
 
@@ -120,29 +120,33 @@ def test_what_is_kept_of_a_call_scores_times_decisions_and_steps(call):
         "content_hash": row.content_hash, "rubric": "roadside", "lang": "fr", "mode": "practice",
         "started": "2026-03-02T08:30:00+00:00", "ended": "2026-03-02T08:32:00+00:00", "status": "finished",
         "ending": "resolved", "outcome": "resolved", "overall": 49.0, "passed": False, "pass_mark": 70.0,
-        "compliance": "low",
+        "compliance": "non_compliant",
         "critical_failures": [{"case": "lies", "step": "locate", "label": {"fr": "Localiser précisément",
                                                                             "nl": "Precies lokaliseren",
-                                                                            "en": "Locate precisely"}, "reason": "missed"}],
+                                                                            "en": "Locate precisely"}, "reason": "missed"},
+                              {"case": "lies", "step": "safety_check", "label": {"fr": "Vérifier la sécurité",
+                                                                                  "nl": "Veiligheid nagaan",
+                                                                                  "en": "Check safety"},
+                               "reason": "order", "turn": 2}],
         "minutes": 3.5, "turns": 6, "transcript": str(path.resolve()),
-        "criteria": {"calm": {"score": 14.0, "max": 20.0, "percent": 70.0, "applies": True},
-                     "procedure": {"score": 14.1, "max": 30.0, "percent": 46.9, "applies": True},
-                     "provider": {"score": 20.0, "max": 20.0, "percent": 100.0, "applies": True},
+        "criteria": {"calm": {"score": 17.5, "max": 25.0, "percent": 70.0, "applies": True},
+                     "procedure": {"score": 14.7, "max": 30.0, "percent": 49.0, "applies": True},
+                     "provider": {"score": 15.0, "max": 15.0, "percent": 100.0, "applies": True},
                      "case_file": {"score": 0.0, "max": 15.0, "percent": 0.0, "applies": True},
-                     "timing": {"score": 6.7, "max": 10.0, "percent": 66.7, "applies": True},
+                     "timing": {"score": 8.0, "max": 10.0, "percent": 80.0, "applies": True},
                      "language": {"score": 5.0, "max": 5.0, "percent": 100.0, "applies": True}}}
     assert [(d.turn, d.kind, d.option, d.step, d.points, d.wrong) for d in decisions] == [
-        (2, "option", "plate-first", "identify", -2.4, True),  # curt
-        (3, "option", "off-road", "safety_check", -2.81, True),  # after identifying, though safety comes first
+        (2, "option", "plate-first", "identify", -3.9, True),  # curt, before greeting and before the safety check
+        (3, "option", "off-road", "safety_check", 0.0, False),  # the order deviation is the identifying, at turn 2
         (4, "option", "send-tow", "dispatch", 0.0, False),
         (5, "provider", "desk-ramfjord-berging", "dispatch", 0.0, False),
         (6, "option", "give-eta", "confirm_eta", 0.0, False)]
     assert decisions[1].offered == ("off-road", "where", "note-plate", "stay-in-car")
     assert decisions[1].at == "2026-03-02T08:31:00+00:00"
     assert steps == [("confirm_eta", 0, 1, 0, 0, 0, 6, 3.0), ("dispatch", 1, 1, 0, 0, 0, 4, 1.5),
-                     ("greet", 0, 0, 0, 0, 0, None, None), ("identify", 0, 1, 0, 0, 0, 2, 0.0),
+                     ("greet", 0, 0, 0, 0, 0, None, None), ("identify", 0, 1, 0, 0, 1, 2, 0.0),
                      ("locate", 1, 0, 0, 0, 0, None, None), ("record", 0, 0, 0, 0, 0, None, None),
-                     ("safety_advice", 0, 0, 0, 0, 0, None, None), ("safety_check", 1, 1, 0, 0, 1, 3, 0.5)]
+                     ("safety_advice", 0, 0, 0, 0, 0, None, None), ("safety_check", 1, 1, 0, 0, 0, 3, 0.5)]
 
 
 def test_an_option_that_ends_the_call_unsafely_counts_as_a_wrong_choice(call):
@@ -153,7 +157,7 @@ def test_an_option_that_ends_the_call_unsafely_counts_as_a_wrong_choice(call):
 def test_a_resumed_call_replaces_its_abandoned_row_and_an_older_copy_changes_nothing(call, tmp_path):
     abandoned = call("abandoned", session="s0000000002")
     record_transcript(abandoned, abandoned=True)
-    assert rows("SELECT status, overall, passed FROM sessions") == [("abandoned", 34.6, 0)]
+    assert rows("SELECT status, overall, passed FROM sessions") == [("abandoned", 37.6, 0)]
     older = tmp_path / "older.jsonl"
     older.write_bytes(abandoned.read_bytes())
 
@@ -162,7 +166,7 @@ def test_a_resumed_call_replaces_its_abandoned_row_and_an_older_copy_changes_not
         outcome = store.record(_rebuilt(finished))
     assert outcome is Outcome.UPDATED
     record_transcript(older)
-    assert rows("SELECT session, status, overall, turns FROM sessions") == [("s0000000002", "finished", 94.4, 9)]
+    assert rows("SELECT session, status, overall, turns FROM sessions") == [("s0000000002", "finished", 94.7, 9)]
 
 
 def _rebuilt(path: Path):
@@ -263,6 +267,6 @@ def test_a_limit_keeps_the_latest_calls_oldest_first(call):
 def test_a_store_file_is_plain_sqlite_an_instructor_can_open_elsewhere(call, plateau_home):
     record_transcript(call("good"))
     db = sqlite3.connect(plateau_home / "results.sqlite3")
-    assert db.execute("SELECT trainee, scenario, overall FROM sessions").fetchall() == [("Amélie Dupont", "e8-flat-tyre", 94.4)]
+    assert db.execute("SELECT trainee, scenario, overall FROM sessions").fetchall() == [("Amélie Dupont", "e8-flat-tyre", 94.7)]
     assert json.loads(db.execute("SELECT text FROM labels WHERE kind = 'step' AND key = 'roadside/locate'").fetchone()[0]) == {
         "fr": "Localiser précisément", "nl": "Precies lokaliseren", "en": "Locate precisely"}

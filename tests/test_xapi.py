@@ -74,6 +74,9 @@ ACTOR = {"objectType": "Agent", "account": {"homePage": SITE, "name": AMELIE}}
 def test_a_decision_is_one_answered_statement_with_the_option_and_its_step(three_calls):
     curt = exported()["a1000000001"]
     assert [verb(s) for s in curt] == ["answered"] * 5 + ["completed", "failed"]
+    # Asking for the plate before the safety check is the wrong choice (curt, and before the step the protocol wants first).
+    assert (curt[0]["result"]["response"], curt[0]["result"]["success"], curt[0]["result"]["extensions"][EXT + "points"]) == (
+        "plate-first", False, -3.9)
     assert curt[1] == {
         "id": "d8a5eaf1-d937-5f6d-90d6-cbb4474c4709",
         "actor": ACTOR,
@@ -95,9 +98,10 @@ def test_a_decision_is_one_answered_statement_with_the_option_and_its_step(three
                                                          "en": "I'll take down your plate."}},
                     {"id": "stay-in-car", "description": {"fr": "Restez dans la voiture.", "nl": "Blijf in de wagen.",
                                                           "en": "Stay in the car."}}]}},
-        # Safety advice given after asking for the plate: points lost, so not a success.
-        "result": {"response": "off-road", "success": False,
-                   "extensions": {EXT + "option": "off-road", EXT + "kind": "option", EXT + "points": -2.81,
+        # The safety check itself, even after asking for the plate: the order deviation is the plate question (turn 2),
+        # so this choice loses nothing and is a success.
+        "result": {"response": "off-road", "success": True,
+                   "extensions": {EXT + "option": "off-road", EXT + "kind": "option", EXT + "points": 0.0,
                                   EXT + "step": "safety_check", EXT + "tone": "reassuring"}},
         "context": {"registration": "d550a706-e051-5b08-b65e-421fdaaf7c62", "platform": "Plateau 0.1.0", "revision": "1",
                     "contextActivities": {"parent": [SCENARIO], "grouping": [RUBRIC]},
@@ -140,10 +144,10 @@ def test_a_finished_call_is_completed_then_failed_with_its_score_success_and_dur
         "object": SCENARIO,
         "result": {"score": {"scaled": 0.49, "raw": 49.0, "min": 0, "max": 100}, "success": False, "completion": True,
                    "duration": "PT2M",
-                   "extensions": {EXT + "ending": "resolved", EXT + "outcome": "resolved", EXT + "compliance": "low",
-                                  EXT + "critical-failures": ["locate"],
-                                  EXT + "criteria": {"calm": 70.0, "case_file": 0.0, "language": 100.0, "procedure": 46.9,
-                                                     "provider": 100.0, "timing": 66.7},
+                   "extensions": {EXT + "ending": "resolved", EXT + "outcome": "resolved", EXT + "compliance": "non_compliant",
+                                  EXT + "critical-failures": ["locate", "safety_check"],
+                                  EXT + "criteria": {"calm": 70.0, "case_file": 0.0, "language": 100.0, "procedure": 49.0,
+                                                     "provider": 100.0, "timing": 80.0},
                                   EXT + "simulated-minutes": 3.5}},
         "context": context, "timestamp": "2026-03-02T08:32:00+00:00", "version": "1.0.3"}
 
@@ -152,7 +156,7 @@ def test_a_passed_call_has_a_decimal_scaled_score_and_success(three_calls):
     passed = exported()["a1000000003"][-1]
     assert (verb(passed), passed["verb"]["id"]) == ("passed", "http://adlnet.gov/expapi/verbs/passed")
     assert {k: passed["result"][k] for k in ("score", "success", "completion", "duration")} == {
-        "score": {"scaled": 0.944, "raw": 94.4, "min": 0, "max": 100}, "success": True, "completion": True,
+        "score": {"scaled": 0.947, "raw": 94.7, "min": 0, "max": 100}, "success": True, "completion": True,
         "duration": "PT3M"}
     assert passed["result"]["extensions"][EXT + "critical-failures"] == []
 
@@ -164,8 +168,8 @@ def test_an_abandoned_call_is_one_abandoned_statement_without_a_score(three_call
     assert abandoned[-1]["result"] == {
         "completion": False, "duration": "PT1M",
         "extensions": {EXT + "compliance": "non_compliant", EXT + "critical-failures": ["locate", "dispatch"],
-                       EXT + "criteria": {"calm": 94.0, "case_file": 0.0, "language": 100.0, "procedure": 25.0,
-                                          "provider": 0.0, "timing": 33.3},
+                       EXT + "criteria": {"calm": 94.0, "case_file": 0.0, "language": 100.0, "procedure": 23.5,
+                                          "provider": 0.0, "timing": 20.0},
                        EXT + "simulated-minutes": 1.5}}
 
 
