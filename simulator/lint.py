@@ -4,7 +4,7 @@ The loader already refuses what cannot be read (codes P, S, T, D, X, R). Lint ad
 checks that need the whole scenario, its rubric and the directory: nodes no path reaches,
 loops with no way out, endings never reached, options never offered, critical steps no
 path performs, translations copied from another language, options whose length gives the
-answer away, and more (codes L001-L013,
+answer away, options off the model call that cost nothing, and more (codes L001-L014,
 listed in LINT_CODES and in docs/authoring.md).
 
 Checks that follow every path (L001, L002, L007 on paths, L003, L009, L011, L012) play the
@@ -47,6 +47,7 @@ LINT_CODES: dict[str, tuple[Severity, str]] = {
     "L011": (WARNING, "an event that never happens"),
     "L012": (ERROR, "a condition or text that fails on some path"),
     "L013": (WARNING, "a procedure step given away by the length of its option"),
+    "L014": (WARNING, "an option off the model call that costs nothing and says nothing"),
 }
 
 # L013: how much longer than every other option at its node an option may be before its length
@@ -176,6 +177,7 @@ def check_scenario(scenario: m.Scenario, doc: Document, rubric: m.Rubric, direct
         _check_providers(report, case, directory)
     _check_steps(report, scenario, rubric)
     _check_endings_named(report, scenario)
+    _check_free_options(report, scenario)
     skipped = _check_paths(report, scenario, rubric, directory, max_states)
     return report.problems, Note(doc.name, 1, 1, SKIPPED, *skipped) if skipped else None
 
@@ -312,6 +314,30 @@ def _endings_named(scenario: m.Scenario) -> set[str]:
             named.add(node.end)
             named.update(o.end for o in node.options)
     return named
+
+
+def _check_free_options(report: _Report, scenario: m.Scenario) -> None:
+    """L014: an option the model call does not take that performs no step, breaks nothing, is said in a
+    neutral tone and costs neither stress nor time: choosing it changes no score, so the debrief cannot
+    say whether it was right or wrong. The model call stands for the best call (`plateau paths` finds
+    the best calls of small scenarios exactly)."""
+    if not scenario.model:
+        return
+    chosen = {a.get("option") for a in scenario.model if a.get("type") == "choose"}
+    for case in scenario.cases.values():
+        for node in case.nodes.values():
+            for option in node.options:
+                ends_badly = option.end is not None and option.end in scenario.endings and \
+                    scenario.endings[option.end].outcome in (m.Outcome.UNSAFE, m.Outcome.FAILED, m.Outcome.HUNG_UP)
+                if (option.id in chosen or option.steps or option.breaks or option.tone is not m.Tone.NEUTRAL
+                        or option.stress_delta > 0 or option.effects.seconds > 60 or ends_badly):
+                    continue
+                report.add(option.origin + ("id",), "L014",
+                           f"the option '{option.id}' is not in the model call, yet it performs no step, breaks "
+                           "nothing and costs no time or stress: a trainee who picks it is never told whether it was "
+                           "right.",
+                           "If it is a mistake, say what it breaks: 'breaks: [{step: locate, level: moderate}]'. "
+                           "If it is as good as the model's choice, give it the step it performs ('step: ...').")
 
 
 def _check_endings_named(report: _Report, scenario: m.Scenario) -> None:

@@ -311,14 +311,14 @@ def explain(reason: Refusal, detail: str, lang: str) -> str:
 def build_record(transcript, scenario, lib, *, transcript_path: str | None = None) -> Record:
     """Rescore a transcript against its scenario and collect what the store keeps of it."""
     from simulator import model as m
-    from simulator.scoring import replay_record, score_actions
+    from simulator.scoring import replay_record, score_records
 
     header = transcript.header
     rubric = lib.rubrics[scenario.rubric_id]
     actions = transcript.actions
     try:
-        score = score_actions(scenario, rubric, lib.directory, actions)
-        session, records = replay_record(scenario, lib.directory, actions)
+        session, records = replay_record(scenario, lib.directory, actions)  # one replay scores and describes the call
+        score = score_records(scenario, rubric, lib.directory, session, records)
     except (PlateauError, StopIteration, KeyError, TypeError, ValueError) as exc:
         raise Refused(Refusal.NOT_REPLAYABLE, str(exc)) from None
 

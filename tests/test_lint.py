@@ -163,6 +163,12 @@ def test_a_step_given_away_by_the_length_of_its_option_is_pointed_at_in_the_firs
                  "French (69 characters, against 12 for 'later'): its length alone gives the answer away.")]
 
 
+def test_an_option_that_costs_nothing_off_the_model_call_is_pointed_at():
+    assert found("L014.yaml", "L014") == [
+        (43, 17, "the option 'later' is not in the model call, yet it performs no step, breaks nothing and costs no "
+                 "time or stress: a trainee who picks it is never told whether it was right.")]
+
+
 LOCATE = """\
           - id: locate
             text: {fr: Où êtes-vous ?, nl: Waar bent u?, en: Where are you?}
