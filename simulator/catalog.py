@@ -11,7 +11,16 @@ from simulator.datadir import home  # noqa: F401  (re-exported: catalog.home)
 from simulator.errors import PlateauError, ScenarioError
 from simulator.loader import load_directory, load_rubric, load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
+def _bundled_root() -> Path:
+    """Where the bundled calls, rubrics and providers are: inside the installed package (a wheel ships
+    them as simulator/bundled/), or at the top of the source tree (a checkout, an editable install)."""
+    from importlib.resources import files
+
+    shipped = Path(str(files("simulator") / "bundled"))
+    return shipped if (shipped / "scenarios").is_dir() else Path(__file__).resolve().parent.parent
+
+
+ROOT = _bundled_root()
 SCENARIOS = ROOT / "scenarios"
 RUBRICS = ROOT / "rubrics"
 PROVIDERS = SCENARIOS / "providers"

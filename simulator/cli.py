@@ -47,8 +47,14 @@ def cmd_list(args) -> int:
     from simulator.i18n import detect_lang
     from simulator.loader import load_scenario
 
-    lib = library()
     lang = detect_lang(args.lang)
+    if not bundled_scenarios():
+        # An install without its calls (a broken package) must not look like an empty catalogue.
+        from simulator.catalog import SCENARIOS
+        from simulator.i18n import t
+        _err(t("err.no_bundled", lang, path=str(SCENARIOS)))
+        return EXIT_PROBLEM
+    lib = library()
     rows, problems = [], []
     for path in bundled_scenarios():
         try:

@@ -124,6 +124,12 @@ STRINGS: dict[str, dict[str, str]] = {
                                "Resume it with plateau resume."},
     # --- errors a trainee meets (shown after "plateau:")
     "err.prefix": {"fr": "plateau : ", "nl": "plateau: ", "en": "plateau: "},
+    "err.no_bundled": {"fr": "aucun scénario fourni n'a été trouvé (dans {path}) : l'installation est incomplète. "
+                             "Réinstallez Plateau (pip install .).",
+                       "nl": "er zijn geen meegeleverde scenario's gevonden (in {path}): de installatie is onvolledig. "
+                             "Installeer Plateau opnieuw (pip install .).",
+                       "en": "no bundled scenario was found (in {path}): the installation is incomplete. "
+                             "Reinstall Plateau (pip install .)."},
     "err.no_scenario": {"fr": "il n'y a pas de scénario « {name} ». {guess}Scénarios fournis : {ids} (voir plateau list).",
                         "nl": "er is geen scenario “{name}”. {guess}Meegeleverde scenario's: {ids} (zie plateau list).",
                         "en": "there is no scenario '{name}'. {guess}Bundled scenarios: {ids} (see 'plateau list')."},

@@ -195,3 +195,27 @@ def test_a_trainee_name_with_brackets_is_shown_as_typed_in_the_results(tmp_path)
 
     assert (result.returncode, result.stderr) == (0, "")
     assert "[/b]Bram [best]" in result.stdout
+
+
+def test_list_says_so_and_fails_when_the_install_has_no_bundled_call(tmp_path, monkeypatch, capsys):
+    from simulator import catalog, cli, i18n
+
+    monkeypatch.setattr(catalog, "SCENARIOS", tmp_path / "scenarios")
+    monkeypatch.setattr(i18n, "_chosen", None)  # main() remembers --lang: put it back after this test
+    code = cli.main(["list", "--lang", "en"])
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_PROBLEM
+    assert "no bundled scenario was found" in err and "Reinstall Plateau (pip install .)" in err
+
+
+def test_the_wheel_ships_every_bundled_call_rubric_and_provider(tmp_path):
+    import zipfile
+
+    root = Path(__file__).resolve().parent.parent
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(root)],
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr[-2000:]
+    names = set(zipfile.ZipFile(next(tmp_path.glob("plateau-*.whl"))).namelist())
+    wanted = {f"simulator/bundled/{p.relative_to(root).as_posix()}"
+              for pattern in ("scenarios/*.yaml", "scenarios/providers/*.yaml", "rubrics/*.yaml") for p in root.glob(pattern)}
+    assert len(wanted) >= 17 and wanted - names == set()
