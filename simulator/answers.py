@@ -33,6 +33,10 @@ def load_answers(path: Path | str) -> list[Located]:
     if not isinstance(doc.data, list):
         raise ScenarioError([doc.problem((), "A001", "an answers file must be a list of actions.",
                                          "Write one action per line, starting with '- ' (for example '- greet').")])
+    if not doc.data:
+        raise ScenarioError([doc.problem((), "A001", "this answers file holds no action.",
+                                         "Write one action per line, starting with '- ' (for example '- greet'); "
+                                         "to play the call yourself, leave out --answers.")])
     out, problems = [], []
     for i, item in enumerate(doc.data):
         pos = doc.at((i,))

@@ -157,6 +157,9 @@ def cmd_paths(args) -> int:
     for target, path, label in ((args.save_best, result.best, "best"), (args.save_worst, result.worst, "worst")):
         if target and path:
             score = result.best_score if label == "best" else result.worst_score
+            if not Path(target).parent.is_dir():
+                raise PlateauError(f"cannot write {target}: the folder {display_path(Path(target).parent)} does not exist. "
+                                   "Create it first, or give another path.")
             Path(target).write_text(answers_text(path, f"The {label} call found by 'plateau paths' for {scenario.id}: "
                                                  f"{score.overall:g} points, ending '{score.ending}'."), encoding="utf-8")
     if args.json:

@@ -88,7 +88,9 @@ def scenario_path(name: str) -> Path:
     import difflib
     ids = [p.stem for p in bundled_scenarios()]
     lang = detect_lang()
-    close = difflib.get_close_matches(name, ids, n=1, cutoff=0.6)
+    # `dour` means `dour-festival`: a unique id starting with what was typed, else the closest spelling.
+    starting = [i for i in ids if i.startswith(name.lower())]
+    close = starting if len(starting) == 1 else difflib.get_close_matches(name, ids, n=1, cutoff=0.6)
     guess = t("err.did_you_mean", lang, name=close[0]) if close else ""
     raise PlateauError(t("err.no_scenario", lang, name=name, guess=guess, ids=", ".join(ids)))
 

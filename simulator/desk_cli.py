@@ -434,7 +434,8 @@ def register(add) -> None:
     p = add("cohort", "Summarise a class: progress per trainee, pass rates, missed steps, wrong choices, timings.",
             "plateau cohort --since 2026-03-01 --html class-report.html --lang fr", cmd_cohort)
     _add_filters(p, outcome=False)
-    p.add_argument("--html", metavar="FILE", help="also write the report as one HTML page (prints on A4)")
+    p.add_argument("-o", "--html", metavar="FILE", dest="html",
+                   help="also write the report as one HTML page (prints on A4); -o as for 'plateau report'")
     p.add_argument("--top", type=int, default=10, metavar="N", help="how many missed steps and wrong choices to list (default 10)")
 
     p = add("export", "Write recorded calls as xAPI 1.0.3 statements (a JSON list) for a Learning Record Store.",

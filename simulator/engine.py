@@ -7,7 +7,7 @@ the same actions on a fresh Session gives the same events.
 
 Actions are plain dicts, as stored in transcripts and answers files:
 
-    {"type": "start", "lang": "fr"}          pick up the phone, speaking French
+    {"type": "start", "lang": "fr"}          pick up the phone (lang: the interface's; the trainee speaks the caller's first language)
     {"type": "choose", "option": "greet"}    say or do an option of the current node
     {"type": "input", "value": "GH-512-KL"}  the value a record action asked for
     {"type": "provider", "id": "tow-x"}      the provider a dispatch or booking asked for

@@ -219,3 +219,27 @@ def test_the_wheel_ships_every_bundled_call_rubric_and_provider(tmp_path):
     wanted = {f"simulator/bundled/{p.relative_to(root).as_posix()}"
               for pattern in ("scenarios/*.yaml", "scenarios/providers/*.yaml", "rubrics/*.yaml") for p in root.glob(pattern)}
     assert len(wanted) >= 17 and wanted - names == set()
+
+
+def test_a_scenario_id_typed_short_is_suggested_in_full():
+    result = plateau("play", "dour", "--lang", "en")
+    assert result.returncode == 1
+    assert "there is no scenario 'dour'. Did you mean 'dour-festival'?" in result.stderr
+
+
+def test_an_answers_file_with_no_action_is_refused_not_played_interactively(tmp_path):
+    answers = tmp_path / "empty.yaml"
+    answers.write_text("[]\n", encoding="utf-8")
+    result = plateau("play", "dour-festival", "--answers", "empty.yaml", "--trainee", "Zoë", cwd=tmp_path,
+                     env_home=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == "empty.yaml:1:1: A001 this answers file holds no action."
+    assert not (tmp_path / "sessions").exists()  # nothing was played, nothing saved
+
+
+def test_saving_the_best_call_into_a_missing_folder_is_refused_plainly(tmp_path):
+    result = plateau("paths", str(Path(__file__).parent / "fixtures" / "lint" / "L013.yaml"),
+                     "--save-best", str(tmp_path / "nope" / "best.yaml"))
+    assert result.returncode == 1
+    assert f"the folder {tmp_path / 'nope'} does not exist" in result.stderr
+    assert "something went wrong" not in result.stderr

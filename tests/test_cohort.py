@@ -161,3 +161,10 @@ def test_one_share_reads_the_same_in_the_results_and_in_the_class_report(class_s
     html = report.read_text(encoding="utf-8")
     assert '<td class="num">1</td><td class="num">54,5\u00a0%</td>' in html
     assert '<td class="num">7</td><td class="num">63,6\u00a0%</td>' in html
+
+
+def test_the_class_report_is_written_with_o_as_every_report_is(class_store, tmp_path):
+    out = tmp_path / "class.html"
+    result = plateau("cohort", "-o", str(out), "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8") == (GOLDEN / "class-fr.html").read_text(encoding="utf-8")
