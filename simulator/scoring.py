@@ -693,6 +693,8 @@ def score_language(scenario, rubric, criterion, records, session) -> CriterionRe
         if rec.turns and not (wrong or weak or provider_wrong):
             evidence.append(Evidence("language", 0, _all("ev.lang_ok", name=caller.name, language=preferred), case=cid))
     pct = sum(points) / len(points) if points else 0
+    if pct < 100:
+        pct = _below_top(criterion.levels, pct)  # an answer someone could not follow is never "Excellent"
     _scale(evidence, criterion.weight / max(len(points), 1))
     return CriterionResult("language", criterion.weight, pct, level_for(criterion.levels, pct), evidence, bool(points))
 
