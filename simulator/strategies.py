@@ -15,8 +15,7 @@ from typing import Callable
 
 from simulator import model as m
 from simulator.engine import Session, Status
-from simulator.order import shuffled
-from simulator.providers import search
+from simulator.order import displayed_options, provider_rows
 from simulator.scoring import Score, new_records, record_action, score_records
 
 MAX_ACTIONS = 300
@@ -29,15 +28,6 @@ class Played:
     score: Score
     ended: bool
     actions: tuple[dict, ...]
-
-
-def displayed_providers(session: Session, kind: str) -> list[m.Provider]:
-    """The directory as the player lists it for this prompt: nearest first."""
-    case = session.case
-    target = case.location.coordinates if case.location else None
-    hits = search(session.directory, kind=kind, near=target, at=session.now(), needs=case.needs,
-                  traffic=session.scenario.traffic)
-    return [h.provider for h in hits]
 
 
 def play(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, pick: Pick, *, seed: int | None,
@@ -53,11 +43,10 @@ def play(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, pick: P
             fact = session.scenario.cases[st.pending["case"]].truth[st.pending["field"]]
             action = {"type": "input", "value": str(fact.value)}
         elif st.status is Status.AWAITING_PROVIDER:
-            providers = displayed_providers(session, st.pending["kind"])
+            providers = [hit.provider for hit in provider_rows(session, st.pending["kind"])]
             action = {"type": "provider", "id": providers[pick(providers, "provider")].id}
         else:
-            offered = session.options()
-            displayed = shuffled(offered, seed, st.active, session.case_state.node)
+            displayed = displayed_options(session, seed)  # what the screen shows, in its order
             action = {"type": "choose", "option": displayed[pick(displayed, "option")].id}
         actions.append(action)
         record_action(session, records, len(actions), action)
