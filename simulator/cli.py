@@ -144,7 +144,9 @@ def cmd_play(args) -> int:
         header = {"session": session_id, "scenario": scenario.id, "scenario_version": scenario.version,
                   "content_hash": scenario.content_hash, "scenario_file": str(Path(scenario.source).resolve()),
                   "rubric": scenario.rubric_id, "trainee": trainee, "lang": lang,
-                  "mode": "timed" if args.timed else "practice", "started": now_iso(), "plateau": __version__,
+                  # How the call was played: results, the class report and xAPI tell a scripted call from a real one.
+                  "mode": "answers" if answers else "timed" if args.timed else "practice", "started": now_iso(),
+                  "plateau": __version__,
                   "seed": args.seed if args.seed is not None else new_seed()}  # a replay draws a new order
         writer = TranscriptWriter(path, header)
         code, again = _run_call(args, scenario, lib, Session(scenario, lib.directory), writer, header, lang, answers)

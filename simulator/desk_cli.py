@@ -39,6 +39,8 @@ WORDS: dict[str, dict[str, str]] = {
     "result.failed": {"fr": "non réussi", "nl": "niet geslaagd", "en": "not passed"},
     "mode.practice": {"fr": "entraînement", "nl": "oefening", "en": "practice"},
     "mode.timed": {"fr": "chronométré", "nl": "getimed", "en": "timed"},
+    "mode.answers": {"fr": "fichier de réponses", "nl": "antwoordbestand", "en": "answers file"},
+    "mode.assess": {"fr": "auto-évaluation", "nl": "zelftest", "en": "self-assessment"},
     "results.none": {"fr": "Aucun appel ne correspond.", "nl": "Geen enkele oproep komt overeen.", "en": "No call matches."},
     "results.summary": {"fr": "Appels : {n} · réussis : {passed} sur {finished} terminés ({share}) · score moyen : {mean}",
                         "nl": "Oproepen: {n} · geslaagd: {passed} van {finished} afgewerkt ({share}) · gemiddelde score: {mean}",

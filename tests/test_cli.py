@@ -112,6 +112,17 @@ def test_a_finished_call_is_recorded_in_the_results_store(tmp_path):
         ("Amélie Dupont", "e411-flat-tyre", "finished", "resolved", 94.7, True)]
 
 
+def test_a_call_played_from_an_answers_file_is_recorded_as_such_not_as_practice(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    home = tmp_path / "home"
+    plateau("play", str(E411), "--answers", str(answers), "--json", "--trainee", "Amélie Dupont", env_home=home)
+    [row] = json.loads(plateau("results", "--json", env_home=home).stdout)
+    assert row["mode"] == "answers"
+    csv_text = plateau("results", "--csv", "--lang", "fr", env_home=home).stdout
+    assert ";fichier de réponses;" in csv_text  # the mode column an instructor filters on in Excel
+
+
 def test_score_takes_the_session_id_that_sessions_shows_and_says_when_a_call_was_stopped_early(tmp_path):
     home = tmp_path / "home"
     answers = tmp_path / "answers.yaml"
