@@ -106,6 +106,10 @@ def _asker(args):
     return PlainAsker().ask if args.plain else PromptAsker().ask
 
 
+class NoTrainee(PlateauError):
+    """The trainee gave no name at the prompt: the call is not started."""
+
+
 def _trainee(args, lang: str, interactive: bool) -> str:
     """--trainee, else the remembered name, else (first interactive use) ask once and remember it."""
     from simulator.i18n import t
@@ -113,10 +117,13 @@ def _trainee(args, lang: str, interactive: bool) -> str:
 
     name = (args.trainee or "").strip() or remembered_trainee()
     if not name and interactive:
-        try:
-            name = input(t("ask.trainee", lang) + " ").strip()
-        except (EOFError, KeyboardInterrupt):
-            name = ""
+        # A call always belongs to someone: ask again on an empty answer; Ctrl-C or Ctrl-D play nothing.
+        while not name:
+            try:
+                name = input(t("ask.trainee", lang) + " ").strip()
+            except (EOFError, KeyboardInterrupt):
+                print()
+                raise NoTrainee(t("err.no_trainee", lang)) from None
     elif name and not args.trainee and interactive:  # a name remembered on this computer: say whose calls these are
         print(t("playing_as", lang, name=name))
     if name and name != remembered_trainee() and (args.trainee or interactive):

@@ -57,6 +57,12 @@ STRINGS: dict[str, dict[str, str]] = {
                   "en": "save and quit (resume with plateau resume)"},
     "status.practice": {"fr": "Entraînement · ? aide · /quitter", "nl": "Oefenen · ? hulp · /stoppen", "en": "Practice · ? help · /quit"},
     "status.timed": {"fr": "Chrono · ? aide · /quitter", "nl": "Tijdslimiet · ? hulp · /stoppen", "en": "Timed · ? help · /quit"},
+    "err.no_trainee": {"fr": "pas de nom, pas d'appel : chaque appel est gardé au nom de son stagiaire. "
+                             "Relancez la commande et tapez votre nom (ou ajoutez --trainee NOM).",
+                       "nl": "geen naam, geen oproep: elke oproep wordt bewaard op naam van de cursist. "
+                             "Start de opdracht opnieuw en typ uw naam (of voeg --trainee NAAM toe).",
+                       "en": "no name, no call: every call is kept under its trainee's name. "
+                             "Run the command again and type your name (or add --trainee NAME)."},
     "ask.trainee": {"fr": "Votre nom (gardé avec vos appels pour votre formateur) :",
                     "nl": "Uw naam (bewaard bij uw oproepen voor uw opleider):",
                     "en": "Your name (kept with your calls for your instructor):"},

@@ -168,3 +168,16 @@ def test_a_name_remembered_on_this_computer_is_said_before_the_call(tmp_path):
     second.expect("Votre choix")
     second.sendline("/quitter")
     second.expect(pexpect.EOF)
+
+
+def test_a_call_always_belongs_to_someone_an_empty_name_is_asked_again_and_none_plays_nothing(tmp_path):
+    child = spawn("play", str(E411), "--plain", "--lang", "fr", home=tmp_path)
+    child.expect("Votre nom")
+    child.sendline("")
+    child.expect("Votre nom")  # asked again: an empty name is no name
+    child.sendeof()
+    child.expect("pas de nom, pas d'appel")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert not (tmp_path / "sessions").exists()  # nothing was played, nothing is kept under no one's name
