@@ -38,6 +38,11 @@ def describe(rubric: m.Rubric, lang: str = "en") -> dict:
             "criteria": criteria, "steps": steps, "orders": orders}
 
 
+def _settings_text(settings: dict) -> str:
+    return "; ".join(f"{k}: " + (", ".join(f"{step} {d}" for step, d in v.items()) if isinstance(v, dict) else str(v))
+                     for k, v in settings.items())
+
+
 def render_text(rubric: m.Rubric, lang: str = "en") -> str:
     d = describe(rubric, lang)
     lines = [f"{d['title']} ({d['id']})", "",
@@ -47,8 +52,7 @@ def render_text(rubric: m.Rubric, lang: str = "en") -> str:
              "Criteria (weight, minimum, settings):"]
     for c in d["criteria"]:
         extra = f", at least {c['minimum']:g}%" if c["minimum"] is not None else ""
-        settings = "; ".join(f"{k}: " + (", ".join(f"{step} {d}" for step, d in v.items()) if isinstance(v, dict) else str(v))
-                             for k, v in c["settings"].items())
+        settings = _settings_text(c["settings"])
         lines.append(f"  {c['id']:<10} {c['weight']:>4g}{extra}" + (f"  ({settings})" if settings else ""))
     lines += ["", "Deviations (procedure points lost):"]
     lines += [f"  {level:<9} {cost if isinstance(cost, str) else f'-{cost:g}'}" for level, cost in d["deviations"].items()]
@@ -72,8 +76,7 @@ def render_markdown(rubric: m.Rubric) -> str:
              + " procedure points; a critical one fails the call.", "",
              "| criterion | weight | minimum | settings |", "| --- | ---: | ---: | --- |"]
     for c in d["criteria"]:
-        settings = "; ".join(f"{k}: " + (", ".join(f"{s} {t}" for s, t in v.items()) if isinstance(v, dict) else str(v))
-                             for k, v in c["settings"].items())
+        settings = _settings_text(c["settings"])
         minimum = f"{c['minimum']:g}%" if c["minimum"] is not None else ""
         lines.append(f"| `{c['id']}` | {c['weight']:g} | {minimum} | {settings} |")
     lines += ["", "| step | critical | weight | within | label |", "| --- | --- | ---: | --- | --- |"]

@@ -21,6 +21,7 @@ from typing import Any
 
 from simulator import model as m
 from simulator.engine import Session, Status
+from simulator.expressions import compile_template
 from simulator.i18n import num, t
 from simulator.providers import distance_km, search
 
@@ -410,7 +411,7 @@ def score_procedure(scenario, rubric, criterion, records, session) -> tuple[Crit
             deviation = next((d for d in turn.option.deviations if d.step == step_id), m.Deviation(step_id))
             level = deviation.level or rubric.default_level(step_id)
             step = rubric.protocol.get(step_id)
-            label = step.label if step else m.Text({lang: _Plain(step_id) for lang in m.LANGS})
+            label = step.label if step else m.Text({lang: compile_template(step_id) for lang in m.LANGS})
             option = _performing(turn.offered, step_id) or \
                 _best_option(turn.offered, rubric, turn.done_before, applicable)
             entry = Evidence("procedure", 0, _all("ev.deviation", level=_level_words(level), step=label, text=turn.render(turn.option.text)),
@@ -441,18 +442,6 @@ def score_procedure(scenario, rubric, criterion, records, session) -> tuple[Crit
     result = CriterionResult("procedure", criterion.weight, pct, level_for(criterion.levels, pct), evidence, possible > 0,
                              {"compliance": compliance})
     return result, critical
-
-
-class _Plain:
-    """A fixed text that renders as itself (a step id that the rubric does not know)."""
-
-    plain = True
-
-    def __init__(self, text: str):
-        self.text = text
-
-    def render(self, context=None) -> str:
-        return self.text
 
 
 def rank_providers(scenario: m.Scenario, case: m.Case, directory: m.Directory, kind: str, at) -> list[dict]:
@@ -719,18 +708,6 @@ def _case_endings(scenario: m.Scenario, session: Session) -> list[dict]:
     return out
 
 
-def _ending_debrief(scenario: m.Scenario, session: Session) -> Localised | None:
-    """The ending's debrief as it fits this call: the variant whose condition holds in the final state of
-    the case that ended so (the most severe case ending, for several calls)."""
-    ending_id = session.state.ending
-    if not ending_id:
-        return None
-    ending = scenario.endings[ending_id]
-    cid = next((c for c, cs in session.state.cases.items() if cs.ending == ending_id), None)
-    context = session.context(cid) if cid else None
-    return ending.debrief_for(context).render_all(context)
-
-
 def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, session: Session,
                   records: dict[str, CaseRecord]) -> Score:
     """The score of a session whose actions were noted in `records` (by `record_action`).
@@ -784,6 +761,7 @@ def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
                   ending, scenario.endings[ending].outcome.value if ending else None, results,
                   sorted(notes, key=lambda n: n["turn"]), [n for cs in session.state.cases.values() for n in cs.notes])
     score.reasons = reasons
-    score.ending_debrief = _ending_debrief(scenario, session)
     score.case_endings = _case_endings(scenario, session)
+    # The session's ending told as it fits the case that ended so (the most severe, for several calls).
+    score.ending_debrief = next((e["debrief"] for e in score.case_endings if e["ending"] == ending), None)
     return score
