@@ -157,27 +157,9 @@ class Session:
     def now(self):
         return self.scenario.clock_start + timedelta(seconds=self.state.clock)
 
-    def context(self, case_id: str | None = None) -> dict[str, Any]:
-        """What conditions and texts of a case can refer to."""
-        cid = case_id or self.state.active
-        case, cs = self.scenario.cases[cid], self.state.cases[cid]
-        ctx: dict[str, Any] = {flag: False for flag in self._flags}
-        ctx.update({flag: True for flag in cs.flags})
-        ctx.update({
-            "stress": round(cs.stress),
-            "minutes": self.state.clock / 60,
-            "time": self.now().strftime("%H:%M"),
-            "known": {fid: fid in cs.known for fid in case.truth},
-            "file": {fid: cs.file.get(fid, "") for fid in case.truth},
-            "dispatched": dict(cs.dispatched) if cs.dispatched else None,
-            "booked": [dict(b) for b in cs.booked],  # empty (false) until something is booked
-            "eta": cs.dispatched["eta"] if cs.dispatched else None,
-            "provider": cs.dispatched["name"] if cs.dispatched else "",
-            "lang": cs.speaking,
-            "caller": case.caller.name,
-            "reference": case.reference,
-        })
-        return ctx
+    def context(self, case_id: str | None = None) -> "Context":
+        """What conditions and texts of a case can refer to (each value worked out when first read)."""
+        return Context(self, case_id or self.state.active)
 
     def options(self, case_id: str | None = None) -> list[m.Option]:
         """Options offered now at the current node of a case (the active one by default)."""
@@ -597,6 +579,63 @@ class Session:
         worst = min(endings, key=lambda e: m.OUTCOME_SEVERITY.index(e.outcome))
         st.status, st.ending = Status.ENDED, worst.id
         self._emit("session_ended", ending=worst.id, outcome=worst.outcome.value)
+
+
+class Context(dict):
+    """The names a condition or text of one case can read, worked out on first reading.
+
+    A condition reads two or three names; building all of them for each of the dozen checks an
+    action makes was most of the engine's time. Read it at once: the values are those of the
+    moment each is first read. `full()` gives every name, for Jinja's templates and for errors.
+    """
+
+    __slots__ = ("_session", "_cid")
+
+    def __init__(self, session: "Session", cid: str):
+        super().__init__()
+        self._session, self._cid = session, cid
+
+    def __missing__(self, name: str) -> Any:
+        session, cid = self._session, self._cid
+        cs = session.state.cases[cid]
+        if name in _CONTEXT_NAMES:  # before flags: 'dispatched' and 'booked' are both, and read as values
+            value: Any = _CONTEXT_NAMES[name](session, session.scenario.cases[cid], cs)
+        elif name in session._flags:
+            value = name in cs.flags
+        else:
+            raise KeyError(name)
+        self[name] = value
+        return value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            return default
+
+    def __contains__(self, name: object) -> bool:
+        return dict.__contains__(self, name) or name in self._session._flags or name in _CONTEXT_NAMES
+
+    def full(self) -> dict[str, Any]:
+        for name in (*self._session._flags, *_CONTEXT_NAMES):
+            self[name]
+        return dict(self)
+
+
+_CONTEXT_NAMES = {
+    "stress": lambda s, case, cs: round(cs.stress),
+    "minutes": lambda s, case, cs: s.state.clock / 60,
+    "time": lambda s, case, cs: s.now().strftime("%H:%M"),
+    "known": lambda s, case, cs: {fid: fid in cs.known for fid in case.truth},
+    "file": lambda s, case, cs: {fid: cs.file.get(fid, "") for fid in case.truth},
+    "dispatched": lambda s, case, cs: dict(cs.dispatched) if cs.dispatched else None,
+    "booked": lambda s, case, cs: [dict(b) for b in cs.booked],  # empty (false) until something is booked
+    "eta": lambda s, case, cs: cs.dispatched["eta"] if cs.dispatched else None,
+    "provider": lambda s, case, cs: cs.dispatched["name"] if cs.dispatched else "",
+    "lang": lambda s, case, cs: cs.speaking,
+    "caller": lambda s, case, cs: case.caller.name,
+    "reference": lambda s, case, cs: case.reference,
+}
 
 
 def _all_flags(scenario: m.Scenario) -> set[str]:

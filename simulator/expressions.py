@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, meta, nodes
 from jinja2.exceptions import SecurityError, UndefinedError
@@ -110,6 +110,9 @@ _BINARY = {nodes.Add: operator.add, nodes.Sub: operator.sub, nodes.Mul: operator
            nodes.FloorDiv: operator.floordiv, nodes.Mod: operator.mod}
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class _Unsupported(Exception):
     """A node the checked tree does not translate: the whole condition runs through Jinja instead."""
 
@@ -129,9 +132,14 @@ def _tree(node: nodes.Node) -> Callable[[dict], Any]:
         return load
     if isinstance(node, nodes.Getattr):
         obj, attr = _tree(node.node), node.attr
+        plain_key = attr not in _DICT_ATTRIBUTES
 
         def get(ctx):
-            value = _ENV.getattr(obj(ctx), attr)
+            owner = obj(ctx)
+            # `known.location` on a plain dict: the item, as the sandbox would find it after no attribute.
+            if plain_key and type(owner) is dict and attr in owner:
+                return owner[attr]
+            value = _ENV.getattr(owner, attr)
             if isinstance(value, Undefined):
                 raise UndefinedError(f"'{attr}' is undefined")
             return value
@@ -197,6 +205,12 @@ def _checked(source: str) -> Callable[[dict], Any] | None:
         return None
 
 
+def _whole(context: Mapping[str, Any]) -> dict[str, Any]:
+    """Every name of a context that works names out as they are read (the engine's), as a plain dict."""
+    full = getattr(context, "full", None)
+    return full() if full is not None else dict(context)
+
+
 @dataclass(frozen=True)
 class Condition:
     """A checked condition such as `stress >= 70 and not located`, compiled on first use."""
@@ -209,9 +223,9 @@ class Condition:
             fast = _checked(self.source)
             if fast is not None:
                 return bool(fast(context))
-            return bool(_expression(self.source)(**context))
+            return bool(_expression(self.source)(**_whole(context)))
         except (SecurityError, UndefinedError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-            raise ExpressionError(f"the condition '{self.source}' failed: {exc}", expression=self, context=context,
+            raise ExpressionError(f"the condition '{self.source}' failed: {exc}", expression=self, context=_whole(context),
                                   cause=exc) from None
 
 
@@ -227,10 +241,10 @@ class Template:
         if self.plain:
             return self.source
         try:
-            return _template(self.source).render(**context)
+            return _template(self.source).render(**_whole(context))
         except (SecurityError, UndefinedError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
             raise ExpressionError(f"the text '{self.source[:60]}' could not be filled in: {exc}", expression=self,
-                                  context=context, cause=exc) from None
+                                  context=_whole(context), cause=exc) from None
 
 
 def compile_condition(source: str) -> Condition:

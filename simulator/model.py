@@ -96,10 +96,11 @@ class Text:
 
     def render(self, lang: str, context: Mapping[str, Any] | None = None) -> str:
         template = self.values.get(lang) or self.values.get("en") or next(iter(self.values.values()))
-        return template.render(dict(context or {}))
+        return template.render(context if context is not None else {})
 
     def render_all(self, context: Mapping[str, Any] | None = None) -> dict[str, str]:
-        return {lang: t.render(dict(context or {})) for lang, t in self.values.items()}
+        context = context if context is not None else {}
+        return {lang: t.render(context) for lang, t in self.values.items()}
 
     def __getitem__(self, lang: str) -> str:
         return self.render(lang)
@@ -119,7 +120,7 @@ class Lines:
 
     def pick(self, context: Mapping[str, Any]) -> tuple[int, Text] | None:
         for index, variant in enumerate(self.variants):
-            if variant.when is None or variant.when(dict(context)):
+            if variant.when is None or variant.when(context):
                 return index, variant.text
         return None
 
