@@ -29,6 +29,17 @@ def _console(*, plain: bool = False, **kwargs):
     return Console(highlight=False, markup=False, **kwargs)  # texts come from people: '[/b]' stays text
 
 
+def _factor(text: str) -> float:
+    """A time factor for a class: 0.5 (half the time) to 3 (three times as long)."""
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number: write 1.5 for half as much time again.") from None
+    if not 0.5 <= value <= 3:
+        raise argparse.ArgumentTypeError(f"{text} is outside 0.5 to 3: 1 is the normal time, 1.5 half as much again.")
+    return value
+
+
 def new_session_id() -> str:
     """Twelve random hexadecimal digits (os.urandom: the uuid module costs start-up time)."""
     return os.urandom(6).hex()
@@ -221,7 +232,7 @@ def _resume(args, saved, lock) -> int:
 def _run_call(args, scenario, lib, session, writer, header, lang, answers, console=None, offer_replay=True):
     """Play (scripted answers first, then interactively), save, debrief. Returns (exit code, replay?)."""
     from simulator.engine import IllegalAction, final_summary
-    from simulator.i18n import t
+    from simulator.i18n import num, t
     from simulator.order import NotShown, resolve_number
     from simulator.player import Player, Quit
     from simulator.transcript import display_seed
@@ -231,7 +242,7 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
     console = console or _console(quiet=json_out, plain=args.plain)
     seed = display_seed(header)
     player = Player(session, lib, writer, lang=lang, console=console, seed=seed, ask=_asker(args), timed=args.timed,
-                    plain=args.plain)
+                    plain=args.plain, time_factor=getattr(args, "time_factor", 1.0))
     path = writer.path
     try:
         if answers:
@@ -286,6 +297,11 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
         return EXIT_OK, False
     render_terminal(Debrief(lang, scenario, score, header.get("trainee", ""), header.get("started", "")), console,
                     plain=args.plain)
+    if player.decisions:  # timed mode: the time each decision took against its limit
+        console.print(t("timed.title", lang), style="bold underline")
+        for d in player.decisions:
+            late = t("timed.ran_out", lang) if d["took"] >= d["limit"] else ""
+            console.print(t("timed.line", lang, n=d["decision"], took=num(round(d["took"]), lang), limit=d["limit"]) + late)
     console.print(t("saved_at", lang, path=display_path(path)), soft_wrap=True)  # a path to copy: never cut
     if offer_replay and not answers and sys.stdin.isatty():
         return EXIT_OK, _after_debrief(player, scenario, lib, lang, console)
@@ -428,22 +444,19 @@ def cmd_sessions(args) -> int:
                            "turns": s.turns, "ended": s.ended, "ending": s.ending, "path": str(s.path)} for s in saved],
                          ensure_ascii=False, indent=2))
         return EXIT_OK
-    from rich.table import Table
     from rich.text import Text
 
     from simulator.i18n import detect_lang, local_time, t
+    from simulator.tables import Column, fitted
     lang = detect_lang(args.lang)
-    table = Table()
-    table.add_column(t("col.id", lang), no_wrap=True)  # typed to resume or score it: never cut
-    for col in ("scenario", "trainee"):
-        table.add_column(t("col." + col, lang), ratio=1)
-    table.add_column(t("col.started", lang), no_wrap=True)
-    table.add_column(t("col.actions", lang), justify="right")
-    table.add_column(t("col.state", lang))
-    for s in saved:
-        table.add_row(s.id, s.scenario, Text(s.trainee), local_time(s.started, lang), str(s.turns),
-                      s.ending or t("state.unfinished", lang))
-    _console().print(table)
+    # The id is typed to resume or score a call: never cut, rather left out in a narrow window ('--json' has it).
+    columns = [Column(t("col.id", lang), wrap=False, rank=1), Column(t("col.scenario", lang)),
+               Column(t("col.trainee", lang)), Column(t("col.started", lang), wrap=False),
+               Column(t("col.actions", lang), "right", rank=2), Column(t("col.state", lang))]
+    rows = [[s.id, s.scenario, Text(s.trainee), local_time(s.started, lang), str(s.turns),
+             s.ending or t("state.unfinished", lang)] for s in saved]
+    console = _console()
+    console.print(fitted(console, columns, rows))
     return EXIT_OK
 
 
@@ -562,7 +575,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--transcript", metavar="FILE", help="where to write the transcript (default: the data directory)")
     p.add_argument("--json", action="store_true", help="print the final state as JSON (ending, flags, facts, clock)")
     p.add_argument("--trainee", metavar="NAME", help="the trainee's name, kept with the session (remembered)")
-    p.add_argument("--timed", action="store_true", help="timed mode: each decision has a time limit; silence when it runs out")
+    p.add_argument("--timed", action="store_true", help="timed mode: each decision has the time to read what is on "
+                                                         "screen and think; silence when it runs out")
+    p.add_argument("--time-factor", type=_factor, default=1.0, metavar="F",
+                   help="timed mode: more (1.5) or less (0.8) time per decision, for a class (default 1)")
     p.add_argument("--plain", action="store_true", help="plain text, no colours or redraws (screen readers, logs)")
     p.add_argument("--seed", type=_seed, metavar="N",
                    help="the order the options are shown in (default: a new one for each call); an answers file that "
@@ -572,6 +588,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("session", nargs="?", help="a session id or transcript file (default: the latest unfinished one)")
     p.add_argument("--lang", choices=["fr", "nl", "en"], help="interface language (default: the call's)")
     p.add_argument("--timed", action="store_true", help="timed mode")
+    p.add_argument("--time-factor", type=_factor, default=1.0, metavar="F", help="timed mode: more or less time per decision")
     p.add_argument("--plain", action="store_true", help="plain text, no colours or redraws")
 
     p = add("assess", "Does the job suit you? Six questions, two short calls, then your profile.",

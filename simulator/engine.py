@@ -84,6 +84,7 @@ class CaseState:
     booked: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     ending: str | None = None
+    waiting_since: int | None = None  # clock when the call began to ring, or was left on hold
 
 
 @dataclass
@@ -342,7 +343,9 @@ class Session:
         if cs is None or cid == self.state.active or cs.status not in (CaseStatus.RINGING, CaseStatus.LIVE):
             raise IllegalAction(f"cannot switch to '{cid}'.", self.possible())
         self._advance(SWITCH_SECONDS)
+        self._leave(self.state.active)
         self.state.active = cid
+        cs.waiting_since = None
         self._emit("switched", to=cid)
         if cs.status is CaseStatus.RINGING:
             self._answer(cid)
@@ -428,11 +431,19 @@ class Session:
             cs = self.state.cases[cid]
             if cs.status is CaseStatus.WAITING and case.rings_at_seconds <= self.state.clock:
                 cs.status = CaseStatus.RINGING
+                cs.waiting_since = case.rings_at_seconds
                 if self.state.status is not Status.READY:
                     self._emit("ringing", case=cid, reference=case.reference)
 
+    def _leave(self, cid: str) -> None:
+        """The agent leaves a call for another: a live one waits on hold from now."""
+        cs = self.state.cases[cid]
+        if cs.status is CaseStatus.LIVE:
+            cs.waiting_since = self.state.clock
+
     def _answer(self, cid: str) -> None:
         cs = self.state.cases[cid]
+        cs.waiting_since = None
         cs.status = CaseStatus.LIVE
         self.state.active = cid
         self._emit("answered", case=cid, reference=self.scenario.cases[cid].reference)
@@ -559,7 +570,9 @@ class Session:
             nxt = next((cid for cid, cs in st.cases.items() if cs.status is CaseStatus.LIVE), None) or \
                 next((cid for cid, cs in st.cases.items() if cs.status is CaseStatus.RINGING), None)
             if nxt is not None:
+                self._leave(st.active)
                 st.active = nxt
+                st.cases[nxt].waiting_since = None
                 self._emit("switched", case=nxt, to=nxt)
                 if st.cases[nxt].status is CaseStatus.RINGING:
                     self._answer(nxt)

@@ -22,10 +22,10 @@ from simulator.yamlsource import Document, load_yaml, parse_yaml
 
 SCENARIO_KEYS = {"id": True, "version": True, "title": True, "summary": True, "briefing": True,
                  "difficulty": True, "minutes": True, "rubric": True, "clock_start": True,
-                 "decision_seconds": False, "traffic": False, "endings": True, "cases": True, "model": False}
+                 "decision_seconds": False, "think_seconds": False, "traffic": False, "endings": True, "cases": True, "model": False}
 ENDING_KEYS = {"outcome": True, "title": True, "debrief": True}
 CASE_KEYS = {"reference": True, "rings_at": False, "caller": True, "truth": True, "needs": False,
-             "start": True, "nodes": True, "events": False, "orders": False}
+             "start": True, "nodes": True, "events": False, "orders": False, "situation": False}
 CASE_ORDER_KEYS = {"first": True, "then": True, "level": True}
 CALLER_KEYS = {"name": True, "languages": True, "stress": True, "vague_above": False, "hangs_up_at": False,
                "hang_up_ending": False, "silence": False, "on_hold": False, "weak_languages": False,
@@ -35,7 +35,7 @@ FACT_KEYS = {"value": True, "kind": False, "label": True, "coordinates": False, 
 NODE_KEYS = {"speaker": False, "say": False, "options": False, "end": False}
 OPTION_KEYS = {"id": True, "text": True, "step": False, "tone": False, "stress": False, "minutes": False,
                "when": False, "set": False, "unset": False, "reveal": False, "reply": False, "action": False,
-               "goto": False, "end": False, "repeatable": False, "debrief": False, "breaks": False}
+               "goto": False, "end": False, "repeatable": False, "debrief": False, "breaks": False, "hold": False}
 ACTION_KEYS = {"type": True, "field": False, "kind": False, "to": False}
 EVENT_KEYS = {"id": True, "at": False, "when": False, "speaker": False, "say": False, "stress": False,
               "set": False, "unset": False, "reveal": False, "goto": False, "end": False}
@@ -358,6 +358,7 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory, 
     difficulty = c.number(("difficulty",), root["difficulty"], "difficulty", 1, 5, whole=True) if "difficulty" in root else None
     minutes = c.number(("minutes",), root["minutes"], "minutes", 1, 240, whole=True) if "minutes" in root else None
     decision = c.number(("decision_seconds",), root.get("decision_seconds", 30), "decision_seconds", 5, 600, whole=True)
+    think = c.number(("think_seconds",), root.get("think_seconds", 10), "think_seconds", 0, 300, whole=True)
     rubric_id = root.get("rubric")
     rubric = None
     if "rubric" in root and c.typed(("rubric",), rubric_id, str, "rubric") is not None and rubrics is not None:
@@ -394,7 +395,7 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory, 
     scenario = m.Scenario(
         id=sid, version=version, title=texts["title"], summary=texts["summary"], briefing=texts["briefing"],
         difficulty=difficulty, minutes=minutes, rubric_id=rubric_id, clock_start=clock_start,
-        decision_seconds=decision, traffic=traffic, endings=endings, cases=cases, source=doc.name,
+        decision_seconds=decision, think_seconds=think if think is not None else 10, traffic=traffic, endings=endings, cases=cases, source=doc.name,
         content_hash=digest, model=model,
     )
     if model and directory is not None and check_model:
@@ -555,10 +556,13 @@ def _case(c: Checker, path: tuple, case_id: str, raw, endings, rubric, directory
                                for i, item in enumerate(_list(c, path + ("events",), raw.get("events"), "events"))) if e)
     _check_references(c, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes or {})
     orders = _case_orders(c, path + ("orders",), raw.get("orders"), rubric)
+    situation = c.text(path + ("situation",), raw["situation"], f"the situation of case '{case_id}'") \
+        if "situation" in raw else None
     if caller is None:
         return None
     return m.Case(id=case_id, reference=reference, rings_at_seconds=rings or 0, caller=caller, truth=truth,
-                  needs=needs, start=str(raw.get("start")), nodes=nodes, events=events, orders=orders)
+                  needs=needs, start=str(raw.get("start")), nodes=nodes, events=events, orders=orders,
+                  situation=situation)
 
 
 def _case_orders(c: Checker, path, raw, rubric) -> dict[tuple[str, str], m.Order]:
@@ -679,6 +683,7 @@ def _option(c: Checker, path, raw) -> m.Option | None:
     reply = c.lines(path + ("reply",), raw["reply"], f"the reply to '{oid}'") if "reply" in raw else None
     debrief = c.text(path + ("debrief",), raw["debrief"], f"the debrief of '{oid}'", in_call=True) if "debrief" in raw else None
     repeatable = c.typed(path + ("repeatable",), raw.get("repeatable", False), bool, "repeatable", default=False)
+    hold = c.typed(path + ("hold",), raw.get("hold", False), bool, "hold", default=False)
     action = _action(c, path + ("action",), raw["action"]) if "action" in raw else None
     if "goto" in raw and "end" in raw:
         c.error(path + ("end",), "S004", "an option cannot have both 'goto' and 'end'.", "Keep 'end' to finish the call, or 'goto' to go on.", key=True)
@@ -688,7 +693,7 @@ def _option(c: Checker, path, raw) -> m.Option | None:
     deviations = _breaks(c, path + ("breaks",), raw.get("breaks"))
     return m.Option(oid, text, steps[0] if steps else None, m.Tone(tone or "neutral"), effects, when,
                     reply, action, c.ref(path, raw, "goto"), c.ref(path, raw, "end"), bool(repeatable), debrief,
-                    tuple(d.step for d in deviations), path, steps, deviations)
+                    tuple(d.step for d in deviations), path, steps, deviations, bool(hold))
 
 
 def _level(c: Checker, path, value) -> m.DeviationLevel | None:

@@ -213,6 +213,7 @@ class Option:
     origin: tuple = ()  # path in the source file, for tools that point back at it
     steps: tuple[str, ...] = ()  # every procedure step this choice performs (a behaviour may show several)
     deviations: tuple[Deviation, ...] = ()  # `breaks` with their levels
+    hold: bool = False  # says "please hold, another call": the player takes the next waiting call at once
 
     @property
     def stress_delta(self) -> int:
@@ -256,6 +257,7 @@ class Case:
     # The rubric's order rules at this caller's level, where the scenario says otherwise
     # (safety before paperwork is critical on a hard shoulder, moderate for a caller already safe indoors).
     orders: Mapping[tuple[str, str], "Order"] = field(default_factory=dict)
+    situation: Text | None = None  # a few words shown beside the call while it waits (several calls at once)
 
     @property
     def location(self) -> Fact | None:
@@ -310,6 +312,7 @@ class Scenario:
     source: str = ""
     content_hash: str = ""
     model: tuple[dict, ...] = ()  # the model call, as answers; shown after the debrief
+    think_seconds: int = 10  # timed mode: time to think, on top of reading what is on screen
 
     @property
     def languages(self) -> tuple[str, ...]:

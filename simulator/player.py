@@ -19,7 +19,8 @@ from prompt_toolkit.application.current import get_app
 from prompt_toolkit.completion import WordCompleter
 from prompt_toolkit.key_binding import KeyBindings
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -30,6 +31,7 @@ from simulator.engine import IllegalAction, Session, Status
 from simulator.errors import PlateauError
 from simulator.i18n import COMMANDS, capability_label, capability_of, command_of, kind_label, kind_of, num, t
 from simulator.order import NotShown, displayed_options, option_at, provider_rows
+from simulator.providers import Hit
 from simulator.transcript import TranscriptWriter
 
 STRESS_STYLES = [(30, "stress.calm", "green"), (55, "stress.tense", "yellow"), (80, "stress.stressed", "dark_orange"),
@@ -82,7 +84,7 @@ class Player:
 
     def __init__(self, session: Session, library: Library, writer: TranscriptWriter | None, *, lang: str,
                  console: Console, seed: int | None, ask: Callable[[Ask], str] | None = None, timed: bool = False,
-                 plain: bool = False):
+                 plain: bool = False, time_factor: float = 1.0, clock: Callable[[], float] = time.monotonic):
         self.session = session
         self.seed = seed
         self.scenario = session.scenario
@@ -95,27 +97,72 @@ class Player:
         self.ask = lambda question: asker(replace(question, colon=colon))
         self.timed = timed
         self.plain = plain
+        self._directory_drawn: tuple | None = None
+        self.last_words: Text | None = None  # the last thing said to the trainee, kept in view by remind()
+        self._lines_since = 0
+        self._hold_next = False
+        self.time_factor = time_factor
+        self.clock = clock
+        self._decision: tuple[tuple, float, float] | None = None  # timed mode: (turn, started, limit in seconds)
+        self.decisions: list[dict] = []  # timed mode: each decision's time taken and limit, for the debrief
 
     # ------------------------------------------------------------------ drawing
 
     def header(self):
-        s, cs = self.session, self.session.case_state
+        """Where the trainee is: the call on the line, its caller's stress, and every other call waiting
+        (who, what about, for how long). Plain mode says it in words, one call per line."""
+        s, cs, lang = self.session, self.session.case_state, self.lang
         case = s.case
-        line = Text.assemble(
-            (self.scenario.title.render(self.lang), "bold"), "  ",
-            f"{t('clock', self.lang)} {s.now().strftime('%H:%M')}", "  ",
-            f"{t('case', self.lang)} {case.reference}", "  ",
-            f"{t('caller', self.lang)} {case.caller.name}  ",
-            f"{t('stress', self.lang)} ", stress_bar(cs.stress, self.lang))
+        clock = s.now().strftime("%H:%M")
+        if self.plain:
+            words, _ = stress_words(cs.stress, lang)
+            lines = [Text(t("header.plain", lang, caller=case.caller.name, ref=case.reference, time=clock,
+                            stress=round(cs.stress), words=words))]
+        else:
+            lines = [Text.assemble((self.scenario.title.render(lang), "bold"), "  ", f"{t('clock', lang)} {clock}", "  ",
+                                   f"{t('case', lang)} {case.reference}", "  ", f"{case.caller.name}  ",
+                                   f"{t('stress', lang)} ", stress_bar(cs.stress, lang))]
         for cid, other in s.state.cases.items():
             if cid == s.state.active or other.status.value not in ("ringing", "live"):
                 continue
-            urgent = other.status.value == "ringing" or other.stress >= 70
-            words, _ = stress_words(other.stress, self.lang)
-            line.append(f"  [{'●' if urgent else '○'} {self.scenario.cases[cid].reference}: "
-                        f"{t('ringing.badge', self.lang) if other.status.value == 'ringing' else words}]",
-                        style="bold magenta" if urgent else "")
-        return line if self.plain else Panel(line, expand=True)
+            waited = t("min", lang, n=max(0, round((s.state.clock - (other.waiting_since or s.state.clock)) / 60)))
+            ref = self.scenario.cases[cid].reference
+            if other.status.value == "ringing":
+                line = t("header.ringing", lang, ref=ref, waited=waited)
+                urgent = True
+            else:
+                situation = self.scenario.cases[cid].situation
+                words, _ = stress_words(other.stress, lang)
+                line = t("header.on_hold", lang, caller=self.scenario.cases[cid].caller.name, ref=ref, waited=waited,
+                         words=words, situation=f"{', ' if self.plain else ' · '}{situation.render(lang)}" if situation else "")
+                urgent = other.stress >= 70
+            if self.plain:
+                lines.append(Text(line))
+            else:
+                lines.append(Text(("☎ " if other.status.value == "ringing" else "⏸ ") + line,
+                                  style="bold magenta" if urgent else "magenta"))
+        if self.plain:
+            return Group(*lines)
+        return Panel(Group(*lines), expand=True)
+
+    def out(self, renderable, **style) -> None:
+        """Print, counting the lines since the last words said to the trainee (see `remind`)."""
+        self.console.print(renderable, **style)
+        if self.last_words is not None:
+            self._lines_since += self._height(renderable)
+
+    def _height(self, renderable) -> int:
+        return len(self.console.render_lines(renderable, self.console.options, pad=False))
+
+    def remind(self) -> None:
+        """Say again, just above the prompt, the last words the trainee heard when what was printed
+        since (the options, the directory) would have pushed them off the screen."""
+        if self.last_words is None or self._lines_since + 3 < self.console.height:
+            return
+        again = Text(t("last_words", self.lang) + " ", style="dim")
+        again.append_text(self.last_words)
+        self.out(again)
+        self._lines_since = 0
 
     def speaker_name(self, event: dict) -> str:
         if event["speaker"] == "caller":
@@ -125,36 +172,41 @@ class Player:
     def draw_event(self, event: dict) -> None:
         kind, lang, c = event["type"], self.lang, self.console
         if kind == "said":
-            c.print(Text.assemble((self.speaker_name(event) + t("debrief.colon", lang) + " ", "bold cyan"),
-                                  event["text"][event["lang"]]))
+            said = Text.assemble((self.speaker_name(event) + t("debrief.colon", lang) + " ", "bold cyan"),
+                                 event["text"][event["lang"]])
+            self.out(said)
+            self.last_words, self._lines_since = said, 0
         elif kind == "chose":
-            c.print(Text.assemble((t("you", lang) + t("debrief.colon", lang) + " ", "bold green"), event["text"]))
+            self.out(Text.assemble((t("you", lang) + t("debrief.colon", lang) + " ", "bold green"), event["text"]))
         elif kind == "silence":
-            c.print(Text(t("silence", lang), style="dim"))
+            self.out(Text(t("silence", lang), style="dim"))
         elif kind == "recorded":
-            c.print(Text(t("recorded", lang, field=self.field_label(event["case"], event["field"]), value=event["value"]), style="dim"))
+            self.out(Text(t("recorded", lang, field=self.field_label(event["case"], event["field"]), value=event["value"]), style="dim"))
         elif kind == "dispatched":
-            c.print(Text(t("dispatched", lang, name=event["name"], eta=event["eta"], km=num(event["km"], lang)), style="bold"))
+            self.out(Text(t("dispatched", lang, name=event["name"], eta=event["eta"], km=num(event["km"], lang)), style="bold"))
         elif kind == "booked":
-            c.print(Text(t("booked", lang, name=event["name"]), style="bold"))
+            self.out(Text(t("booked", lang, name=event["name"]), style="bold"))
         elif kind == "acted":
             to = t("transfer." + event["to"], lang) if event.get("to") else ""
-            c.print(Text(t("acted." + event["action"], lang, to=to), style="bold"))
+            self.out(Text(t("acted." + event["action"], lang, to=to), style="bold"))
         elif kind == "withheld":
-            c.print(Text(t("withheld", lang, fact=self.field_label(event["case"], event["fact"])), style="yellow"))
+            self.out(Text(t("withheld", lang, fact=self.field_label(event["case"], event["fact"])), style="yellow"))
         elif kind == "hung_up":
-            c.print(Text(t("hung_up", lang), style="bold red"))
+            self.out(Text(t("hung_up", lang), style="bold red"))
         elif kind == "ringing":
-            c.print(Text(t("ringing", lang, ref=event["reference"]), style="bold magenta"))
+            self.out(Text(t("ringing", lang, ref=event["reference"]), style="bold magenta"))
         elif kind == "switched":
-            c.print(Text(t("switched", lang, ref=self.scenario.cases[event["to"]].reference), style="bold magenta"))
+            self.out(Text(t("switched", lang, ref=self.scenario.cases[event["to"]].reference), style="bold magenta"))
         elif kind == "spoke":
-            c.print(Text(t("speaking", lang, language=t("lang." + event["lang"], lang)), style="dim"))
+            self.out(Text(t("speaking", lang, language=t("lang." + event["lang"], lang)), style="dim"))
         elif kind == "note":
-            c.print(Text(t("note.saved", lang), style="dim"))
+            self.out(Text(t("note.saved", lang), style="dim"))
         elif kind == "case_ended":
             ending = self.scenario.endings[event["ending"]]
-            c.print(Text(t("case_ended", lang, title=ending.title.render(lang)), style="bold"))
+            self.out(Text(t("case_ended", lang, title=ending.title.render(lang)), style="bold"))
+            still = [cid for cid, cs in self.session.state.cases.items() if cs.status.value != "ended"]
+            if still:  # several calls at once: this one is closed, not the shift
+                self.out(Text(t("calls_open", lang, n=len(still)), style="bold magenta"))
 
     def field_label(self, case_id: str, field_id: str) -> str:
         fact = self.scenario.cases[case_id].truth.get(field_id)
@@ -168,14 +220,15 @@ class Player:
         table.add_column()
         for i, option in enumerate(options, 1):
             table.add_row(f"{i}.", Text(option.text.render(cs.speaking, self.session.context())))
-        self.console.print(Text(t("your_options", self.lang), style="bold"))
-        self.console.print(table)
+        self.out(Text(t("your_options", self.lang), style="bold"))
+        self.out(table)
 
-    def provider_hits(self, kind: str, words: list[str] = ()):
+    def provider_hits(self, kind: str, words: list[str] = ()) -> tuple[list["Row"], list[str]]:
         """Directory search from the command line: capabilities (in any language), 'open', a distance in km.
 
-        Returns (hits, unknown words); words such as 'km' and 'all' are understood and dropped. Without
-        filters, the hits are `provider_rows`, the rows an answers file numbers."""
+        Returns (rows, unknown words); words such as 'km' and 'all' are understood and dropped. Each
+        row keeps the provider's number in the whole directory of its kind (`provider_rows`, the
+        numbers an answers file and the dispatch prompt use), so a search shows the same numbers."""
         capabilities, within, unknown = [], None, []
         for word in words:
             number = word.lower().removesuffix("km")
@@ -187,63 +240,127 @@ class Player:
                 capabilities.append(capability_of(word) or word)
             else:
                 unknown.append(word)
+        numbers = {h.provider.id: i for i, h in enumerate(provider_rows(self.session, kind), 1)}
         hits = provider_rows(self.session, kind, within_km=within, open_only=any(w.lower() in OPEN_WORDS for w in words))
-        return [h for h in hits if all(c in h.provider.capabilities for c in capabilities)], unknown
+        return [Row(numbers[h.provider.id], h) for h in hits if all(c in h.provider.capabilities for c in capabilities)], unknown
 
     def _capabilities(self) -> set[str]:
         return {c for p in self.library.directory.providers for c in p.capabilities}
 
-    def draw_providers(self, kind: str, words: list[str] = ()) -> list:
-        """The directory search as a table, nearest first; the first SHOWN unless 'all' is asked."""
+    def rows_that_fit(self) -> int:
+        """Providers listed before "... and N more": what fits under the call's header and above the prompt."""
+        return max(4, min(SHOWN, self.console.height - 12))
+
+    def draw_providers(self, kind: str, words: list[str] = ()) -> list["Row"]:
+        """The directory as an agent's tool: one line per provider, nearest first, with the same number
+        in a search and at the dispatch prompt; the nearest that fit the screen unless 'all' is asked."""
         lang = self.lang
-        hits, unknown = self.provider_hits(kind, list(words))
+        rows, unknown = self.provider_hits(kind, list(words))
         if unknown:
             kinds = ", ".join(kind_label(k, lang) for k in sorted({p.kind for p in self.library.directory.providers}))
             capabilities = ", ".join(sorted({capability_label(c, lang) for c in self._capabilities()}, key=str.lower))
-            self.console.print(Text(t("providers.unknown_word", lang, word=unknown[0], kinds=kinds, capabilities=capabilities),
+            self.out(Text(t("providers.unknown_word", lang, word=unknown[0], kinds=kinds, capabilities=capabilities),
                                     style="yellow"))
-            return hits
-        if not hits:
-            self.console.print(Text(t("providers.none", lang), style="yellow"))
-            return hits
-        shown = hits if any(w.lower() in ALL_WORDS for w in words) else hits[:SHOWN]
-        table = Table(title=t("providers.title", lang, kind=kind_label(kind, lang)),
-                      box=box.ASCII if self.plain else box.HEAVY_HEAD)
-        for key in ("#", "providers.name", "providers.km", "providers.eta", "providers.open",
-                    "providers.capabilities", "providers.partner", "providers.cost"):
-            table.add_column(key if key == "#" else t(key, lang), overflow="fold")
-        for i, hit in enumerate(shown, 1):
-            p = hit.provider
-            where = f"{p.place}\n{p.note.render(lang)}" if p.note else p.place
-            table.add_row(str(i), Text(f"{p.name}\n{where}"), f"{hit.km:.0f}", t("min", lang, n=hit.eta),
-                          t("yes", lang) if hit.open else t("no", lang),
-                          Text(", ".join(sorted(capability_label(c, lang) for c in p.capabilities))),
-                          t("yes", lang) if p.partner else t("no", lang), t("providers.cost_value", lang, cost=p.cost))
-        self.console.print(table)
-        if len(shown) < len(hits):
-            self.console.print(Text(t("providers.more", lang, n=len(hits) - len(shown), all=t("providers.all", lang)),
+            return rows
+        if not rows:
+            self.out(Text(t("providers.none", lang), style="yellow"))
+            return rows
+        if any(w.lower() in ALL_WORDS for w in words):
+            shown = rows
+        else:  # the scene's region: within REGION_KM, at least the three nearest, as many as fit
+            near = [r for r in rows if r.hit.km <= REGION_KM] if self.session.case.location else rows
+            shown = (near if len(near) >= 3 else rows[:3])[:self.rows_that_fit()]
+        # Capabilities every listed provider has say nothing about the choice: said once, above the list.
+        common = set.intersection(*(set(r.hit.provider.capabilities) for r in shown))
+        title = t("providers.heading", lang, kind=kind_label(kind, lang), n=len(shown), total=len(rows))
+        if common:
+            title += " · " + t("providers.all_have", lang, capabilities=_labels(common, lang))
+        self.out(Text(title, style="bold"))
+        if self.plain:
+            for row in shown:
+                self.out(Text(self._plain_provider(row)))
+        else:
+            self.out(Text(t("providers.legend", lang), style="dim"))
+            self.out(self._provider_table(shown, common))
+        if len(shown) < len(rows):
+            self.out(Text(t("providers.more", lang, n=len(rows) - len(shown), all=t("providers.all", lang)),
                                     style="dim"))
-        return hits
+        return rows
+
+    def _provider_table(self, shown: list["Row"], common: set[str]) -> Group:
+        """One line per provider cut to the screen's width (a note, when there is one, wraps below it)."""
+        lang, width = self.lang, self.console.width
+        lines = []
+        digits = max(len(str(r.number)) for r in shown)
+        needs = self.session.case.needs
+
+        def figures(hit) -> str:
+            when = t("min", lang, n=hit.eta) if hit.open else t("providers.closed", lang)
+            return f"{hit.km:>3.0f} km {when:>7} {t('providers.cost_value', lang, cost=hit.provider.cost):>5}"
+
+        widest = max(len(r.hit.provider.name) + len(r.hit.provider.place) + 2 for r in shown)
+        # Name and place get what the figures and at least CAPS_ROOM columns of capabilities leave.
+        name_room = max(12, min(widest, width - (digits + 3) - len(figures(shown[0].hit)) - 2 - CAPS_ROOM))
+        for row in shown:
+            p, hit = row.hit.provider, row.hit
+            # The capabilities this case calls for first (not marked as such: knowing them is the trainee's job).
+            apart = sorted(set(p.capabilities) - common, key=lambda c: (c not in needs, capability_label(c, lang).lower()))
+            apart = ", ".join(capability_label(c, lang) for c in apart)
+            line = Text(f"{row.number:>{digits}} ", style="bold")
+            line.append("★ " if p.partner else "  ", style="yellow")
+            name = Text(f"{p.name}, {p.place}")
+            name.truncate(name_room, overflow="ellipsis", pad=True)
+            line.append_text(name)
+            line.append(" " + figures(hit), style="yellow" if not hit.open else "")
+            line.append(" ")
+            caps = Text(apart, style="cyan")
+            caps.truncate(max(0, width - line.cell_len), overflow="ellipsis")
+            line.append_text(caps)
+            lines.append(line)
+            if p.note:
+                lines.append(Padding(Text(p.note.render(lang), style="dim"), (0, 0, 0, digits + 3)))
+        return Group(*lines)
+
+    def _plain_provider(self, row: "Row") -> str:
+        """One provider as one sentence-like line: what a screen reader reads out, nothing cut."""
+        lang, p, hit = self.lang, row.hit.provider, row.hit
+        parts = [f"{row.number}. {p.name}, {p.place}", f"{num(round(hit.km), lang)} km",
+                 t("min", lang, n=hit.eta) if hit.open else t("providers.closed", lang),
+                 t("providers.partner", lang) if p.partner else t("providers.no_partner", lang),
+                 t("providers.cost_value", lang, cost=p.cost),
+                 t("providers.capabilities", lang) + t("debrief.colon", lang) + " " + _labels(set(p.capabilities), lang)]
+        if p.note:
+            parts.append(p.note.render(lang))
+        return ". ".join(part[:1].upper() + part[1:] for part in parts) + "."
 
     def draw_file(self) -> None:
-        case, cs = self.session.case, self.session.case_state
-        table = Table(title=t("file.title", self.lang, ref=case.reference), box=box.ASCII if self.plain else box.HEAVY_HEAD)
-        table.add_column(t("file.field", self.lang))
-        table.add_column(t("file.value", self.lang))
-        table.add_column(t("file.known", self.lang))
+        case, cs, lang = self.session.case, self.session.case_state, self.lang
+        if self.plain:  # one field per line, in words: what a screen reader reads out
+            self.out(Text(t("file.title", lang, ref=case.reference), style="bold"))
+            for fid, fact in case.truth.items():
+                known = f" ({t('file.known', lang).lower()})" if fid in cs.known else ""
+                value = cs.file.get(fid) or t("file.empty", lang)
+                self.out(Text(f"{fact.label.render(lang)} ({fid}){t('debrief.colon', lang)} {value}{known}"))
+            for note in cs.notes:
+                self.out(Text(f"- {note}"))
+            return
+        table = Table(title=t("file.title", lang, ref=case.reference), box=box.HEAVY_HEAD)
+        table.add_column(t("file.field", lang))
+        table.add_column(t("file.value", lang))
+        table.add_column(t("file.known", lang))
         for fid, fact in case.truth.items():
-            table.add_row(Text(f"{fact.label.render(self.lang)} ({fid})"), Text(cs.file.get(fid) or t("file.empty", self.lang)),
-                          t("yes", self.lang) if fid in cs.known else "")
-        self.console.print(table)
+            table.add_row(Text(f"{fact.label.render(lang)} ({fid})"), Text(cs.file.get(fid) or t("file.empty", lang)),
+                          t("yes", lang) if fid in cs.known else "")
+        self.out(table)
         for note in cs.notes:
-            self.console.print(Text(f"• {note}", style="dim"))
+            self.out(Text(f"• {note}", style="dim"))
 
     def draw_help(self) -> None:
         table = Table.grid(padding=(0, 2))
         for command in ("file", "record", "providers", "speak", "note", "switch", "quit"):
             table.add_row(Text(COMMANDS[command][self.lang]), Text(t("help." + command, self.lang)))
-        self.console.print(Text(t("help.intro", self.lang), style="bold"))
-        self.console.print(table)
+        self.out(Text(t("help.intro", self.lang), style="bold"))
+        self.out(table)
 
     # ------------------------------------------------------------------ playing
 
@@ -259,10 +376,10 @@ class Player:
     def start(self) -> None:
         briefing = self.scenario.briefing.render(self.lang)
         if self.plain:
-            self.console.print(Text(f"{self.scenario.title.render(self.lang)} - {t('briefing', self.lang)}", style="bold"))
-            self.console.print(Text(briefing))
+            self.out(Text(f"{self.scenario.title.render(self.lang)} - {t('briefing', self.lang)}", style="bold"))
+            self.out(Text(briefing))
         else:
-            self.console.print(Panel(Text(briefing), title=Text(self.scenario.title.render(self.lang)),
+            self.out(Panel(Text(briefing), title=Text(self.scenario.title.render(self.lang)),
                                      subtitle=Text(t("briefing", self.lang))))
         self.act({"type": "start", "lang": self.lang})
 
@@ -279,8 +396,21 @@ class Player:
             if action is not None:
                 try:
                     self.act(action)
+                    self.take_waiting_call()
                 except IllegalAction as exc:
-                    self.console.print(Text(str(exc), style="yellow"))
+                    self.out(Text(str(exc), style="yellow"))
+
+    def take_waiting_call(self) -> None:
+        """After an option that puts the caller on hold ("one moment, another call"), take the call that
+        rings, else the one waiting longest: one more action, recorded as if /switch had been typed."""
+        hold, self._hold_next = self._hold_next, False
+        st = self.session.state
+        if not hold or st.status is not Status.AWAITING_CHOICE:
+            return
+        waiting = [(cs.status.value != "ringing", cs.waiting_since or 0, cid) for cid, cs in st.cases.items()
+                   if cid != st.active and cs.status.value in ("ringing", "live")]
+        if waiting:
+            self.act({"type": "switch", "case": min(waiting)[2]})
 
     def confirm_quit(self) -> None:
         """Ctrl-C: the call is already saved; ask whether to stop here."""
@@ -300,40 +430,82 @@ class Player:
                 return self.command(value.strip(), 0)
             return {"type": "input", "value": value} if value.strip() else None
         if st.status is Status.AWAITING_PROVIDER:
-            words = []
-            while True:
-                hits = self.draw_providers(st.pending["kind"], words)
-                ids = [h.provider.id for h in hits]
-                shown = len(hits) if words else min(len(hits), SHOWN)  # the arrow keys go through the rows on screen
-                answer = self.ask(Ask(t("prompt.provider", self.lang), ids, shown)).strip()
-                if answer.lower() in ALL_WORDS:
-                    words = [answer]
-                    continue
-                break
+            kind = st.pending["kind"]
+            if self._directory_drawn != (st.turn, kind):  # drawn once per prompt, not again after a wrong entry
+                self._directory_drawn = (st.turn, kind)
+                self.draw_providers(kind)
+                self.remind()
+            everyone = provider_rows(self.session, kind)
+            ids = [h.provider.id for h in everyone]
+            answer = self.ask(Ask(t("prompt.provider", self.lang), ids, min(len(ids), self.rows_that_fit()))).strip()
+            if answer.lower() in ALL_WORDS:
+                self.draw_providers(kind, [answer])
+                return None
             chosen = _pick(answer, ids)
             if chosen is not None:
                 return {"type": "provider", "id": chosen}
             if command_of(answer.partition(" ")[0]):
-                return self.command(answer, len(hits))
-            self.console.print(Text(t("bad_choice", self.lang, n=len(hits)), style="yellow"))
+                return self.command(answer, len(ids))
+            self.out(Text(t("bad_choice", self.lang, n=len(ids)), style="yellow"))
             return None
-        self.console.print(self.header())
+        self.out(self.header())
         options = displayed_options(self.session, self.seed)
         self.draw_options(options)
+        self.remind()
         words = [names[self.lang] for names in COMMANDS.values()] + list(self.scenario.cases[st.active].truth)
-        seconds = self.scenario.decision_seconds if self.timed else None
+        seconds = self.seconds_left(options) if self.timed else None
         try:
+            if seconds is not None and seconds <= 0:
+                raise TimedOut()
             answer = self.ask(Ask(t("prompt.choice", self.lang), words, len(options), seconds,
                                   t("status.timed" if self.timed else "status.practice", self.lang))).strip()
         except TimedOut:
-            self.console.print(Text(t("timed_out", self.lang), style="yellow"))
+            self.out(Text(t("timed_out", self.lang), style="yellow"))
+            self.decided()
             return {"type": "silence"}
         if not answer:
             return None
         chosen = self._option_typed(answer, [o.id for o in options])
         if chosen is not None:
+            self._hold_next = any(o.id == chosen and o.hold for o in options)
+            self.decided()
             return {"type": "choose", "option": chosen}
         return self.command(answer, len(options))
+
+    def decision_limit(self, options: list[m.Option]) -> float:
+        """Seconds for one decision in timed mode: time to read what is on screen (the caller's last
+        words and every option, at READING_WPM words a minute in the language spoken), plus the
+        scenario's time to think, times the class's factor (`--time-factor`)."""
+        lang = self.session.case_state.speaking
+        context = self.session.context()
+        words = sum(len(o.text.render(lang, context).split()) for o in options)
+        if self.last_words is not None:
+            words += len(self.last_words.plain.split())
+        seconds = self.scenario.think_seconds + words * 60 / READING_WPM.get(lang, min(READING_WPM.values()))
+        return max(MIN_DECISION_SECONDS, round(seconds * self.time_factor))
+
+    def seconds_left(self, options: list[m.Option]) -> float:
+        """Time left for the decision on screen. A command (/file, /providers, /speak...) pauses nothing
+        and never starts the count again: the limit runs from the moment the options were first shown."""
+        at = self._decision_point()
+        if self._decision is None or self._decision[0] != at:
+            self._decision = (at, self.clock(), self.decision_limit(options))
+        _, started, limit = self._decision
+        return limit - (self.clock() - started)
+
+    def decided(self) -> None:
+        """Note how long the decision on screen took (timed mode), for the debrief."""
+        if self._decision is not None and self._decision[0] == self._decision_point():
+            _, started, limit = self._decision
+            self.decisions.append({"decision": len(self.decisions) + 1, "took": round(self.clock() - started, 1),
+                                   "limit": limit})
+            self._decision = None
+
+    def _decision_point(self) -> tuple:
+        """What stays the same while the trainee types commands (a note, the file, another language)
+        before deciding: the call on the line, its node and what was already chosen there."""
+        cs = self.session.case_state
+        return self.session.state.active, cs.node, len(cs.chosen), self.session.state.status.value
 
     def _option_typed(self, answer: str, ids: list[str]) -> str | None:
         """The option a trainee names by its number on screen or by its id."""
@@ -362,27 +534,27 @@ class Player:
         elif command == "record":
             field_id, _, value = rest.partition(" ")
             if field_id not in self.session.case.truth:
-                self.console.print(Text(t("file.unknown_field", lang, fields=", ".join(self.session.case.truth)), style="yellow"))
+                self.out(Text(t("file.unknown_field", lang, fields=", ".join(self.session.case.truth)), style="yellow"))
             elif not value.strip():
-                self.console.print(Text(t("record.no_value", lang, command=word, field=field_id), style="yellow"))
+                self.out(Text(t("record.no_value", lang, command=word, field=field_id), style="yellow"))
             else:
                 return {"type": "record", "field": field_id, "value": value}
         elif command == "speak":
             if rest.lower() in m.LANGS:
                 return {"type": "speak", "lang": rest.lower()}
-            self.console.print(Text(t("speak.unknown", lang), style="yellow"))
+            self.out(Text(t("speak.unknown", lang), style="yellow"))
         elif command == "note":
             if rest:
                 return {"type": "note", "text": rest}
-            self.console.print(Text(t("note.empty", lang, command=word), style="yellow"))
+            self.out(Text(t("note.empty", lang, command=word), style="yellow"))
         elif command == "switch":
             target = self._case_named(rest)
             if target is not None:
                 return {"type": "switch", "case": target}
             refs = ", ".join(c.reference for c in self.scenario.cases.values())
-            self.console.print(Text(t("switch.unknown", lang, ref=rest, refs=refs), style="yellow"))
+            self.out(Text(t("switch.unknown", lang, ref=rest, refs=refs), style="yellow"))
         else:
-            self.console.print(Text(t("bad_choice", lang, n=n_options), style="yellow"))
+            self.out(Text(t("bad_choice", lang, n=n_options), style="yellow"))
         return None
 
     def _case_named(self, name: str) -> str | None:
@@ -398,7 +570,27 @@ class Player:
 
 OPEN_WORDS = ("open", "ouvert", "ouverts", "nu", "now")
 ALL_WORDS = ("all", "tout", "tous", "alle", "alles")
-SHOWN = 10  # providers listed before "... and N more"
+CAPS_ROOM = 29  # columns kept for a provider's capabilities on an 80-column line
+# Silent reading of adults, in words a minute: 238 on average for English non-fiction, most adults
+# between 175 and 300, slower in a second language (Brysbaert 2019, "How many words do we read per
+# minute? A review and meta-analysis of reading rate", J. Memory and Language 109). Trainees often
+# read the caller's language as a second one, so the lower end is taken, the same for all three.
+READING_WPM = {"fr": 200, "nl": 200, "en": 200}
+MIN_DECISION_SECONDS = 10
+REGION_KM = 50  # the directory lists the providers within this road distance of the scene first
+SHOWN = 10  # providers listed at most before "... and N more", fewer on a short screen
+
+
+@dataclass(frozen=True)
+class Row:
+    """A provider found in the directory, with its number at the dispatch prompt."""
+
+    number: int
+    hit: "Hit"
+
+
+def _labels(capabilities: set[str], lang: str) -> str:
+    return ", ".join(sorted((capability_label(c, lang) for c in capabilities), key=str.lower))
 
 
 def show_model(scenario: m.Scenario, library: Library, lang: str, console: Console) -> None:
@@ -497,7 +689,7 @@ class PlainAsker:
 
     def ask(self, ask: Ask) -> str:
         if ask.seconds is not None:
-            self.out.write(f"(⏱ {ask.seconds:g} s · {ask.status})\n")
+            self.out.write(f"({ask.seconds:.0f} s · {ask.status})\n")  # words and numbers, no clock glyph
         self.out.write(f"{ask.message}{ask.colon} ")
         self.out.flush()
         started = self.clock()

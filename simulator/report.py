@@ -275,7 +275,7 @@ def render_terminal(debrief: Debrief, console: Console, *, plain: bool = False) 
                                    typeset(debrief.ending.title.render(lang), lang)))
         parts.append(Text(typeset(debrief.ending_text, lang)))
     for label in debrief.critical():
-        parts.append(Text(typeset(f"✗ {w['critical']}{w['colon']} {label}", lang), style="bold red"))
+        parts.append(Text(typeset(f"{'' if plain else '✗ '}{w['critical']}{w['colon']} {label}", lang), style="bold red"))
     if debrief.why_failed():
         parts.append(Text(typeset(debrief.why_failed(), lang), style="red"))
     if plain:

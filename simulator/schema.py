@@ -94,7 +94,10 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
         "rubric": {"type": "string", "description": "The rubric that scores the call: roadside, medical."},
         "clock_start": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}",
                         "description": "Local date and time when the phone rings: 2026-07-03T23:40."},
-        "decision_seconds": _int(5, 600, "Time to decide in timed mode (default 30)."),
+        "decision_seconds": _int(5, 600, "Simulated seconds a silence lasts: what the caller waits when the "
+                                 "trainee says nothing in time (default 30)."),
+        "think_seconds": _int(0, 300, "Timed mode: seconds to think on top of the time to read what is on "
+                              "screen (default 10)."),
         "traffic": {"type": "object", "additionalProperties": {"$ref": "#/definitions/traffic"},
                     "description": "Delays for providers: '*' for all, or a provider id."},
         "endings": _map_of("ending", "How the call can end."),
@@ -116,6 +119,8 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
         "caller": {"$ref": "#/definitions/caller"},
         "truth": _map_of("fact", "The facts the trainee must find out.", at_least_one=False),
         "needs": _d(STRINGS, "Capabilities the right provider must have: [battery, offroad]."),
+        "situation": _d(TEXT, "A few words shown beside this call while it waits, once answered "
+                        "(several calls at once): 'van broken down on the R1 hard shoulder'."),
         "start": {"type": "string", "description": "The first node."},
         "nodes": _map_of("node", "What is said, and the trainee's options at that point."),
         "events": _list_of("event", "What happens on the clock."),
@@ -164,6 +169,8 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
         "goto": {"type": "string", "description": "Next node (default: stay on this node)."},
         "end": {"type": "string", "description": "The ending reached."},
         "repeatable": {"type": "boolean", "description": "Offer it again after it was chosen."},
+        "hold": {"type": "boolean", "description": "The agent puts this caller on hold to take another call: "
+                 "the player switches to the next waiting call at once."},
         "debrief": _d(TEXT, "Shown in the debrief: why this choice was good or bad."),
         "breaks": _d(STEPS_WITH_LEVELS, "Procedure steps this choice goes against, with the level of the "
                      "deviation: [confirm_eta] or [{step: confirm_eta, level: major}]."),

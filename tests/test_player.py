@@ -87,7 +87,7 @@ def test_the_provider_prompt_lists_the_directory_nearest_first(e411, lib, pipe, 
     with pytest.raises(Quit):
         player.run()
     screen = console.export_text()
-    assert "Providers (tow)" in screen
+    assert "Directory: tow, nearest first" in screen
     nearest = search(lib.directory, kind="tow", near=(50.6958, 4.6326))[0].provider
     assert player.session.case_state.dispatched["id"] == nearest.id
     assert nearest.name in screen
@@ -320,21 +320,23 @@ def test_the_directory_is_searched_in_the_trainees_words_and_says_when_nothing_m
     with pytest.raises(Quit):
         player.run()
     screen = console.export_text()
-    assert "Prestataires (dépanneuse)" in screen and "Dépannage de la Dyle" in screen and "90\u00a0€" in screen
+    assert "Annuaire : dépanneuse, les plus proches d'abord" in screen and "Dépannage de la Dyle" in screen and "90\u00a0€" in screen
     assert "À deux minutes de la sortie 6 de l'E411" in screen  # the provider's note, in the interface language
     assert "Aucun prestataire ne correspond à cette recherche." in screen
     assert "« grue » n'est ni un type de prestataire ni une capacité." in screen
 
 
-def test_the_directory_shows_the_ten_nearest_and_says_how_many_more(e411, lib, pipe, tmp_path):
+def test_the_directory_lists_the_region_nearest_first_and_says_how_many_more(e411, lib, pipe, tmp_path):
     everyone = search(lib.directory, kind="tow", near=(50.6958, 4.6326))
+    region = [h for h in everyone if h.km <= 50][:10]
     player, console = make_player(e411, lib, pipe, tmp_path, lang="en", width=160)
     pipe.send_text("/providers\n/providers all\n/quit\n")
     with pytest.raises(Quit):
         player.run()
     screen = console.export_text()
-    assert f"… and {len(everyone) - 10} more, further away: add “all” to see them all." in screen
-    assert screen.count(everyone[10].provider.name) == 1  # only in the full list
+    assert f"Directory: tow, nearest first ({len(region)} of {len(everyone)})" in screen
+    assert f"… and {len(everyone) - len(region)} more, further away: add “all” to see them all." in screen
+    assert screen.count(everyone[len(region)].provider.name) == 1  # only in the full list
 
 
 def test_a_call_is_named_by_the_end_of_its_reference_and_a_wrong_one_is_explained(two_calls, lib, pipe, tmp_path):
@@ -365,4 +367,88 @@ def test_plain_timed_questions_say_the_time_first_and_end_with_the_languages_col
     player = Player(Session(e411, lib.directory), lib, None, lang="fr", seed=None, console=Console(file=io.StringIO()),
                     ask=asker.ask, timed=True)
     assert player.ask(Ask("Votre choix (numéro, ? pour l'aide)", seconds=30, status="Chrono · ? aide · /quitter")) == "1"
-    assert out.getvalue() == "(⏱ 30 s · Chrono · ? aide · /quitter)\nVotre choix (numéro, ? pour l'aide) : "
+    assert out.getvalue() == "(30 s · Chrono · ? aide · /quitter)\nVotre choix (numéro, ? pour l'aide) : "
+
+
+# ------------------------------------------------------------------ several calls, and the timed seat
+
+
+def scripted(answers):
+    """An asker that types `answers` in turn, then quits."""
+    queue = list(answers)
+    return lambda question: queue.pop(0) if queue else "/quit"
+
+
+def bundled(name):
+    from simulator.catalog import open_scenario
+    return open_scenario(name)
+
+
+def test_putting_a_caller_on_hold_takes_the_ringing_call_and_records_the_switch(tmp_path):
+    scenario, library = bundled("brussels-ring-two-calls")
+    session = Session(scenario, library.directory)
+    for action in [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "c-greet"},
+                   {"type": "choose", "option": "c-safety"}, {"type": "choose", "option": "c-where"}]:
+        session.apply(action)
+    writer = TranscriptWriter(tmp_path / "call.jsonl", {"session": "t", "scenario": scenario.id,
+                                                        "content_hash": scenario.content_hash})
+    hold = next(i for i, o in enumerate(session.options(), 1) if o.id == "c-hold")
+    player = Player(session, library, writer, lang="fr", seed=None, console=Console(file=io.StringIO(), width=80),
+                    ask=scripted([str(hold)]))
+    with pytest.raises(Quit):
+        player.run()
+    writer.close()
+    assert read_transcript(tmp_path / "call.jsonl").actions == [{"type": "choose", "option": "c-hold"},
+                                                                {"type": "switch", "case": "henri"}]
+    assert session.state.active == "henri"
+
+
+def test_a_call_on_hold_shows_its_caller_situation_and_how_long_it_has_waited(tmp_path):
+    scenario, library = bundled("brussels-ring-two-calls")
+    session = Session(scenario, library.directory)
+    for action in [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "c-greet"},
+                   {"type": "choose", "option": "c-safety"}, {"type": "choose", "option": "c-where"},
+                   {"type": "choose", "option": "c-hold"}, {"type": "switch", "case": "henri"},
+                   {"type": "choose", "option": "h-secure"}, {"type": "choose", "option": "h-112"}]:
+        session.apply(action)
+    console = Console(file=io.StringIO(), width=80, record=True, color_system=None)
+    player = Player(session, library, None, lang="fr", seed=None, console=console, ask=scripted([]), plain=True)
+    console.print(player.header())
+    waited = round((session.state.clock - session.state.cases["claire"].waiting_since) / 60)
+    assert (f"En attente : Claire Lemaire, DOS-2026-031007, pneu crevé, à l'abri derrière la glissière à "
+            f"Groot-Bijgaarden, depuis {waited} min, calme") in " ".join(console.export_text().split())
+
+
+def test_closing_one_of_several_calls_says_the_others_are_still_open(two_calls, lib):
+    console = Console(file=io.StringIO(), width=80, record=True, color_system=None)
+    player = Player(Session(two_calls, lib.directory), lib, None, lang="en", seed=None, console=console, ask=scripted([]))
+    player.draw_event({"type": "case_ended", "case": "a", "ending": next(iter(two_calls.endings)), "outcome": "resolved"})
+    assert "2 call(s) still open: the shift goes on." in console.export_text()
+
+
+def test_the_time_to_decide_follows_what_there_is_to_read(e411, lib):
+    player = Player(Session(e411, lib.directory), lib, None, lang="fr", seed=None,
+                    console=Console(file=io.StringIO()), ask=scripted([]))
+    player.session.apply({"type": "start", "lang": "fr"})
+    options = player.session.options()
+    words = sum(len(o.text.render("fr").split()) for o in options)
+    assert player.decision_limit(options) == max(10, round(e411.think_seconds + words * 60 / 200))
+    assert player.decision_limit(options * 5) > player.decision_limit(options)
+
+
+def test_a_command_typed_before_deciding_does_not_start_the_time_again(e411, lib):
+    clock = FakeClock()
+    asked = []
+
+    def ask(question):
+        asked.append(question.seconds)
+        clock.now += 4
+        return ["/dossier", "/langue nl", "1", "/quit"][len(asked) - 1]
+
+    player = Player(Session(e411, lib.directory), lib, None, lang="fr", seed=None, console=Console(file=io.StringIO()),
+                    ask=ask, timed=True, clock=clock)
+    with pytest.raises(Quit):
+        player.run()
+    limit = player.decisions[0]["limit"]
+    assert asked[:3] == [limit, limit - 4, limit - 8]
+    assert player.decisions[0] == {"decision": 1, "took": 12.0, "limit": limit}
