@@ -449,9 +449,9 @@ def cmd_sessions(args) -> int:
     from simulator.i18n import detect_lang, local_time, t
     from simulator.tables import Column, fitted
     lang = detect_lang(args.lang)
-    # The id is typed to resume or score a call: never cut, rather left out in a narrow window ('--json' has it).
-    columns = [Column(t("col.id", lang), wrap=False, rank=1), Column(t("col.scenario", lang)),
-               Column(t("col.trainee", lang)), Column(t("col.started", lang), wrap=False),
+    # The id is typed to resume or score a call: never cut, never left out; the start time gives way first.
+    columns = [Column(t("col.id", lang), wrap=False), Column(t("col.scenario", lang)),
+               Column(t("col.trainee", lang)), Column(t("col.started", lang), wrap=False, rank=1),
                Column(t("col.actions", lang), "right", rank=2), Column(t("col.state", lang))]
     rows = [[s.id, s.scenario, Text(s.trainee), local_time(s.started, lang), str(s.turns),
              s.ending or t("state.unfinished", lang)] for s in saved]

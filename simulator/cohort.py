@@ -499,9 +499,11 @@ def sparkline(values: list[float], top: float = 100.0) -> str:
 
 
 def render_terminal(cohort: Cohort, lang: str, console, *, max_trainees: int = 40) -> None:
-    """The same figures as the HTML report, as Rich tables."""
-    from rich.table import Table
+    """The same figures as the HTML report, as Rich tables that fit the console: in a narrow window the
+    lesser columns (a rank above ESSENTIAL) give way, those of highest rank first."""
     from rich.text import Text
+
+    from simulator.tables import Column, fitted
 
     v = view(cohort, lang)
     w = v["w"]
@@ -513,55 +515,47 @@ def render_terminal(cohort: Cohort, lang: str, console, *, max_trainees: int = 4
     console.print(v["totals"])
     console.print(v["pass_rate"])
 
-    table = Table(title=w["trainees"], title_justify="left", show_edge=False)
-    for name, justify in ((w["trainee"], "left"), (w["calls"], "right"), (w["passed"], "right"),
-                          (w["abandoned"], "right"), (w["first"], "right"), (w["last"], "right"),
-                          (w["best"], "right"), (w["trend"], "right"), (w["scores"], "left")):
-        table.add_column(name, justify=justify)
-    for t in v["trainees"][:max_trainees]:
-        table.add_row(t["name"], str(t["calls"]), str(t["passed"]), str(t["abandoned"]), t["first"], t["last"],
-                      t["best"], t["trend"], sparkline([p["score"] for p in t["points"]]))
-    console.print(table)
+    def table(title: str, columns: list[Column], rows: list[list]):
+        return fitted(console, columns, rows, title=title, title_justify="left", show_edge=False)
+
+    figure = {"justify": "right", "wrap": False}  # a number, a share, minutes: never split
+    console.print(table(w["trainees"], [
+        Column(w["trainee"]), Column(w["calls"], **figure, rank=1), Column(w["passed"], **figure, rank=1),
+        Column(w["abandoned"], **figure, rank=4), Column(w["first"], **figure, rank=3),
+        Column(w["last"], **figure), Column(w["best"], **figure, rank=3), Column(w["trend"], **figure),
+        Column(w["scores"], rank=2)],
+        [[t["name"], str(t["calls"]), str(t["passed"]), str(t["abandoned"]), t["first"], t["last"], t["best"], t["trend"],
+          sparkline([p["score"] for p in t["points"]])] for t in v["trainees"][:max_trainees]]))
     if len(v["trainees"]) > max_trainees:
         console.print(word("more_trainees", lang, n=len(v["trainees"]) - max_trainees))
 
-    table = Table(title=w["scenarios"], title_justify="left", show_edge=False)
-    for name, justify in ((w["scenario"], "left"), (w["calls"], "right"), (w["success"], "right"),
-                          (w["median"], "right"), (w["distribution"], "left")):
-        table.add_column(name, justify=justify)
-    for s in v["scenarios"]:
-        table.add_row(s["title"], str(s["calls"]), s["pass_rate"], s["median"], "0 " + sparkline(s["bins"], s["peak"]) + " 100")
-    console.print(table)
+    console.print(table(w["scenarios"], [
+        Column(w["scenario"]), Column(w["calls"], **figure, rank=1), Column(w["success"], **figure),
+        Column(w["median"], **figure, rank=2), Column(w["distribution"], rank=3)],
+        [[s["title"], str(s["calls"]), s["pass_rate"], s["median"], "0 " + sparkline(s["bins"], s["peak"]) + " 100"]
+         for s in v["scenarios"]]))
 
-    table = Table(title=w["compliance"], title_justify="left", show_edge=False)
-    for name, justify in ((w["level"], "left"), (w["calls"], "right"), (w["share"], "right"), (w["limit"], "right")):
-        table.add_column(name, justify=justify)
-    for c in v["compliance"]:
-        table.add_row(c["name"], str(c["count"]), Text(c["share_text"] + (" ▲" if c["over"] else ""),
-                                                       style="bold red" if c["over"] else ""), c["limit"])
-    console.print(table if v["compliance"] else w["no_compliance"])
+    console.print(table(w["compliance"], [
+        Column(w["level"]), Column(w["calls"], **figure, rank=1), Column(w["share"], **figure),
+        Column(w["limit"], **figure, rank=2)],
+        [[c["name"], str(c["count"]), Text(c["share_text"] + (" ▲" if c["over"] else ""),
+                                           style="bold red" if c["over"] else ""), c["limit"]]
+         for c in v["compliance"]]) if v["compliance"] else w["no_compliance"])
 
-    table = Table(title=w["steps"], title_justify="left", show_edge=False)
-    for name, justify in ((w["step"], "left"), (w["missed"], "right"), (w["broken"], "right"),
-                          (w["of_calls"], "right"), (w["share"], "right")):
-        table.add_column(name, justify=justify)
-    for s in v["steps"]:
-        table.add_row(s["label"] + (f" ({w['critical']})" if s["critical"] else ""), str(s["missed"]), str(s["broken"]),
-                      str(s["applicable"]), s["share"])
-    console.print(table if v["steps"] else w["no_steps"])
+    console.print(table(w["steps"], [
+        Column(w["step"]), Column(w["missed"], **figure), Column(w["broken"], **figure, rank=2),
+        Column(w["of_calls"], **figure, rank=1), Column(w["share"], **figure)],
+        [[s["label"] + (f" ({w['critical']})" if s["critical"] else ""), str(s["missed"]), str(s["broken"]),
+          str(s["applicable"]), s["share"]] for s in v["steps"]]) if v["steps"] else w["no_steps"])
 
-    table = Table(title=w["options"], title_justify="left", show_edge=False)
-    for name, justify in ((w["option"], "left"), (w["scenario"], "left"), (w["chosen"], "right"),
-                          (w["share"], "right"), (w["why"], "left")):
-        table.add_column(name, justify=justify)
-    for o in v["options"]:
-        table.add_row(o["text"], o["scenario"], str(o["sessions"]), o["share"], o["why"])
-    console.print(table if v["options"] else w["no_options"])
+    console.print(table(w["options"], [
+        Column(w["option"]), Column(w["scenario"], wrap=False, rank=2), Column(w["chosen"], **figure),
+        Column(w["share"], **figure), Column(w["why"], rank=1)],
+        [[o["text"], o["scenario"], str(o["sessions"]), o["share"], o["why"]] for o in v["options"]])
+        if v["options"] else w["no_options"])
 
-    table = Table(title=w["timings"], title_justify="left", show_edge=False)
-    for name, justify in ((w["step"], "left"), (w["median"], "right"), (w["p90"], "right"), (w["target"], "right"),
-                          (w["within"], "right"), (w["never"], "right")):
-        table.add_column(name, justify=justify)
-    for t in v["timings"]:
-        table.add_row(t["label"], t["median"], t["p90"], t["target"], t["within"], str(t["never"]))
-    console.print(table if v["timings"] else w["no_timings"])
+    console.print(table(w["timings"], [
+        Column(w["step"]), Column(w["median"], **figure), Column(w["p90"], **figure, rank=1),
+        Column(w["target"], **figure), Column(w["within"], **figure), Column(w["never"], **figure, rank=2)],
+        [[t["label"], t["median"], t["p90"], t["target"], t["within"], str(t["never"])] for t in v["timings"]])
+        if v["timings"] else w["no_timings"])

@@ -244,28 +244,30 @@ def _emit(data: bytes, output: str | None, lang: str) -> None:
 
 
 def _print_results(rows, total: int, lang: str) -> None:
-    from rich.table import Table
     from rich.text import Text
     from simulator.i18n import t
     from simulator.report import percent
+    from simulator.tables import Column, fitted
 
     console = _console()
     if not rows:
         console.print(say("results.none", lang))
         return
-    table = Table(show_edge=False, pad_edge=False)
-    for key, justify in (("col.date", "left"), ("col.trainee", "left"), ("col.scenario", "left"), ("col.score", "right"),
-                         ("col.result", "left"), ("col.outcome", "left"), ("col.compliance", "left")):
-        table.add_column(say(key, lang), justify=justify, no_wrap=key in ("col.date", "col.score"))
+    # A narrow window leaves out the compliance, then the outcome: the verdict already says passed or not.
+    columns = [Column(say("col.date", lang), wrap=False), Column(say("col.trainee", lang)),
+               Column(say("col.scenario", lang)), Column(say("col.score", lang), "right", wrap=False),
+               Column(say("col.result", lang)), Column(say("col.outcome", lang), rank=1),
+               Column(say("col.compliance", lang), rank=2)]
+    cells = []
     for r in rows:
         if r.status == "abandoned":
             result, style = say("status.abandoned", lang), "yellow"
         else:
             result, style = say("result.passed" if r.passed else "result.failed", lang), "green" if r.passed else "red"
-        table.add_row(_local(r.started, lang), r.trainee, r.scenario, _num(r.overall, lang), Text(result, style=style),
+        cells.append([_local(r.started, lang), r.trainee, r.scenario, _num(r.overall, lang), Text(result, style=style),
                       t("outcome." + r.outcome, lang) if r.outcome else "",
-                      t("compliance." + r.compliance, lang) if r.compliance else "")
-    console.print(table)
+                      t("compliance." + r.compliance, lang) if r.compliance else ""])
+    console.print(fitted(console, columns, cells, show_edge=False, pad_edge=False))
     finished = [r for r in rows if r.status == "finished"]
     passed = sum(r.passed for r in finished)
     share = percent(100 * passed / len(finished) if finished else None, lang)

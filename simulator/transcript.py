@@ -56,7 +56,8 @@ class TranscriptBusy(PlateauError):
 class TranscriptLock:
     """Only one process at a time plays a call: two windows resuming it would write two different calls
     into one file. The lock is held on a small file beside the transcript (`NAME.jsonl.lock`), so the
-    system releases it when the process ends, even when it is killed. The file itself stays."""
+    system releases it when the process ends, even when it is killed. The holder deletes the file when it
+    lets go; a process killed mid-call leaves it behind, harmless, for the next holder to delete."""
 
     def __init__(self, path: Path):
         self.path = Path(str(path) + ".lock")
@@ -64,26 +65,73 @@ class TranscriptLock:
 
     def acquire(self) -> "TranscriptLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+b")
-        try:
-            if os.name == "nt":  # pragma: no cover - Windows
-                import msvcrt
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        while True:
+            handle = open(self.path, "a+b")
+            try:
+                _lock(handle)
+            except OSError:
+                handle.close()
+                from simulator.i18n import detect_lang, t
+                raise TranscriptBusy(t("err.busy", detect_lang(), path=display_path(Path(str(self.path)[:-5])))) from None
+            # The holder before us may have deleted the file between our open and our lock: we would hold a
+            # lock on a file no longer at this path, while the next process locks a new one. Lock what the
+            # path names now, or start again.
+            try:
+                if os.path.samestat(os.fstat(handle.fileno()), os.stat(self.path)):
+                    break
+            except FileNotFoundError:
+                pass
             handle.close()
-            from simulator.i18n import detect_lang, t
-            raise TranscriptBusy(t("err.busy", detect_lang(), path=display_path(Path(str(self.path)[:-5])))) from None
         self._file = handle
         return self
 
     def release(self) -> None:
-        if self._file is not None:
-            self._file.close()  # closing releases the lock on every system
-            self._file = None
+        """Let go of the call and delete the lock file. Only the holder deletes it, so no one else can be
+        holding a lock on it: on POSIX it is deleted before the lock is let go (a process that opened it in
+        the meantime finds, once it locks, that the path names another file or none, and opens it again);
+        Windows refuses to delete an open file, so there it is deleted after, and stays if another process
+        has just opened it."""
+        if self._file is None:
+            return
+        handle, self._file = self._file, None
+        if os.name == "nt":  # pragma: no cover - Windows
+            _unlock(handle)
+            handle.close()
+            _delete(self.path)
+        else:
+            _delete(self.path)
+            handle.close()  # closing releases the lock
+
+
+def _lock(handle) -> None:
+    """Lock `handle` for this process, or raise OSError at once if another process holds it."""
+    if os.name == "nt":  # pragma: no cover - Windows
+        import msvcrt
+        handle.seek(0)
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def _unlock(handle) -> None:  # pragma: no cover - Windows
+    """Unlock before closing, as the Windows C runtime asks (closing a locked region leaves its release undefined)."""
+    import msvcrt
+    handle.seek(0)
+    try:
+        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+    except OSError:
+        pass
+
+
+def _delete(path: Path) -> None:
+    """Delete a lock file if it can be: gone already, or open in another process on Windows, it stays or goes as it is."""
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except PermissionError:  # pragma: no cover - Windows: another process has just opened it, and will hold it
+        pass
 
 
 class TranscriptWriter:

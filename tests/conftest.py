@@ -49,6 +49,27 @@ def play(scenario, lib, actions, lang="fr"):
     return session, events
 
 
+def too_wide(text: str, width: int) -> list[str]:
+    """The lines of `text` wider than `width` columns, or with a word cut short ('…'): none in a table that fits."""
+    from rich.cells import cell_len
+    return [line for line in text.splitlines() if cell_len(line) > width or "…" in line]
+
+
+def table_headers(text: str) -> list[list[str]]:
+    """The column headers of each table Rich drew in `text`, a header wrapped over several lines made whole again."""
+    lines = text.splitlines()
+    tables = []
+    for n, line in enumerate(lines):
+        if "╇" not in line:  # the rule under a table's headers
+            continue
+        top = n
+        while top > 0 and "┃" in lines[top - 1] and "┳" not in lines[top - 1]:
+            top -= 1
+        rows = [row.split("┃")[1:-1] if row.startswith("┃") else row.split("┃") for row in lines[top:n]]
+        tables.append([" ".join(piece.strip() for piece in column if piece.strip()) for column in zip(*rows)])
+    return tables
+
+
 def scenario_text(**replacements) -> str:
     """The E411 fixture with some lines replaced: the base for loader error tests."""
     text = E411.read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import E411
+from tests.conftest import E411, table_headers, too_wide
 
 GOOD_ANSWERS = """\
 - {type: start, lang: fr}
@@ -26,8 +26,8 @@ GOOD_ANSWERS = """\
 """
 
 
-def plateau(*args, cwd=None, env_home=None, timeout=30):
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100"}
+def plateau(*args, cwd=None, env_home=None, timeout=30, columns=100):
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": str(columns)}
     if env_home:
         env["PLATEAU_HOME"] = str(env_home)
     return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True, text=True,
@@ -195,6 +195,37 @@ def test_sessions_are_listed_with_headers_in_the_interface_language_and_a_local_
 
     assert "Scénario" in screen and "Stagiaire" in screen and "Début" in screen and "État" in screen
     assert saved["id"] in screen and shown in screen and "Zoë" in screen and "resolved" in screen
+
+
+@pytest.mark.parametrize("lang, narrow_headers, wide_headers", [
+    ("fr", ["id", "Scénario", "Stagiaire", "État"], ["id", "Scénario", "Stagiaire", "Début", "Actions", "État"]),
+    ("nl", ["id", "Scenario", "Cursist", "Stand"], ["id", "Scenario", "Cursist", "Begin", "Acties", "Stand"]),
+    ("en", ["id", "Scenario", "Trainee", "State"], ["id", "Scenario", "Trainee", "Started", "Actions", "State"]),
+])
+def test_sessions_fit_an_80_column_terminal_in_whole_words_keeping_the_id_to_resume_with(
+        tmp_path, lang, narrow_headers, wide_headers):
+    from tests.fixtures.desk.classroom import MONDAYS, PATHS, scenarios, write_transcript
+    loaded, lib = scenarios()
+    for n, (trainee, path) in enumerate([("Amélie Dupont", "abandoned"), ("Zoë Vandenbroucke-Ngô", "good")]):
+        write_transcript(tmp_path / "sessions" / f"call-{n}.jsonl", loaded["e8"], lib, session=f"a100000000{n}",
+                         trainee=trainee, started=MONDAYS[n], actions=PATHS[path])
+
+    narrow = plateau("sessions", "--lang", lang, env_home=tmp_path, columns=80).stdout
+    wide = plateau("sessions", "--lang", lang, env_home=tmp_path, columns=120).stdout
+
+    assert too_wide(narrow, 80) == []
+    assert table_headers(narrow) == [narrow_headers]
+    assert "Vandenbroucke-Ngô" in narrow and "a1000000001" in narrow
+    assert table_headers(wide) == [wide_headers]
+
+
+def test_a_finished_call_leaves_its_transcript_and_no_lock_file_in_the_sessions_folder(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    result = plateau("play", str(E411), "--answers", str(answers), "--trainee", "Amélie Dupont", env_home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    [saved] = (tmp_path / "sessions").iterdir()
+    assert saved.suffix == ".jsonl"
 
 
 def test_a_trainee_name_with_brackets_is_shown_as_typed_in_the_results(tmp_path):

@@ -11,6 +11,7 @@ import pytest
 
 from simulator.cohort import ComplianceShare, Week, build_cohort, render_html
 from simulator.store import Filters, Store, record_transcript
+from tests.conftest import table_headers, too_wide
 from tests.fixtures.desk.classroom import MONDAYS, PATHS, import_class, plateau, scenarios, write_transcript
 
 GOLDEN = Path(__file__).parent / "golden" / "cohort"
@@ -110,6 +111,45 @@ def test_the_terminal_summary(class_store):
         "━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━",
         " Check safety        │ 0.5 min │              2.8 min │  3 min │          100% │          2",
         " Dispatch a provider │ 2.8 min │              3.8 min │ 15 min │          100% │          2"]
+
+
+@pytest.mark.parametrize("lang, headers", [
+    ("fr", [["Stagiaire", "Appels", "Réussis", "Premier", "Dernier", "Tendance", "Scores dans le temps"],
+            ["Scénario", "Appels", "Taux de réussite", "Médiane", "Répartition des scores"],
+            ["Niveau", "Appels", "Part", "Maximum"],
+            ["Étape", "Manquée", "Enfreinte", "Sur", "Part"],
+            ["Choix", "Scénario", "Appels", "Part", "Pourquoi"],
+            ["Étape", "Médiane", "9 appels sur 10 en", "Objectif", "Dans l'objectif", "Jamais fait"]]),
+    ("nl", [["Cursist", "Oproepen", "Geslaagd", "Eerste", "Laatste", "Trend", "Scores in de tijd"],
+            ["Scenario", "Oproepen", "Slaagpercentage", "Mediaan", "Verdeling van de scores"],
+            ["Niveau", "Oproepen", "Aandeel", "Maximum"],
+            ["Stap", "Overgeslagen", "Overtreden", "Op", "Aandeel"],
+            ["Keuze", "Scenario", "Oproepen", "Aandeel", "Waarom"],
+            ["Stap", "Mediaan", "9 op 10 oproepen binnen", "Doel", "Binnen het doel", "Nooit gedaan"]]),
+    ("en", [["Trainee", "Calls", "Passed", "First", "Last", "Best", "Trend", "Scores over time"],
+            ["Scenario", "Calls", "Pass rate", "Median", "Score distribution"],
+            ["Level", "Calls", "Share", "At most"],
+            ["Step", "Missed", "Broken", "Of", "Share"],
+            ["Choice", "Scenario", "Calls", "Share", "Why"],
+            ["Step", "Median", "9 calls in 10 within", "Target", "Within target", "Never done"]]),
+])
+def test_in_80_columns_every_table_fits_in_whole_words_and_only_lesser_columns_give_way(class_store, tmp_path,
+                                                                                        lang, headers):
+    loaded, lib = scenarios()
+    record_transcript(write_transcript(tmp_path / "zoe.jsonl", loaded["e8"], lib, session="e5000000001",
+                                       trainee="Zoë Vandenbroucke-Ngô", started=MONDAYS[2], actions=PATHS["far-tow"]))
+    result = plateau("cohort", "--lang", lang, COLUMNS="80")
+    assert result.returncode == 0, result.stderr
+    assert too_wide(result.stdout, 80) == []
+    assert table_headers(result.stdout) == headers
+    assert "Vandenbroucke-Ngô" in result.stdout
+
+
+def test_a_wide_terminal_shows_every_column_of_every_table(class_store):
+    result = plateau("cohort", "--lang", "fr", COLUMNS="120")
+    assert table_headers(result.stdout)[0] == ["Stagiaire", "Appels", "Réussis", "Abandonnés", "Premier", "Dernier",
+                                               "Meilleur", "Tendance", "Scores dans le temps"]
+    assert [len(headers) for headers in table_headers(result.stdout)] == [9, 5, 4, 5, 5, 6]
 
 
 def test_an_empty_class_says_so(plateau_home, tmp_path):

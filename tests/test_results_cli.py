@@ -6,14 +6,27 @@ import csv
 import io
 import json
 
+from datetime import timedelta
+
 import pytest
 
-from tests.fixtures.desk.classroom import import_class, plateau
+from tests.conftest import table_headers, too_wide
+from tests.fixtures.desk.classroom import MONDAYS, PATHS, import_class, plateau, scenarios, write_transcript
 
 
 @pytest.fixture
 def class_store(tmp_path):
     import_class(tmp_path / "class")
+
+
+@pytest.fixture
+def class_with_a_long_name(class_store, tmp_path):
+    """The class, and a trainee whose surname is one long word."""
+    from simulator.store import record_transcript
+    loaded, lib = scenarios()
+    record_transcript(write_transcript(tmp_path / "zoe.jsonl", loaded["e8"], lib, session="e5000000001",
+                                       trainee="Zoë Vandenbroucke-Ngô", started=MONDAYS[2] + timedelta(hours=2),
+                                       actions=PATHS["far-tow"]))
 
 
 def test_the_table_for_one_trainee_in_french(class_store):
@@ -38,6 +51,31 @@ def test_the_table_says_abandoned_and_leaves_compliance_empty_where_no_procedure
         "2026-03-16 10:10 │ Chloé Martin │ e8-flat-tyre │  37.6 │ abandoned │          │ Non-compliant\n"
         "2026-03-16 10:15 │ Bram Peeters │ e8-two-calls │    85 │ passed    │ resolved │              \n"
         "Calls: 3 · passed: 2 of 2 finished (100%) · mean score: 84.7\n")
+
+
+def test_in_80_columns_the_compliance_gives_way_and_every_word_stays_whole(class_store):
+    result = plateau("results", "--trainee", "amelie dupont", "--lang", "fr", COLUMNS="80")
+    assert result.stdout == (
+        "Date             ┃ Stagiaire     ┃ Scénario     ┃ Score ┃ Résultat   ┃ Issue \n"
+        "━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━━╇━━━━━━━\n"
+        "02/03/2026 09:30 │ Amélie Dupont │ e8-flat-tyre │    49 │ non réussi │ résolu\n"
+        "09/03/2026 09:30 │ Amélie Dupont │ e8-flat-tyre │  65,7 │ non réussi │ résolu\n"
+        "16/03/2026 09:30 │ Amélie Dupont │ e8-flat-tyre │  94,7 │ réussi     │ résolu\n"
+        "Appels : 3 · réussis : 1 sur 3 terminés (33,3\u00a0%) · score moyen : 69,8\n")
+
+
+@pytest.mark.parametrize("lang, headers", [
+    ("fr", ["Date", "Stagiaire", "Scénario", "Score", "Résultat"]),
+    ("nl", ["Datum", "Cursist", "Scenario", "Score", "Resultaat"]),
+    ("en", ["Date", "Trainee", "Scenario", "Score", "Result"]),
+])
+def test_with_a_long_name_the_register_keeps_its_essential_columns_in_80_columns_in_whole_words(
+        class_with_a_long_name, lang, headers):
+    result = plateau("results", "--lang", lang, COLUMNS="80")
+    assert result.returncode == 0, result.stderr
+    assert too_wide(result.stdout, 80) == []
+    assert table_headers(result.stdout) == [headers]
+    assert "Vandenbroucke-Ngô" in result.stdout
 
 
 @pytest.mark.parametrize("filters, sessions", [

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from simulator.engine import Session
-from simulator.transcript import GENESIS, TranscriptMismatch, TranscriptWriter, chain, read_transcript, replay
+from simulator.transcript import (GENESIS, TranscriptBusy, TranscriptLock, TranscriptMismatch, TranscriptWriter, chain,
+                                  read_transcript, replay)
 from tests.conftest import E411
 
 GOOD = [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "greet"},
@@ -105,3 +109,69 @@ def test_a_file_that_is_not_a_transcript_is_refused_with_a_position(tmp_path):
     with pytest.raises(Exception) as caught:
         read_transcript(path)
     assert "J002 this file is not a Plateau transcript (no header line)." in str(caught.value)
+
+
+def test_no_lock_file_remains_beside_a_transcript_once_its_writer_is_closed(e411, lib, tmp_path):
+    path = tmp_path / "call.jsonl"
+    session = Session(e411, lib.directory)
+    writer = TranscriptWriter(path, {"session": "s1", "scenario": e411.id, "content_hash": e411.content_hash,
+                                     "trainee": "Amélie Dupont"})
+    writer.append(GOOD[0], session.apply(GOOD[0]))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["call.jsonl", "call.jsonl.lock"]
+    writer.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["call.jsonl"]
+
+
+def test_a_second_window_is_refused_an_open_call_and_gets_it_once_the_first_closes(e411, lib, tmp_path):
+    path = tmp_path / "call.jsonl"
+    writer = TranscriptWriter(path, {"session": "s1", "scenario": e411.id, "trainee": "Amélie Dupont"})
+    with pytest.raises(TranscriptBusy):
+        TranscriptLock(path).acquire()
+    writer.close()
+    TranscriptLock(path).acquire().release()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["call.jsonl"]
+
+
+def test_a_lock_file_left_by_a_killed_call_stops_no_one_and_goes_with_the_next_holder(e411, lib, tmp_path):
+    path = tmp_path / "call.jsonl"
+    Path(str(path) + ".lock").write_bytes(b"")  # a killed process releases its lock but leaves the file
+    record(e411, lib, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["call.jsonl"]
+
+
+RACE = """
+import os, sys, time
+from pathlib import Path
+from simulator.transcript import TranscriptBusy, TranscriptLock
+call, go, rounds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+inside = Path(str(call) + ".inside")
+while not go.exists():  # start together
+    time.sleep(0.002)
+held = 0
+for _ in range(rounds):
+    try:
+        lock = TranscriptLock(call).acquire()
+    except TranscriptBusy:
+        continue
+    os.close(os.open(inside, os.O_CREAT | os.O_EXCL | os.O_WRONLY))  # FileExistsError: two holders at once
+    time.sleep(0.0002)
+    os.remove(inside)
+    lock.release()
+    held += 1
+print(held)
+"""
+
+
+def test_windows_racing_for_one_call_never_hold_it_two_at_a_time_though_its_lock_file_comes_and_goes(tmp_path):
+    """Each holder deletes the lock file as it lets go, while others open it: a process that locked a file
+    just deleted must notice and try again, or it and the next process would both hold the call."""
+    processes, rounds = 6, 300
+    call, go = tmp_path / "call.jsonl", tmp_path / "go"
+    racers = [subprocess.Popen([sys.executable, "-c", RACE, str(call), str(go), str(rounds)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL,
+                               cwd=Path(__file__).resolve().parents[1]) for _ in range(processes)]
+    go.touch()
+    results = [racer.communicate(timeout=120) for racer in racers]
+    assert [(racer.returncode, err) for racer, (_, err) in zip(racers, results)] == [(0, "")] * processes
+    assert sum(int(out) for out, _ in results) >= processes  # the call did change hands
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["go"]
