@@ -103,7 +103,7 @@ class Player:
         self._hold_next = False
         self.time_factor = time_factor
         self.clock = clock
-        self._decision: tuple[tuple, float, float] | None = None  # timed mode: (turn, started, limit in seconds)
+        self._decision: tuple[tuple, float, float] | None = None  # timed mode: (where, started, limit in seconds)
         self.decisions: list[dict] = []  # timed mode: each decision's time taken and limit, for the debrief
 
     # ------------------------------------------------------------------ drawing
@@ -398,6 +398,7 @@ class Player:
                     self.act(action)
                     self.take_waiting_call()
                 except IllegalAction as exc:
+                    self._hold_next = False
                     self.out(Text(str(exc), style="yellow"))
 
     def take_waiting_call(self) -> None:
