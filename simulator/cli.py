@@ -29,6 +29,18 @@ def _console(*, plain: bool = False, **kwargs):
     return Console(highlight=False, markup=False, **kwargs)  # texts come from people: '[/b]' stays text
 
 
+def _next_words(session, lang: str) -> str:
+    """What the call waits for after an answers file stops early, in the interface language only."""
+    from simulator.engine import Status
+    from simulator.i18n import kind_label, t
+    st = session.state
+    if st.status is Status.AWAITING_INPUT:
+        return t("answers.next_input", lang, field=st.pending["field"])
+    if st.status is Status.AWAITING_PROVIDER:
+        return t("answers.next_provider", lang, kind=kind_label(st.pending["kind"], lang))
+    return t("answers.next_choice", lang, ids=", ".join(o.id for o in session.options()))
+
+
 def _factor(text: str) -> float:
     """A time factor for a class: 0.5 (half the time) to 3 (three times as long)."""
     try:
@@ -266,7 +278,7 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
             if not session.ended and (json_out or not sys.stdin.isatty()):
                 if json_out:
                     print(json.dumps(final_summary(session), ensure_ascii=False, indent=2))
-                _err(t("answers.short", lang) + " Possible next: " + "; ".join(session.possible()))
+                _err(t("answers.short", lang) + " " + _next_words(session, lang))
                 return EXIT_PROBLEM, False
         player.run()
     except Quit:

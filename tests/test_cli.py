@@ -285,3 +285,12 @@ def test_saving_the_best_call_into_a_missing_folder_is_refused_plainly(tmp_path)
     assert result.returncode == 1
     assert f"the folder {tmp_path / 'nope'} does not exist" in result.stderr
     assert "something went wrong" not in result.stderr
+
+
+def test_an_answers_file_that_stops_early_says_what_comes_next_in_the_interface_language_only(tmp_path):
+    answers = tmp_path / "short.yaml"
+    answers.write_text("- {type: start, lang: fr}\n- greet\n", encoding="utf-8")
+    result = plateau("play", str(E411), "--answers", str(answers), "--lang", "nl", "--trainee", "Joris", env_home=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("plateau: Het antwoordenbestand stopt voor het einde van de oproep. "
+                                     "Mogelijke opties hierna: behind-rail, where, note-plate, stay-in-car.")
