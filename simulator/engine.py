@@ -634,6 +634,10 @@ class Context(dict):
             self[name]
         return dict(self)
 
+    def frozen(self, names) -> dict[str, Any]:
+        """The values of `names` now, as a plain dict that later changes of the session leave alone."""
+        return {name: self[name] for name in names if name in self}
+
 
 _CONTEXT_NAMES = {
     "stress": lambda s, case, cs: round(cs.stress),

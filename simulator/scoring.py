@@ -158,6 +158,17 @@ def replay_record(scenario: m.Scenario, directory: m.Directory, actions: list[di
     return session, records
 
 
+def _names_read(options: list[m.Option]) -> set[str]:
+    """The names the texts and debriefs of `options` fill in (none for plain texts)."""
+    names: set[str] = set()
+    for option in options:
+        for text in (option.text, option.debrief):
+            for template in text.values.values() if text else ():
+                if not template.plain:
+                    names |= template.names.names
+    return names
+
+
 def new_records(scenario: m.Scenario) -> dict[str, CaseRecord]:
     """Empty records, one per case, before the first action."""
     return {cid: CaseRecord(stress=[float(c.caller.stress)]) for cid, c in scenario.cases.items()}
@@ -175,7 +186,8 @@ def record_action(session: Session, records: dict[str, CaseRecord], number: int,
     node = session.case_state.node
     lang = session.case_state.speaking
     choosing = action.get("type") == "choose"
-    context = session.context() if choosing else {}
+    # The values the offered texts read, as they are now: a debrief renders them long after.
+    context = session.context().frozen(_names_read(offered)) if choosing else {}
     speaker = session.case.nodes[node].speaker if choosing else None
     to_provider = speaker is m.Speaker.PROVIDER
     to_other = speaker in (m.Speaker.MEDICAL, m.Speaker.COLLEAGUE)

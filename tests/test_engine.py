@@ -247,3 +247,23 @@ def test_conditions_see_what_was_booked(e411, lib):
     session.case_state.booked.append({"id": "fix-wavre-depannage", "kind": "tow", "name": "Dépannage de la Dyle"})
     from simulator.expressions import compile_condition
     assert compile_condition("booked and booked[-1].kind == 'tow'")(session.context())
+
+
+def test_a_frozen_context_keeps_the_values_of_its_moment_while_the_call_goes_on(e411, lib):
+    session = Session(e411, lib.directory)
+    session.apply({"type": "start", "lang": "fr"})
+    before = session.context().frozen(["stress", "minutes", "safe"])
+    session.apply({"type": "silence"})
+    assert before == {"stress": 50, "minutes": 0.0, "safe": False}
+    assert session.context()["stress"] == 60 and session.context()["minutes"] == 0.5
+
+
+def test_a_choice_keeps_the_values_its_texts_read_when_it_was_made(e411, lib):
+    from simulator.scoring import replay_record
+    actions = [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "greet"},
+               {"type": "choose", "option": "behind-rail"}, {"type": "choose", "option": "send-tow"},
+               {"type": "provider", "id": "fix-wavre-depannage"}, {"type": "choose", "option": "give-eta"}]
+    _, records = replay_record(e411, lib.directory, actions)
+    last = records["nadia"].turns[-1] if "nadia" in records else next(iter(records.values())).turns[-1]
+    assert type(last.context) is dict and set(last.context) == {"provider", "eta"}
+    assert last.render(last.option.text)["fr"] == f"{last.context['provider']} arrive dans {last.context['eta']} minutes."
