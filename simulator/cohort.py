@@ -270,7 +270,8 @@ def _local_day(iso: str) -> date:
 
 def build_cohort(store: Store, filters: Filters = Filters(), *, top: int = 10) -> Cohort:
     """The figures of a class: every session matching `filters` (trainees, scenarios, dates)."""
-    filters = Filters(filters.trainees, filters.scenarios, filters.since, filters.until)
+    filters = Filters(filters.trainees, filters.scenarios, filters.since, filters.until,
+                      assessments=filters.assessments)
     where, params = filters.where("s")
     # The local Monday of each call's week is worked out by SQLite, which reads the same local time as Python.
     rows = store.db.execute(

@@ -135,13 +135,15 @@ def _add_filters(p, *, outcome: bool = True) -> None:
         group = p.add_mutually_exclusive_group()
         group.add_argument("--finished", dest="status", action="store_const", const="finished", help="only calls that reached an ending")
         group.add_argument("--abandoned", dest="status", action="store_const", const="abandoned", help="only abandoned calls")
+    p.add_argument("--assessments", action="store_true",
+                   help="also count self-assessment calls ('plateau assess'), left out otherwise")
     p.add_argument("--lang", choices=["fr", "nl", "en"], help="language of the output (default: from the system)")
 
 
 def _filters(args):
     from simulator.store import Filters
     return Filters(tuple(args.trainee), tuple(args.scenario), args.since, args.until,
-                   getattr(args, "passed", None), getattr(args, "status", None))
+                   getattr(args, "passed", None), getattr(args, "status", None), args.assessments)
 
 
 def _console(**kwargs):

@@ -551,6 +551,7 @@ class Filters:
     until: date | None = None
     passed: bool | None = None
     status: str | None = None  # "finished", "abandoned" or None for both
+    assessments: bool = False  # self-assessment calls (`plateau assess`) are kept apart unless asked for
 
     def where(self, alias: str = "s") -> tuple[str, list]:
         clauses, params = [], []
@@ -573,6 +574,8 @@ class Filters:
         if self.status is not None:
             clauses.append(f"{alias}.status = ?")
             params.append(self.status)
+        if not self.assessments:
+            clauses.append(f"{alias}.mode != 'assess'")
         return (" AND ".join(clauses) or "1"), params
 
 

@@ -208,3 +208,13 @@ def test_the_class_report_is_written_with_o_as_every_report_is(class_store, tmp_
     result = plateau("cohort", "-o", str(out), "--lang", "fr")
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8") == (GOLDEN / "class-fr.html").read_text(encoding="utf-8")
+
+
+def test_a_self_assessment_is_not_counted_in_the_class_figures(class_store, tmp_path):
+    from datetime import timedelta
+    loaded, lib = scenarios()
+    record_transcript(write_transcript(tmp_path / "assess.jsonl", loaded["e8"], lib, session="e5000000002",
+                                       trainee="Amélie Dupont", started=MONDAYS[2] + timedelta(hours=3),
+                                       actions=PATHS["far-tow"], mode="assess"))
+    assert (cohort().calls, cohort(assessments=True).calls) == (cohort().calls, cohort().calls + 1)
+    assert cohort(trainees=("Amélie Dupont",)).calls == 3

@@ -187,3 +187,24 @@ def test_every_desk_command_has_help_with_an_example(command):
     result = plateau(command, "--help")
     assert result.returncode == 0
     assert "Example:\n  plateau " + command in result.stdout
+
+
+@pytest.fixture
+def class_with_a_self_assessment(class_store, tmp_path):
+    """The class, and Amélie's self-assessment call ('plateau assess') recorded with it."""
+    from simulator.store import record_transcript
+    loaded, lib = scenarios()
+    record_transcript(write_transcript(tmp_path / "assess.jsonl", loaded["e8"], lib, session="e5000000002",
+                                       trainee="Amélie Dupont", started=MONDAYS[2] + timedelta(hours=3),
+                                       actions=PATHS["far-tow"], mode="assess"))
+
+
+def test_a_self_assessment_is_left_out_of_the_results(class_with_a_self_assessment):
+    result = plateau("results", "--trainee", "amelie dupont", "--json")
+    assert result.returncode == 0, result.stderr
+    assert [r["mode"] for r in json.loads(result.stdout)] == ["practice", "practice", "practice"]
+
+
+def test_assessments_asks_for_the_self_assessment_calls_as_well(class_with_a_self_assessment):
+    result = plateau("results", "--trainee", "amelie dupont", "--json", "--assessments")
+    assert [r["mode"] for r in json.loads(result.stdout)] == ["practice", "practice", "practice", "assess"]
