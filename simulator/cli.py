@@ -158,7 +158,7 @@ def cmd_play(args) -> int:
     from simulator.answers import load_answers
     from simulator.catalog import open_scenario
     from simulator.engine import Session
-    from simulator.i18n import detect_lang
+    from simulator.i18n import detect_lang, t
     from simulator.order import new_seed
     from simulator.player import now_iso
     from simulator.transcript import TranscriptWriter
@@ -171,6 +171,9 @@ def cmd_play(args) -> int:
     while True:
         session_id = new_session_id()
         path = Path(args.transcript) if args.transcript else _transcript_path(scenario.id, session_id)
+        if path.exists():
+            raise PlateauError(t("err.transcript_exists", lang, path=display_path(path)))
+        args.transcript = None  # a second call ('play again') gets a name of its own
         header = {"session": session_id, "scenario": scenario.id, "scenario_version": scenario.version,
                   "content_hash": scenario.content_hash, "scenario_file": str(Path(scenario.source).resolve()),
                   "rubric": scenario.rubric_id, "trainee": trainee, "lang": lang,
@@ -199,32 +202,34 @@ def cmd_resume(args) -> int:
 
 def _resume(args, saved, lock) -> int:
     from simulator.catalog import open_scenario
-    from simulator.i18n import detect_lang
-    from simulator.transcript import TranscriptWriter, read_transcript, replay
+    from simulator.i18n import detect_lang, local_time, t
+    from simulator.store import Store
+    from simulator.transcript import TranscriptWriter, read_transcript, replay, rewrite_whole
 
     transcript = read_transcript(saved.path)
+    header = transcript.header
+    lang = detect_lang(args.lang or header.get("lang"))
     for warning in transcript.warnings:
         _err(warning)
     if transcript.tampered:
-        raise PlateauError(f"{display_path(saved.path)} was edited after it was recorded; it cannot be resumed.")
-    header = transcript.header
+        raise PlateauError(t("err.edited", lang, path=display_path(saved.path)))
+    with Store() as store:
+        ended = store.finished(str(header.get("session")))
+    if ended is not None and not _ended(transcript):
+        # The results hold this call as finished, and its file has lost its end: cut back, it cannot be played on.
+        raise PlateauError(t("err.recorded_finished", lang, session=saved.id, ended=local_time(ended, lang)))
     source = header.get("scenario_file")
     scenario, lib = open_scenario(source if source and Path(source).is_file() else header["scenario"])
     session = replay(scenario, lib.directory, transcript)
-    if transcript.warnings:
-        # Rewrite the file without the torn line, so the chain stays whole.
-        writer = TranscriptWriter(saved.path, {k: v for k, v in header.items() if k not in ("type", "format")}, lock=lock)
-        for turn in transcript.turns:
-            writer.append(turn["action"], turn["events"], turn.get("at"))
-    else:
-        writer = TranscriptWriter(saved.path, last_hash=transcript.last_hash, turns=len(transcript.turns), lock=lock)
-    lang = detect_lang(args.lang or header.get("lang"))
-    args.timed = args.timed or header.get("mode") == "timed"
     if session.ended:
-        _err(f"the session {saved.id} is already over; its debrief: plateau score {display_path(saved.path)}")
-        writer.close()
+        record_transcript(saved.path)  # a call killed as it ended may have missed the results: recorded now
+        _err(t("ended_already", lang, session=saved.id))
         return EXIT_OK
-    from simulator.i18n import t
+    if transcript.warnings:
+        # Without the torn line, so the chain stays whole: a new file renamed over the old one, never in place.
+        rewrite_whole(saved.path, header, transcript.turns)
+    writer = TranscriptWriter(saved.path, last_hash=transcript.last_hash, turns=len(transcript.turns), lock=lock)
+    args.timed = args.timed or header.get("mode") == "timed"
     from simulator.player import Player
     from simulator.transcript import display_seed
 
@@ -239,6 +244,11 @@ def _resume(args, saved, lock) -> int:
                 recap.draw_event(event)
     code, _ = _run_call(args, scenario, lib, session, writer, header, lang, [], console=console, offer_replay=False)
     return code
+
+
+def _ended(transcript) -> bool:
+    """The transcript's own record says the call ended (its last events hold the end)."""
+    return any(e.get("type") == "session_ended" for turn in transcript.turns[-1:] for e in turn["events"])
 
 
 def _run_call(args, scenario, lib, session, writer, header, lang, answers, console=None, offer_replay=True):

@@ -174,6 +174,26 @@ STRINGS: dict[str, dict[str, str]] = {
     "err.no_unfinished": {"fr": "il n'y a pas d'appel interrompu à reprendre. Commencez-en un avec : plateau play SCÉNARIO",
                           "nl": "er is geen onderbroken oproep om te hervatten. Begin er een met: plateau play SCENARIO",
                           "en": "there is no unfinished session to resume. Start one with 'plateau play SCENARIO'."},
+    "err.recorded_finished": {
+        "fr": "l'appel {session} s'est terminé le {ended} et son résultat est enregistré : il ne peut pas être "
+              "rejoué. Son débriefing : plateau score {session}",
+        "nl": "de oproep {session} is afgelopen op {ended} en het resultaat is bewaard: hij kan niet opnieuw "
+              "gespeeld worden. De debriefing: plateau score {session}",
+        "en": "the call {session} ended on {ended} and its result is recorded: it cannot be played again. "
+              "Its debrief: plateau score {session}"},
+    "err.edited": {"fr": "{path} a été modifié après son enregistrement : l'appel ne peut pas être repris.",
+                   "nl": "{path} werd gewijzigd na de opname: de oproep kan niet hervat worden.",
+                   "en": "{path} was edited after it was recorded; the call cannot be resumed."},
+    "err.transcript_exists": {
+        "fr": "le fichier {path} existe déjà : Plateau n'écrase jamais un appel. Choisissez un autre nom avec "
+              "--transcript, ou laissez Plateau le nommer.",
+        "nl": "het bestand {path} bestaat al: Plateau overschrijft nooit een oproep. Kies een andere naam met "
+              "--transcript, of laat Plateau hem een naam geven.",
+        "en": "the file {path} already exists: Plateau never overwrites a call. Choose another name with "
+              "--transcript, or let Plateau name it."},
+    "ended_already": {"fr": "L'appel {session} est déjà terminé. Son débriefing : plateau score {session}",
+                      "nl": "De oproep {session} is al afgelopen. De debriefing: plateau score {session}",
+                      "en": "The call {session} is already over. Its debrief: plateau score {session}"},
     "err.busy": {"fr": "l'appel {path} est ouvert dans une autre fenêtre de Plateau. Continuez-le là-bas, "
                        "ou fermez cette fenêtre et réessayez.",
                  "nl": "de oproep {path} is open in een ander Plateau-venster. Ga daar verder, "

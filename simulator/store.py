@@ -22,6 +22,7 @@ import sys
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from time import monotonic, sleep
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -156,11 +157,11 @@ def utc_iso(text: str | None) -> str:
     """An ISO 8601 moment as UTC to the second ('2026-03-12T08:10:00+00:00'); a moment without zone is UTC."""
     try:
         moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except (TypeError, ValueError):
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    except (TypeError, ValueError, OverflowError):  # not a moment, or one out of the calendar's range in UTC
         return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 # ------------------------------------------------------------------ what is recorded
@@ -242,6 +243,9 @@ class Record:
     decisions: tuple[Decision, ...] = ()
     steps: tuple[StepResult, ...] = ()
     labels: tuple[tuple[str, str, dict], ...] = ()  # (kind, key, {lang: text})
+    # The transcript's chain: where it starts, then the hash after each turn. A call recorded again must
+    # continue the chain stored for it (a resumed call); anything else under its id is another call.
+    chain: tuple[str, ...] = ()
 
 
 class Outcome(str, Enum):
@@ -259,6 +263,10 @@ class Refusal(str, Enum):
     OTHER_VERSION = "other_version"
     NOT_REPLAYABLE = "not_replayable"
     EMPTY = "empty"
+    SAME_ID = "same_id"
+    BAD_ARCHIVE = "bad_archive"
+    LOCKED_ARCHIVE = "locked_archive"
+    TOO_LARGE = "too_large"
 
 
 class Refused(PlateauError):
@@ -289,6 +297,25 @@ REFUSALS: dict[Refusal, dict[str, str]] = {
         "fr": "ne peut pas être rejoué sur le scénario : {detail}",
         "nl": "kan niet opnieuw afgespeeld worden op het scenario: {detail}",
         "en": "cannot be replayed on the scenario: {detail}"},
+    Refusal.SAME_ID: {
+        "fr": "un autre appel est déjà enregistré sous le même identifiant ({detail}) ; ce fichier ne le "
+              "continue pas, il ne le remplace donc pas. Vérifiez qu'il n'a pas été copié ou modifié.",
+        "nl": "er is al een andere oproep bewaard onder hetzelfde kenmerk ({detail}); dit bestand zet die niet "
+              "voort en vervangt ze dus niet. Ga na of het niet gekopieerd of gewijzigd werd.",
+        "en": "another call is already recorded under the same id ({detail}); this file does not continue it, "
+              "so it does not replace it. Check that it was not copied or edited."},
+    Refusal.BAD_ARCHIVE: {
+        "fr": "ce n'est pas une archive zip lisible (vide, incomplète ou abîmée) ; refaites l'archive.",
+        "nl": "dit is geen leesbaar zip-archief (leeg, onvolledig of beschadigd); maak het archief opnieuw.",
+        "en": "not a zip archive that can be read (empty, cut short or damaged); make the archive again."},
+    Refusal.LOCKED_ARCHIVE: {
+        "fr": "protégé par un mot de passe dans l'archive zip ; refaites l'archive sans mot de passe.",
+        "nl": "beveiligd met een wachtwoord in het zip-archief; maak het archief opnieuw zonder wachtwoord.",
+        "en": "protected by a password in the zip archive; make the archive again without one."},
+    Refusal.TOO_LARGE: {
+        "fr": "bien trop grand pour être une transcription (plus de 64 Mo).",
+        "nl": "veel te groot voor een transcript (meer dan 64 MB).",
+        "en": "far too large to be a transcript (over 64 MB)."},
     Refusal.EMPTY: {
         "fr": "l'appel n'a jamais commencé.",
         "nl": "de oproep is nooit begonnen.",
@@ -312,6 +339,7 @@ def build_record(transcript, scenario, lib, *, transcript_path: str | None = Non
     """Rescore a transcript against its scenario and collect what the store keeps of it."""
     from simulator import model as m
     from simulator.scoring import replay_record, score_records
+    from simulator.transcript import seed
 
     header = transcript.header
     rubric = lib.rubrics[scenario.rubric_id]
@@ -410,7 +438,8 @@ def build_record(transcript, scenario, lib, *, transcript_path: str | None = Non
         turns=len(transcript.turns), last_hash=transcript.last_hash,
         transcript=transcript_path or str(Path(transcript.path).resolve()), plateau=str(header.get("plateau") or ""),
         criteria=criteria, decisions=tuple(decisions), steps=tuple(steps),
-        labels=tuple((kind, key, text) for (kind, key), text in labels.items()))
+        labels=tuple((kind, key, text) for (kind, key), text in labels.items()),
+        chain=(seed(header), *(str(turn.get("hash")) for turn in transcript.turns)))
 
 
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)[^}]*\}\}")
@@ -523,6 +552,11 @@ def read_checked(path: Path):
     """The transcript at `path`, refused when it is not one, was edited, or holds no action."""
     from simulator.errors import ScenarioError
     from simulator.transcript import read_transcript
+    try:
+        if path.stat().st_size > MAX_MEMBER_BYTES:
+            raise Refused(Refusal.TOO_LARGE)
+    except OSError:
+        pass  # read_transcript says why it cannot be read
     try:
         transcript = read_transcript(path)
     except ScenarioError as exc:
@@ -705,6 +739,11 @@ class Store:
 
     # ------------------------------------------------------------------ writing
 
+    def finished(self, session: str) -> str | None:
+        """When a call recorded as finished ended (ISO time), or None: a finished call is never played again."""
+        row = self.db.execute("SELECT ended FROM sessions WHERE session = ? AND status = 'finished'", (session,)).fetchone()
+        return row[0] if row else None
+
     def known(self, session: str) -> tuple[str, int, int] | None:
         """(last hash, turns, detail) of a stored session, or None."""
         row = self.db.execute("SELECT last_hash, turns, detail FROM sessions WHERE session = ?", (session,)).fetchone()
@@ -718,7 +757,9 @@ class Store:
         return known[0] == last_hash or known[1] > turns
 
     def record(self, rec: Record) -> Outcome:
-        """Store a session; the same session again replaces its row (a resumed call) or changes nothing."""
+        """Store a session; the same session again replaces its row when it continues it (a resumed call),
+        changes nothing when it is the same or an older copy, and is refused (SAME_ID) otherwise: a transcript
+        reusing another call's id never replaces that call's result."""
         if self.is_duplicate(rec.session, rec.last_hash, rec.turns):
             return Outcome.DUPLICATE
         self.db.execute("BEGIN IMMEDIATE")
@@ -727,6 +768,11 @@ class Store:
             if self.is_duplicate(rec.session, rec.last_hash, rec.turns):
                 self.db.execute("COMMIT")
                 return Outcome.DUPLICATE
+            known = self.known(rec.session)
+            # (A row recorded before the choice-level detail existed is filled in again from its transcript.)
+            if known is not None and known[2] >= DETAIL and rec.chain and \
+                    not (known[1] < len(rec.chain) and rec.chain[known[1]] == known[0]):
+                raise Refused(Refusal.SAME_ID, rec.session)
             existed = self.db.execute("DELETE FROM sessions WHERE session = ?", (rec.session,)).rowcount > 0
             self._insert(rec)
             self.db.execute("COMMIT")
@@ -871,20 +917,37 @@ class ImportItem:
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # a transcript is a few kB; anything this big is not one
 
 
-def _sources(paths: Iterable[Path]) -> Iterator[tuple[str, Path | tuple[Path, zipfile.ZipInfo]]]:
+class _Unreadable(Exception):
+    """An archive that cannot be opened as one: refused on its own, the others go on."""
+
+
+def _sources(paths: Iterable[Path]) -> Iterator[tuple[str, Path | tuple[zipfile.ZipFile, zipfile.ZipInfo] | _Unreadable]]:
+    """(name, where) for every transcript in `paths`: a file, a member of an open archive (each archive is
+    opened and listed once), or the reason a file or archive could not be opened at all."""
     for path in paths:
         if path.is_dir():
             for file in sorted(path.rglob("*")):
                 if file.is_file() and (file.suffix == ".jsonl" or file.suffix.lower() == ".zip"):
                     yield from _sources([file])
         elif path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as archive:
+            try:
+                archive = zipfile.ZipFile(path)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+                yield str(path), _Unreadable(_zip_trouble(exc))
+                continue
+            with archive:
                 members = [i for i in archive.infolist() if not i.is_dir() and i.filename.endswith(".jsonl")
                            and not i.filename.startswith("__MACOSX/") and not Path(i.filename).name.startswith(".")]
-            for info in sorted(members, key=lambda i: i.filename):
-                yield f"{path}:{info.filename}", (path, info)
+                for info in sorted(members, key=lambda i: i.filename):
+                    yield f"{path}:{info.filename}", (archive, info)
         else:
             yield str(path), path
+
+
+def _zip_trouble(exc: BaseException) -> Refusal:
+    if isinstance(exc, RuntimeError) and "encrypted" in str(exc):
+        return Refusal.LOCKED_ARCHIVE
+    return Refusal.BAD_ARCHIVE
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -893,7 +956,8 @@ _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
 def import_paths(paths: Iterable[Path | str], *, scenario_folders: Iterable[Path] = (), store: Store | None = None) -> list[ImportItem]:
     """Record every transcript in `paths` (files, folders, zip archives), copying each into the data directory.
 
-    Returns one item per transcript found: added, updated, duplicate, or refused with a reason.
+    Returns one item per transcript found: added, updated, duplicate, or refused with a reason. Each file
+    and archive member is checked on its own: one that cannot be read is refused and the others go on.
     """
     from simulator.datadir import home
     paths = [Path(p) for p in paths]
@@ -909,12 +973,14 @@ def import_paths(paths: Iterable[Path | str], *, scenario_folders: Iterable[Path
         with tempfile.TemporaryDirectory(prefix="plateau-import-") as scratch:
             for name, source in _sources(paths):
                 try:
+                    if isinstance(source, _Unreadable):
+                        raise Refused(source.args[0])
                     if isinstance(source, tuple):
                         archive, info = source
                         if info.file_size > MAX_MEMBER_BYTES:
-                            raise Refused(Refusal.NOT_TRANSCRIPT, "too large to be one.")
+                            raise Refused(Refusal.TOO_LARGE)
                         path = Path(scratch) / "member.jsonl"
-                        with zipfile.ZipFile(archive) as z, z.open(info) as src, open(path, "wb") as dst:
+                        with archive.open(info) as src, open(path, "wb") as dst:
                             shutil.copyfileobj(src, dst)
                     else:
                         path = source
@@ -930,8 +996,14 @@ def import_paths(paths: Iterable[Path | str], *, scenario_folders: Iterable[Path
                     items.append(ImportItem(name, outcome))
                 except Refused as exc:
                     items.append(ImportItem(name, None, exc.reason, exc.detail))
-                except (OSError, zipfile.BadZipFile) as exc:
-                    items.append(ImportItem(name, None, Refusal.NOT_TRANSCRIPT, f"{getattr(exc, 'strerror', None) or exc}."))
+                except (zipfile.BadZipFile, EOFError, zlib.error) as exc:  # a damaged member
+                    items.append(ImportItem(name, None, _zip_trouble(exc)))
+                except RuntimeError as exc:  # zipfile's word for a member locked by a password
+                    if isinstance(exc, RecursionError) or "encrypted" not in str(exc):
+                        raise
+                    items.append(ImportItem(name, None, Refusal.LOCKED_ARCHIVE))
+                except OSError as exc:
+                    items.append(ImportItem(name, None, Refusal.NOT_TRANSCRIPT, f"{exc.strerror or exc}."))
     finally:
         if own:
             store.close()

@@ -170,6 +170,26 @@ class TranscriptWriter:
         self.lock.release()
 
 
+def rewrite_whole(path: Path, header: dict, turns: list[dict]) -> None:
+    """Write `header` and `turns` as the transcript at `path` through a new file renamed over it: killed at
+    any moment, the file holds either the old transcript or the new one, never a part of either."""
+    path = Path(path)
+    fresh = path.with_name(path.name + ".new")
+    with open(fresh, "w", encoding="utf-8", newline="\n") as out:
+        out.write(json.dumps(header, ensure_ascii=False) + "\n")
+        for turn in turns:
+            out.write(json.dumps(turn, ensure_ascii=False) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(fresh, path)
+    if os.name != "nt":  # the rename itself reaches the disk with the folder (not possible, nor needed, on Windows)
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
 @dataclass
 class Transcript:
     path: Path
@@ -208,7 +228,7 @@ def read_transcript(path: Path | str) -> Transcript:
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise ValueError
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than any transcript is
             last = all(not rest.strip() for rest in lines[number:])
             if last and records:
                 warnings.append(f"{name}:{number}: the last line was cut off (the program stopped while writing it); "

@@ -294,3 +294,54 @@ def test_an_answers_file_that_stops_early_says_what_comes_next_in_the_interface_
     assert result.returncode == 1
     assert result.stderr.strip() == ("plateau: Het antwoordenbestand stopt voor het einde van de oproep. "
                                      "Mogelijke opties hierna: behind-rail, where, note-plate, stay-in-car.")
+
+
+def test_play_never_overwrites_the_file_given_with_transcript(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    earlier = tmp_path / "t.jsonl"
+    earlier.write_text("an earlier call\n", encoding="utf-8")
+    result = plateau("play", str(E411), "--answers", str(answers), "--lang", "fr", "--transcript", str(earlier),
+                     env_home=tmp_path / "home")
+    assert result.returncode == 1
+    assert result.stderr == (f"plateau : le fichier {earlier} existe déjà : Plateau n'écrase jamais un appel. Choisissez "
+                             "un autre nom avec --transcript, ou laissez Plateau le nommer.\n")
+    assert earlier.read_text(encoding="utf-8") == "an earlier call\n"
+
+
+def test_a_finished_call_cut_back_by_hand_cannot_be_resumed_and_keeps_its_result(tmp_path):
+    home = tmp_path / "home"
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("- {type: start, lang: fr}\n- greet\n- stay-in-car\n", encoding="utf-8")  # unsafe: fails
+    transcript = tmp_path / "t.jsonl"
+    plateau("play", str(E411), "--answers", str(answers), "--trainee", "Amélie Dupont", "--transcript", str(transcript),
+            env_home=home)
+    before = json.loads(plateau("results", "--json", env_home=home).stdout)
+    assert [(r["status"], r["passed"]) for r in before] == [("finished", False)]
+    lines = transcript.read_text(encoding="utf-8").splitlines(keepends=True)
+    transcript.write_text("".join(lines[:-1]), encoding="utf-8")  # the last action deleted
+
+    result = plateau("resume", str(transcript), "--lang", "en", env_home=home)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"plateau: the call {before[0]['session']} ended on ")
+    assert result.stderr.endswith("and its result is recorded: it cannot be played again. "
+                                  f"Its debrief: plateau score {before[0]['session']}\n")
+    assert json.loads(plateau("results", "--json", env_home=home).stdout) == before
+
+
+def test_resuming_a_call_that_ended_before_it_was_recorded_records_it(tmp_path):
+    home = tmp_path / "home"
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    transcript = tmp_path / "t.jsonl"
+    plateau("play", str(E411), "--answers", str(answers), "--trainee", "Amélie Dupont", "--transcript", str(transcript),
+            env_home=home)
+    (home / "results.sqlite3").unlink()  # as if killed between the last line and the results
+    for leftover in home.glob("results.sqlite3-*"):
+        leftover.unlink()
+    result = plateau("resume", str(transcript), "--lang", "fr", env_home=home)
+    assert result.returncode == 0
+    session = json.loads(transcript.read_text(encoding="utf-8").splitlines()[0])["session"]
+    assert result.stderr == f"plateau : L'appel {session} est déjà terminé. Son débriefing : plateau score {session}\n"
+    rows = json.loads(plateau("results", "--json", env_home=home).stdout)
+    assert [(r["session"], r["overall"], r["passed"]) for r in rows] == [(session, 94.7, True)]

@@ -148,3 +148,67 @@ def test_a_folder_without_transcripts_says_so(tmp_path):
     (tmp_path / "empty").mkdir()
     result = plateau("import", str(tmp_path / "empty"), "--lang", "fr")
     assert (result.returncode, result.stdout) == (0, "Aucune transcription (.jsonl) dans ces chemins.\n")
+
+
+def _locked(zip_bytes: bytes) -> bytes:
+    """The archive with its members marked as encrypted (bit 0 of each header's flags), as a password makes them."""
+    data = bytearray(zip_bytes)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = data.find(signature)
+        while at != -1:
+            data[at + offset] |= 1
+            at = data.find(signature, at + 4)
+    return bytes(data)
+
+
+def test_each_bad_file_or_archive_is_refused_on_its_own_and_the_rest_is_imported(collected, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "a-nested.jsonl").write_text('{"type": "header", "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n",
+                                        encoding="utf-8")
+    (bad / "b-empty.zip").write_bytes(b"")
+    (bad / "c-fake.zip").write_bytes(b"PK\x03\x04 not a zip at all")
+    whole = tmp_path / "whole.zip"
+    with zipfile.ZipFile(whole, "w") as z:
+        z.write(sorted((collected / "bram").glob("*.jsonl"))[0], "bram.jsonl")
+    (bad / "d-cut.zip").write_bytes(whole.read_bytes()[:-30])
+    (bad / "e-locked.zip").write_bytes(_locked(whole.read_bytes()))
+    good = sorted((collected / "amélie").glob("*.jsonl"))
+
+    result = plateau("import", str(bad), *map(str, good), "--scenarios", str(DESK), "--lang", "fr")
+
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"{bad / 'a-nested.jsonl'} : refusé, illisible comme transcription : this line of the transcript is not valid JSON.",
+        f"{bad / 'b-empty.zip'} : refusé, ce n'est pas une archive zip lisible (vide, incomplète ou abîmée) ; refaites l'archive.",
+        f"{bad / 'c-fake.zip'} : refusé, ce n'est pas une archive zip lisible (vide, incomplète ou abîmée) ; refaites l'archive.",
+        f"{bad / 'd-cut.zip'} : refusé, ce n'est pas une archive zip lisible (vide, incomplète ou abîmée) ; refaites l'archive.",
+        f"{bad / 'e-locked.zip'}:bram.jsonl : refusé, protégé par un mot de passe dans l'archive zip ; refaites "
+        "l'archive sans mot de passe.",
+        f"{len(good) + 5} transcriptions : {len(good)} ajoutées, 0 mises à jour, 0 déjà présentes, 5 refusées."]
+    assert len(sessions()) == len(good)
+
+
+def test_a_call_dated_in_year_one_is_imported_without_stopping_the_import(tmp_path):
+    loaded, lib = scenarios()
+    from datetime import datetime, timedelta, timezone
+    odd = write_transcript(tmp_path / "odd.jsonl", loaded["e8"], lib, session="y0001", trainee="Dries Janssens",
+                           started=datetime(1, 1, 1, 0, 10, tzinfo=timezone(timedelta(hours=1))), actions=PATHS["good"])
+    result = plateau("import", str(odd), "--lang", "en")
+    assert (result.returncode, result.stdout) == (0, "1 transcripts: 1 added, 0 updated, 0 already there, 0 refused.\n")
+    assert sessions() == ["y0001"]
+
+
+def test_a_transcript_reusing_a_recorded_session_id_is_refused_not_updated(collected, tmp_path):
+    plateau("import", str(collected), "--scenarios", str(DESK))
+    loaded, lib = scenarios()
+    session, trainee, *_ = CLASS[0]
+    copy = write_transcript(tmp_path / "copy.jsonl", loaded["e8"], lib, session=session, trainee="Zoë Claes",
+                            started=MONDAYS[2], actions=PATHS["good"])
+    result = plateau("import", str(copy), "--lang", "en")
+    assert result.stdout.splitlines() == [
+        f"{copy}: refused, another call is already recorded under the same id ({session}); this file does not continue "
+        "it, so it does not replace it. Check that it was not copied or edited.",
+        "1 transcripts: 0 added, 0 updated, 0 already there, 1 refused."]
+    with Store() as store:
+        assert [r.trainee for r in store.sessions() if r.session == session] == [trainee]

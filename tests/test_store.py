@@ -169,6 +169,32 @@ def test_a_resumed_call_replaces_its_abandoned_row_and_an_older_copy_changes_not
     assert rows("SELECT session, status, overall, turns FROM sessions") == [("s0000000002", "finished", 94.7, 9)]
 
 
+def test_a_transcript_reusing_another_trainees_session_id_is_refused_and_their_result_stays(call, tmp_path, capsys,
+                                                                                             monkeypatch):
+    monkeypatch.setenv("PLATEAU_LANG", "en")
+    record_transcript(call("curt", session="s0000000007", trainee="Bram Peeters"))
+    forged = call("good", session="s0000000007", trainee="Amélie Dupont")  # longer, so not an older copy
+    record_transcript(forged)
+    assert rows("SELECT trainee, overall, passed FROM sessions") == [("Bram Peeters", 49.0, 0)]
+    assert capsys.readouterr().err == (
+        f"plateau: {forged}: call not recorded in the results, another call is already recorded under the same id "
+        "(s0000000007); this file does not continue it, so it does not replace it. Check that it was not copied or "
+        "edited.\n")
+
+
+def test_a_failed_call_cut_back_and_played_on_differently_does_not_replace_the_failure(call):
+    record_transcript(call("slow", session="s0000000008"))
+    # The same call (same header, same first turns) cut back after its greeting and played on well.
+    record_transcript(call("good", session="s0000000008"))
+    assert rows("SELECT status, overall, passed, turns FROM sessions") == [("finished", 65.7, 0, len(PATHS["slow"]))]
+
+
+def test_a_call_that_is_continued_after_its_recorded_turns_replaces_its_row(call):
+    record_transcript(call("abandoned", session="s0000000009"), abandoned=True)
+    record_transcript(call("good", session="s0000000009"))  # resumed: the good call begins with the abandoned one
+    assert rows("SELECT status, overall, turns FROM sessions") == [("finished", 94.7, len(PATHS["good"]))]
+
+
 def _rebuilt(path: Path):
     from simulator.store import ScenarioFinder
     transcript = read_transcript(path)

@@ -11,7 +11,7 @@ import pytest
 
 from simulator.engine import Session
 from simulator.transcript import (GENESIS, TranscriptBusy, TranscriptLock, TranscriptMismatch, TranscriptWriter, chain,
-                                  read_transcript, replay)
+                                  read_transcript, replay, rewrite_whole)
 from tests.conftest import E411
 
 GOOD = [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "greet"},
@@ -55,6 +55,35 @@ def test_a_torn_last_line_is_dropped_with_a_warning(e411, lib, tmp_path):
     assert transcript.warnings == [f"{path}:{len(GOOD) + 2}: the last line was cut off (the program stopped while writing it); "
                                    "that action is dropped and the call goes on from the one before."]
     assert not transcript.tampered
+
+
+def test_mending_a_torn_line_writes_a_new_file_renamed_over_the_old_one(e411, lib, tmp_path):
+    path = tmp_path / "call.jsonl"
+    record(e411, lib, path)
+    whole = path.read_bytes()
+    with open(path, "a", encoding="utf-8") as f:
+        f.write('{"type": "turn", "n": 6, "action": {"type": "choo')
+    torn = read_transcript(path)
+    rewrite_whole(path, torn.header, torn.turns)
+    assert path.read_bytes() == whole
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["call.jsonl"]
+
+
+def test_a_mend_stopped_before_its_rename_leaves_the_transcript_as_it_was(e411, lib, tmp_path, monkeypatch):
+    path = tmp_path / "call.jsonl"
+    record(e411, lib, path)
+    with open(path, "a", encoding="utf-8") as f:
+        f.write('{"type": "turn", "n": 6, "action": {"type": "choo')
+    before = path.read_bytes()
+    torn = read_transcript(path)
+
+    def killed(*args):
+        raise KeyboardInterrupt  # the machine stops between writing the new file and renaming it
+    monkeypatch.setattr("simulator.transcript.os.replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        rewrite_whole(path, torn.header, torn.turns)
+    assert path.read_bytes() == before
+    assert len(read_transcript(path).turns) == len(GOOD)
 
 
 def test_an_edited_transcript_is_detected(e411, lib, tmp_path):
