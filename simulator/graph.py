@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from simulator import model as m
+from simulator.safe import printable
 
 OUTCOME_COLOURS = {
     m.Outcome.RESOLVED: "#d4edda",
@@ -63,8 +64,10 @@ def _ending_targets(scenario: m.Scenario) -> list[str]:
 
 
 def _mm(text: str) -> str:
-    """Text inside a Mermaid label: quotes would end it."""
-    return text.replace('"', "#quot;")
+    """Text inside a Mermaid label: quotes would end it, and Mermaid reads HTML in labels, so its characters are
+    written as Mermaid's entity codes (a '<script>' in a scenario text is shown, never run)."""
+    return (printable(text).replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;").replace(">", "#gt;")
+            .replace("&", "#amp;"))
 
 
 def to_mermaid(scenario: m.Scenario, rubric: m.Rubric | None = None) -> str:
@@ -117,7 +120,7 @@ def to_mermaid(scenario: m.Scenario, rubric: m.Rubric | None = None) -> str:
 
 def _dq(text: str) -> str:
     """A DOT string; a line break becomes DOT's centred \\n."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    return '"' + printable(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def to_dot(scenario: m.Scenario, rubric: m.Rubric | None = None) -> str:

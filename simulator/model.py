@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any, Mapping
 
 from simulator.expressions import Condition, Template
+from simulator.safe import printable
 
 from simulator.i18n import LANGS  # noqa: E402  (one place for the list of languages)
 
@@ -96,11 +97,11 @@ class Text:
 
     def render(self, lang: str, context: Mapping[str, Any] | None = None) -> str:
         template = self.values.get(lang) or self.values.get("en") or next(iter(self.values.values()))
-        return template.render(context if context is not None else {})
+        return printable(template.render(context if context is not None else {}))
 
     def render_all(self, context: Mapping[str, Any] | None = None) -> dict[str, str]:
         context = context if context is not None else {}
-        return {lang: t.render(context) for lang, t in self.values.items()}
+        return {lang: printable(t.render(context)) for lang, t in self.values.items()}
 
     def __getitem__(self, lang: str) -> str:
         return self.render(lang)

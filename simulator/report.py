@@ -104,6 +104,10 @@ class Debrief:
     started: str = ""
     tz: tzinfo | None = None  # where `started` is shown; None: the computer's local time
 
+    def __post_init__(self) -> None:
+        from simulator.safe import printable
+        self.trainee = printable(self.trainee)  # a name from a transcript's header: no escape sequence reaches a screen
+
     @property
     def title(self) -> str:
         return self.scenario.title.render(self.lang)
@@ -241,8 +245,21 @@ def _env(autoescape: bool, lang: str):
                        finalize=lambda value: typeset(value, lang))
 
 
+_MARKDOWN_HTML = str.maketrans({"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+
+
 def render_markdown(debrief: Debrief) -> str:
-    return _env(False, debrief.lang).get_template("debrief.md.j2").render(debrief.context())
+    """The debrief as Markdown. Markdown lets raw HTML through to the page it becomes, so every value written
+    into it has its HTML characters escaped: a '<script>' in a name or a scenario text is shown, never run."""
+    from simulator.safe import printable
+    env = _env(False, debrief.lang)
+    typeset_only = env.finalize
+
+    def finalize(value):
+        value = typeset_only(value)
+        return printable(value).translate(_MARKDOWN_HTML) if isinstance(value, str) else value
+    env.finalize = finalize
+    return env.get_template("debrief.md.j2").render(debrief.context())
 
 
 def render_html(debrief: Debrief) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from simulator.datadir import home
 from simulator.errors import PlateauError, ScenarioError
 from simulator.i18n import detect_lang, t
+from simulator.safe import printable
 from simulator.transcript import read_transcript
 
 
@@ -40,7 +41,7 @@ def _summary(path: Path) -> SavedSession | None:
             if event.get("type") == "session_ended":
                 ending = event.get("ending")
     h = transcript.header
-    return SavedSession(path, h.get("session", path.stem), h.get("scenario", "?"), h.get("trainee", ""),
+    return SavedSession(path, h.get("session", path.stem), h.get("scenario", "?"), printable(str(h.get("trainee", ""))),
                         h.get("started", ""), len(transcript.turns), ending is not None, ending, h.get("mode", "practice"))
 
 

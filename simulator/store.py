@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from simulator.errors import PlateauError
+from simulator.safe import printable
 
 FILE_NAME = "results.sqlite3"
 
@@ -429,7 +430,7 @@ def build_record(transcript, scenario, lib, *, transcript_path: str | None = Non
                                     c.level.name.render_all() if c.level else None, c.applies)
                      for cid, c in score.criteria.items())
     return Record(
-        session=str(header.get("session") or transcript.path.stem), trainee=str(header.get("trainee") or ""),
+        session=str(header.get("session") or transcript.path.stem), trainee=printable(str(header.get("trainee") or "")),
         scenario=scenario.id, scenario_version=scenario.version, content_hash=scenario.content_hash, rubric=rubric.id,
         lang=str(header.get("lang") or "en"), mode=str(header.get("mode") or "practice"), started=started, ended=ended,
         status="finished" if session.ended else "abandoned", ending=score.ending, outcome=score.outcome,
