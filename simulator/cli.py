@@ -18,7 +18,7 @@ EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 # Modules that add subcommands: each has register(add), where add(name, help, example, func)
 # returns the subparser to which the command adds its arguments.
-EXTENSIONS = ("simulator.author_cli", "simulator.desk_cli")
+EXTENSIONS = ("simulator.author_cli", "simulator.desk_cli", "simulator.handin")
 
 
 def _console(*, plain: bool = False, **kwargs):
