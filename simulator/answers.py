@@ -5,7 +5,9 @@ actions, so any recorded or generated path can be replayed. A plain text item is
 for choosing that option: `- greet` is `- {type: choose, option: greet}`. A whole number
 names an option by the number it is shown with at that moment: `- 2` is
 `- {type: choose, number: 2}`, and `{type: provider, number: 1}` is the first row of the
-directory at a provider prompt. Options are shown in an order drawn for each session, so a
+directory at a provider prompt. `- say: "vous êtes où ?"` is a sentence typed in the trainee's own words, read
+against the options offered at that moment as `plateau play --free` reads it (the best reading is taken when
+two are close: a file cannot be asked which one it meant). Options are shown in an order drawn for each session, so a
 file with numbers is played with `plateau play --seed N`; the numbers become option ids as
 the call is played (`order.resolve_number`), and the transcript stores ids. A transcript
 (`.jsonl`) can be given too: its actions are replayed.
@@ -42,6 +44,11 @@ def load_answers(path: Path | str) -> list[Located]:
         pos = doc.at((i,))
         if isinstance(item, str):
             item = {"type": "choose", "option": item}
+        elif isinstance(item, dict) and "say" in item and set(item) <= {"say", "means"} and isinstance(item["say"], str) \
+                and item["say"].strip():
+            # A typed sentence, read as `plateau play --free` reads it; `means` (the option meant) is for
+            # `plateau understand --answers`, which lists the sentences read otherwise.
+            item = {"type": "say", "text": item["say"], **({"means": str(item["means"])} if "means" in item else {})}
         elif _is_number(item):
             item = {"type": "choose", "number": item}
         if not isinstance(item, dict) or not isinstance(item.get("type"), str):

@@ -1,4 +1,4 @@
-"""Subcommands for instructors who write scenarios: lint, paths, graph, schema, new.
+"""Subcommands for instructors who write scenarios: lint, paths, graph, schema, new, understand.
 
 Each parses its arguments, calls one library function (lint, explore, graph, schema,
 scaffold) and prints the result; the formats live here, the checks do not.
@@ -27,11 +27,21 @@ def format_text(p: Problem) -> str:
     return p.format()
 
 
+def _github_data(text: str) -> str:
+    from simulator.safe import printable
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+
+
+def _github_property(text: str) -> str:
+    """A property value of a workflow command: ':' and ',' would end it, as a line break would end the command."""
+    return _github_data(str(text)).replace(":", "%3A").replace(",", "%2C")
+
+
 def format_github(p: Problem) -> str:
     """A GitHub Actions annotation: shown on the line in a pull request."""
     text = f"{p.code} {p.message}" + (f" {p.hint}" if p.hint else "")
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    return f"::{GITHUB_LEVELS[p.severity.value]} file={p.file},line={p.line},col={p.column},title={p.code}::{text}"
+    return (f"::{GITHUB_LEVELS[p.severity.value]} file={_github_property(p.file)},line={p.line},col={p.column},"
+            f"title={_github_property(p.code)}::{_github_data(text)}")
 
 
 def cmd_lint(args) -> int:
@@ -308,6 +318,84 @@ def cmd_new(args) -> int:
 # ------------------------------------------------------------------ registration
 
 
+# ------------------------------------------------------------------ understand
+
+
+def cmd_understand(args) -> int:
+    """How a typed sentence is read at a node, or how each sentence of an answers file was read in play."""
+    from simulator.catalog import open_scenario
+    from simulator.understand import find_node, node_phrases, understand
+
+    scenario, lib = open_scenario(args.scenario)
+    lang = args.lang or next(iter(scenario.cases.values())).caller.languages[0]
+    if args.answers:
+        return _understand_answers(scenario, lib, Path(args.answers), args.lang)
+    if not args.node or not args.sentence:
+        raise PlateauError("give a node and a sentence ('plateau understand dour-festival --node intake "
+                           "\"vous êtes où ?\"'), or an answers file of typed sentences with --answers FILE.")
+    try:
+        case_id = find_node(scenario, args.node)
+    except KeyError:
+        raise PlateauError(f"the scenario '{scenario.id}' has no node '{args.node}'.") from None
+    reading = understand(" ".join(args.sentence), node_phrases(scenario, case_id, args.node, lang), lang)
+    node = scenario.cases[case_id].nodes[args.node]
+    texts = {o.id: o.text.values.get(lang, next(iter(o.text.values.values()))).source for o in node.options}
+    if args.json:
+        print(json.dumps({"kind": reading.kind, "readings": [
+            {"option": r.option, "score": r.score, "words": list(r.words), "via": r.via} for r in reading.readings]},
+            ensure_ascii=False, indent=2))
+        return EXIT_OK
+    verdict = {"sure": f"understood as '{reading.best.option}'",
+               "unsure": f"unsure: the trainee picks '{reading.readings[0].option}' or '{reading.readings[1].option}'"
+               if len(reading.readings) > 1 else "unsure",
+               "none": "not understood: the caller asks again"}[reading.kind]
+    print(verdict)
+    for r in reading.readings[:args.top]:
+        words = ", ".join(r.words) or "-"
+        print(f"  {r.score:5.3f}  {r.option:<24} words: {words}")
+        print(f"         {texts[r.option]}")
+        if r.via and r.via != texts[r.option]:
+            print(f"         (via: {r.via})")
+    return EXIT_OK
+
+
+def _understand_answers(scenario, lib, path: Path, lang: str | None) -> int:
+    """Play an answers file and say how each typed sentence was read; `means:` marks what it should have been."""
+    from simulator.answers import load_answers
+    from simulator.engine import IllegalAction, Session, Status
+    from simulator.understand import as_action, understand_now
+
+    session = Session(scenario, lib.directory)
+    answers = load_answers(path)
+    if answers and answers[0][0].get("type") != "start":
+        session.apply({"type": "start", "lang": lang or "en"})
+    wrong = 0
+    for action, pos in answers:
+        if session.ended:
+            break
+        if action.get("type") == "say":
+            node = session.case_state.node
+            if session.state.status is not Status.AWAITING_CHOICE:
+                raise PlateauError(f"{display_path(path)}:{pos.line}: a sentence is said when the call waits for a choice.")
+            reading = understand_now(session, action["text"])
+            played = as_action(reading, action["text"], pick_unsure=True)
+            got = played.get("option")
+            meant = action.get("means")
+            bad = reading.kind != "sure" or (meant is not None and got != meant)
+            wrong += bad
+            mark = "✗" if bad else "✓"
+            what = got if reading.kind == "sure" else (f"unsure, best {got}" if reading.kind == "unsure" else "not understood")
+            print(f"{mark} {display_path(path)}:{pos.line} [{node}] {action['text']!r} -> {what}"
+                  + (f" (meant {meant})" if meant is not None and got != meant else ""))
+            action = played
+        try:
+            session.apply(action)
+        except IllegalAction as exc:
+            raise PlateauError(f"{display_path(path)}:{pos.line}: {exc}") from None
+    print(f"{wrong} sentence(s) not understood at once as meant.")
+    return EXIT_PROBLEM if wrong else EXIT_OK
+
+
 def register(add) -> None:
     p = add("lint", "Check scenario and rubric files and report every problem with its line.",
             "plateau lint scenarios/my-call.yaml", cmd_lint)
@@ -353,3 +441,15 @@ def register(add) -> None:
     p.add_argument("name", help="the scenario id: lowercase letters, digits and '-' (the file is NAME.yaml)")
     p.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: NAME.yaml here)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    p = add("understand", "Show how a typed sentence is read at a node (free-text answers), with the words that matched.",
+            "plateau understand dour-festival --node intake --lang fr \"vous êtes où exactement ?\"", cmd_understand)
+    p.add_argument("scenario", help="a bundled scenario id or a path to a YAML file")
+    p.add_argument("sentence", nargs="*", help="what the trainee typed")
+    p.add_argument("--node", metavar="ID", help="the node the sentence is typed at (its options are the candidates)")
+    p.add_argument("--lang", choices=["fr", "nl", "en"], help="the language spoken (default: the caller's first)")
+    p.add_argument("--answers", metavar="FILE",
+                   help="an answers file with typed sentences ('- say: ...', optionally 'means: OPTION'): play it and "
+                        "list the sentences not understood at once as meant (exit 1 when there are any)")
+    p.add_argument("--top", type=int, default=5, metavar="N", help="how many readings to show (default 5)")
+    p.add_argument("--json", action="store_true", help="print the readings as JSON")

@@ -179,6 +179,7 @@ def cmd_play(args) -> int:
                   "rubric": scenario.rubric_id, "trainee": trainee, "lang": lang,
                   # How the call was played: results, the class report and xAPI tell a scripted call from a real one.
                   "mode": "answers" if answers else "timed" if args.timed else "practice", "started": now_iso(),
+                  **({"free": True} if args.free else {}),  # answers typed in the trainee's own words
                   "plateau": __version__,
                   "seed": args.seed if args.seed is not None else new_seed()}  # a replay draws a new order
         writer = TranscriptWriter(path, header)
@@ -230,6 +231,7 @@ def _resume(args, saved, lock) -> int:
         rewrite_whole(saved.path, header, transcript.turns)
     writer = TranscriptWriter(saved.path, last_hash=transcript.last_hash, turns=len(transcript.turns), lock=lock)
     args.timed = args.timed or header.get("mode") == "timed"
+    args.free = args.free or bool(header.get("free"))
     from simulator.player import Player
     from simulator.transcript import display_seed
 
@@ -253,7 +255,7 @@ def _ended(transcript) -> bool:
 
 def _run_call(args, scenario, lib, session, writer, header, lang, answers, console=None, offer_replay=True):
     """Play (scripted answers first, then interactively), save, debrief. Returns (exit code, replay?)."""
-    from simulator.engine import IllegalAction, final_summary
+    from simulator.engine import IllegalAction, Status, final_summary
     from simulator.i18n import num, t
     from simulator.order import NotShown, resolve_number
     from simulator.player import Player, Quit
@@ -264,7 +266,7 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
     console = console or _console(quiet=json_out, plain=args.plain)
     seed = display_seed(header)
     player = Player(session, lib, writer, lang=lang, console=console, seed=seed, ask=_asker(args), timed=args.timed,
-                    plain=args.plain, time_factor=getattr(args, "time_factor", 1.0))
+                    plain=args.plain, time_factor=getattr(args, "time_factor", 1.0), free=getattr(args, "free", False))
     path = writer.path
     try:
         if answers:
@@ -275,6 +277,11 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
                 if session.ended:
                     break
                 try:
+                    if action.get("type") == "say":  # a typed sentence: read as the free-text mode reads it
+                        from simulator.understand import as_action, understand_now
+                        if session.state.status is not Status.AWAITING_CHOICE:
+                            raise IllegalAction("a sentence is said when the call waits for a choice.", session.possible())
+                        action = as_action(understand_now(session, action["text"]), action["text"], pick_unsure=True)
                     player.act(resolve_number(session, seed, action))  # the transcript stores ids, not numbers
                 except NotShown as exc:
                     raise ScenarioError([Problem(answers_name, pos.line, pos.column, "A002", str(exc),
@@ -602,6 +609,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--time-factor", type=_factor, default=1.0, metavar="F",
                    help="timed mode: more (1.5) or less (0.8) time per decision, for a class (default 1)")
     p.add_argument("--plain", action="store_true", help="plain text, no colours or redraws (screen readers, logs)")
+    p.add_argument("--free", action="store_true",
+                   help="type what you would say in your own words, in the caller's language; '?' shows the options")
     p.add_argument("--seed", type=_seed, metavar="N",
                    help="the order the options are shown in (default: a new one for each call); an answers file that "
                         "names options by number ('- 2') is played with the seed it was written for")
@@ -612,6 +621,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timed", action="store_true", help="timed mode")
     p.add_argument("--time-factor", type=_factor, default=1.0, metavar="F", help="timed mode: more or less time per decision")
     p.add_argument("--plain", action="store_true", help="plain text, no colours or redraws")
+    p.add_argument("--free", action="store_true", help="free-text answers (a call begun with --free goes on with them)")
 
     p = add("assess", "Does the job suit you? Six questions, two short calls, then your profile.",
             "plateau assess --lang fr", cmd_assess)
@@ -645,7 +655,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and (not hasattr(args, "sentence") or any(word.startswith("-") for word in extra)):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:  # 'plateau understand S --node N "typed words"': the words after the options are the sentence
+        args.sentence = [*args.sentence, *extra]
     from simulator.i18n import choose_lang
     choose_lang(getattr(args, "lang", None))
     if not getattr(args, "func", None):

@@ -15,6 +15,7 @@ Actions are plain dicts, as stored in transcripts and answers files:
     {"type": "speak", "lang": "nl"}          switch the language spoken to the caller
     {"type": "switch", "case": "b"}          take another call of a multi-case scenario
     {"type": "silence"}                      the agent said nothing in time
+    {"type": "unclear", "said": "..."}       a free-text answer nobody could make sense of: the caller asks again
     {"type": "note", "text": "..."}          a private note in the case file
 """
 
@@ -38,6 +39,8 @@ WRONG_LANGUAGE_STRESS = 5
 WEAK_LANGUAGE_STRESS = 3
 RECORD_SECONDS = 15
 SWITCH_SECONDS = 10
+UNCLEAR_SECONDS = 10  # "sorry, what?": the caller asks again...
+UNCLEAR_STRESS = 3    # ...a little more worried than before
 PROVIDER_SECONDS = 60
 MAX_EVENT_ROUNDS = 1000
 
@@ -325,6 +328,17 @@ class Session:
             self._say(cid, m.Speaker.CALLER, caller.silence, "silence")
         self._stress(cid, SILENCE_STRESS, "silence")
         self._advance(self.scenario.decision_seconds)
+        self._after()
+
+    def _do_unclear(self, action: dict) -> None:
+        """The agent said something the caller could not make sense of (a free-text answer that matches no
+        option): the caller asks again, a little time is lost and a little worry added."""
+        self._require(Status.AWAITING_CHOICE, what="speak")
+        cid = self.state.active
+        cs, caller = self.case_state, self.case.caller
+        self._emit("unclear", lang=cs.speaking if caller.fluent(cs.speaking) else caller.languages[0])
+        self._stress(cid, UNCLEAR_STRESS, "unclear")
+        self._advance(UNCLEAR_SECONDS)
         self._after()
 
     def _do_note(self, action: dict) -> None:

@@ -31,6 +31,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "your_options": {"fr": "Que faites-vous ?", "nl": "Wat doet u?", "en": "What do you do?"},
     "prompt.choice": {"fr": "Votre choix (numéro, ? pour l'aide)", "nl": "Uw keuze (nummer, ? voor hulp)",
                       "en": "Your choice (number, ? for help)"},
+    "prompt.free": {"fr": "Que dites-vous ? (? : les options)", "nl": "Wat zegt u? (? : de keuzes)",
+                    "en": "What do you say? (? : the options)"},
+    "free.pick": {"fr": "Vous voulez dire (1 ou 2, Entrée pour reformuler)", "nl": "Bedoelt u (1 of 2, Enter om het "
+                  "anders te zeggen)", "en": "Did you mean (1 or 2, Enter to say it another way)"},
+    "free.understood": {"fr": "Vous (compris)", "nl": "U (begrepen)", "en": "You (understood)"},
+    "free.help": {"fr": "Tapez ce que vous diriez. /aide : les commandes.", "nl": "Typ wat u zou zeggen. /hulp : de "
+                  "commando's.", "en": "Type what you would say. /help : the commands."},
+    "free.count": {"fr": "Réponses libres : {free} sur {total}", "nl": "Vrije antwoorden: {free} van {total}",
+                   "en": "Free answers: {free} of {total}"},
+    # What a caller says who did not understand the agent, in the language the caller answers in.
+    "unclear.caller": {"fr": "Pardon ? Je ne comprends pas ce que vous voulez dire.",
+                       "nl": "Sorry? Ik begrijp niet goed wat u bedoelt.",
+                       "en": "Sorry? I don't understand what you mean."},
     "prompt.field": {"fr": "Encodez « {field} »", "nl": "Vul “{field}” in", "en": "Enter “{field}”"},
     "prompt.provider": {"fr": "Choisissez un prestataire (numéro)", "nl": "Kies een hulpverlener (nummer)",
                         "en": "Choose a provider (number)"},

@@ -215,6 +215,11 @@ class Option:
     steps: tuple[str, ...] = ()  # every procedure step this choice performs (a behaviour may show several)
     deviations: tuple[Deviation, ...] = ()  # `breaks` with their levels
     hold: bool = False  # says "please hold, another call": the player takes the next waiting call at once
+    # Example phrasings for free-text answers (`says:`), by language: ("fr", ("...", ...)), ...
+    says: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def phrasings(self, lang: str) -> tuple[str, ...]:
+        return next((texts for code, texts in self.says if code == lang), ())
 
     @property
     def stress_delta(self) -> int:

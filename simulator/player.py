@@ -84,7 +84,8 @@ class Player:
 
     def __init__(self, session: Session, library: Library, writer: TranscriptWriter | None, *, lang: str,
                  console: Console, seed: int | None, ask: Callable[[Ask], str] | None = None, timed: bool = False,
-                 plain: bool = False, time_factor: float = 1.0, clock: Callable[[], float] = time.monotonic):
+                 plain: bool = False, time_factor: float = 1.0, clock: Callable[[], float] = time.monotonic,
+                 free: bool = False):
         self.session = session
         self.seed = seed
         self.scenario = session.scenario
@@ -105,6 +106,10 @@ class Player:
         self.clock = clock
         self._decision: tuple[tuple, float, float] | None = None  # timed mode: (where, started, limit in seconds)
         self.decisions: list[dict] = []  # timed mode: each decision's time taken and limit, for the debrief
+        # Free mode (--free): the trainee types what they would say; the options are shown only on '?'.
+        self.free = free
+        self._options_shown: tuple | None = None  # the decision point at which '?' showed the options
+        self._free_answer = False  # the action being drawn was a typed sentence, understood
 
     # ------------------------------------------------------------------ drawing
 
@@ -177,7 +182,13 @@ class Player:
             self.out(said)
             self.last_words, self._lines_since = said, 0
         elif kind == "chose":
-            self.out(Text.assemble((t("you", lang) + t("debrief.colon", lang) + " ", "bold green"), event["text"]))
+            you = t("free.understood" if self._free_answer else "you", lang)
+            self.out(Text.assemble((you + t("debrief.colon", lang) + " ", "bold green"), event["text"]))
+        elif kind == "unclear":
+            caller = self.scenario.cases[event["case"]].caller.name
+            said = Text.assemble((caller + t("debrief.colon", lang) + " ", "bold cyan"), t("unclear.caller", event["lang"]))
+            self.out(said)
+            self.last_words, self._lines_since = said, 0
         elif kind == "silence":
             self.out(Text(t("silence", lang), style="dim"))
         elif kind == "recorded":
@@ -369,8 +380,10 @@ class Player:
         events = self.session.apply(action)
         if self.writer is not None:
             self.writer.append(action, events, now_iso())
+        self._free_answer = bool(action.get("free"))
         for event in events:
             self.draw_event(event)
+        self._free_answer = False
         return events
 
     def start(self) -> None:
@@ -451,14 +464,16 @@ class Player:
             return None
         self.out(self.header())
         options = displayed_options(self.session, self.seed)
-        self.draw_options(options)
+        if not self.free or self._options_shown == self._decision_point():
+            self.draw_options(options)
         self.remind()
         words = [names[self.lang] for names in COMMANDS.values()] + list(self.scenario.cases[st.active].truth)
         seconds = self.seconds_left(options) if self.timed else None
         try:
             if seconds is not None and seconds <= 0:
                 raise TimedOut()
-            answer = self.ask(Ask(t("prompt.choice", self.lang), words, len(options), seconds,
+            prompt = t("prompt.free" if self.free else "prompt.choice", self.lang)
+            answer = self.ask(Ask(prompt, words, len(options), seconds,
                                   t("status.timed" if self.timed else "status.practice", self.lang))).strip()
         except TimedOut:
             self.out(Text(t("timed_out", self.lang), style="yellow"))
@@ -466,12 +481,46 @@ class Player:
             return {"type": "silence"}
         if not answer:
             return None
+        if self.free and answer == "?":  # the list, one key away; /aide still gives the commands
+            self._options_shown = self._decision_point()
+            self.out(Text(t("free.help", self.lang), style="dim"))
+            return None
         chosen = self._option_typed(answer, [o.id for o in options])
         if chosen is not None:
             self._hold_next = any(o.id == chosen and o.hold for o in options)
             self.decided()
             return {"type": "choose", "option": chosen}
+        if self.free and not command_of(answer.partition(" ")[0]):
+            return self.free_answer(answer, options)
         return self.command(answer, len(options))
+
+    def free_answer(self, answer: str, options: list[m.Option]) -> dict | None:
+        """A typed sentence, read against the options offered: taken when the reading is sure, one of the two
+        closest readings to pick when unsure, the caller asking again when nothing was understood."""
+        from simulator.understand import as_action, understand_now
+        understanding = understand_now(self.session, answer, options)
+        if understanding.kind == "unsure":
+            speaking, context = self.session.case_state.speaking, self.session.context()
+            by_id = {o.id: o for o in options}
+            two = [by_id[r.option] for r in understanding.readings[:2]]
+            table = Table.grid(padding=(0, 1))
+            table.add_column(justify="right", style="bold")
+            table.add_column()
+            for i, option in enumerate(two, 1):
+                table.add_row(f"{i}.", Text(option.text.render(speaking, context)))
+            self.out(table)
+            picked = self.ask(Ask(t("free.pick", self.lang), [], 2)).strip()
+            if picked not in ("1", "2"):
+                return None  # say it another way
+            option = two[int(picked) - 1]
+            self._hold_next = option.hold
+            self.decided()
+            return {"type": "choose", "option": option.id, "said": answer, "free": True}
+        action = as_action(understanding, answer)
+        if action["type"] == "choose":
+            self._hold_next = any(o.id == action["option"] and o.hold for o in options)
+        self.decided()
+        return action
 
     def decision_limit(self, options: list[m.Option]) -> float:
         """Seconds for one decision in timed mode: time to read what is on screen (the caller's last

@@ -295,6 +295,9 @@ def render_terminal(debrief: Debrief, console: Console, *, plain: bool = False) 
         parts.append(Text(typeset(f"{'' if plain else '✗ '}{w['critical']}{w['colon']} {label}", lang), style="bold red"))
     if debrief.why_failed():
         parts.append(Text(typeset(debrief.why_failed(), lang), style="red"))
+    free, choices = score.free_answers
+    if free:  # played in the trainee's own words (--free): how many answers were typed, not picked from the list
+        parts.append(Text(typeset(t("free.count", lang, free=free, total=choices), lang)))
     if plain:
         console.print(Text(title, style="bold"))
         for part in parts:

@@ -104,6 +104,7 @@ class Score:
     reasons: list[dict] = field(default_factory=list)  # why the call did not pass ([] when it passed)
     ending_debrief: Localised | None = None  # the ending's debrief as it fits this call
     case_endings: list[dict] = field(default_factory=list)  # each caller's ending, for several calls at once
+    free_answers: tuple[int, int] = (0, 0)  # (choices typed in the trainee's own words, choices in all)
 
     def as_dict(self) -> dict:
         return {"scenario": self.scenario, "rubric": self.rubric, "overall": self.overall, "passed": self.passed,
@@ -111,7 +112,8 @@ class Score:
                 "compliance": self.compliance, "ending": self.ending, "outcome": self.outcome,
                 "criteria": {cid: c.as_dict() for cid, c in self.criteria.items()}, "notes": self.notes,
                 "trainee_notes": self.trainee_notes, "reasons": self.reasons, "ending_debrief": self.ending_debrief,
-                "case_endings": self.case_endings}
+                "case_endings": self.case_endings,
+                "free_answers": {"free": self.free_answers[0], "choices": self.free_answers[1]}}
 
 
 # ------------------------------------------------------------------ what happened
@@ -133,6 +135,7 @@ class Turn:
     to_provider: bool = False  # said to the provider (a node whose speaker is the provider), not to the caller
     provider_langs: tuple[str, ...] = ()  # the languages of the provider dealt with then, when known
     to_other: bool = False  # said to the medical team or a colleague: their language is the floor's, never scored
+    free: bool = False  # typed in the trainee's own words (free-text mode) and understood as this option
 
     def render(self, text: m.Text) -> Localised:
         return text.render_all(self.context)
@@ -197,7 +200,7 @@ def record_action(session: Session, records: dict[str, CaseRecord], number: int,
     if choosing:
         option = next(o for o in offered if o.id == action["option"])
         turn = Turn(number, active, clock, option, node, lang, offered, set(rec.steps), context, to_provider, provider_langs,
-                    to_other)
+                    to_other, bool(action.get("free")))
         rec.turns.append(turn)
         for step in option.steps:
             if step not in rec.steps:
@@ -774,6 +777,8 @@ def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
                   sorted(notes, key=lambda n: n["turn"]), [n for cs in session.state.cases.values() for n in cs.notes])
     score.reasons = reasons
     score.case_endings = _case_endings(scenario, session)
+    turns = [turn for rec in records.values() for turn in rec.turns]
+    score.free_answers = (sum(1 for turn in turns if turn.free), len(turns))
     # The session's ending told as it fits the case that ended so (the most severe, for several calls).
     score.ending_debrief = next((e["debrief"] for e in score.case_endings if e["ending"] == ending), None)
     return score
