@@ -60,3 +60,11 @@ def test_html_in_a_callers_name_is_written_as_mermaid_entity_codes_in_the_diagra
     assert graph.returncode == 0, graph.stderr
     assert "<img" not in graph.stdout
     assert 'nadia: Nadia #lt;img src=x onerror=alert(1)#gt; Lambert"]' in graph.stdout
+
+
+def test_a_github_annotation_escapes_the_file_name_so_it_cannot_end_the_command_early():
+    from simulator.author_cli import format_github
+    from simulator.errors import Problem
+    problem = Problem("calls/a,b:c\n::error file=x.yaml.yaml", 3, 5, "S001", "unknown key 'tekst'.", "Write 'text'.")
+    assert format_github(problem) == ("::error file=calls/a%2Cb%3Ac%0A%3A%3Aerror file=x.yaml.yaml,line=3,col=5,"
+                                      "title=S001::S001 unknown key 'tekst'. Write 'text'.")
