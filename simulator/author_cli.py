@@ -337,8 +337,9 @@ def cmd_understand(args) -> int:
         case_id = find_node(scenario, args.node)
     except KeyError:
         raise PlateauError(f"the scenario '{scenario.id}' has no node '{args.node}'.") from None
-    reading = understand(" ".join(args.sentence), node_phrases(scenario, case_id, args.node, lang), lang)
     node = scenario.cases[case_id].nodes[args.node]
+    reading = understand(" ".join(args.sentence), node_phrases(scenario, case_id, args.node, lang), lang,
+                         {o.id: o.tone.value for o in node.options})
     texts = {o.id: o.text.values.get(lang, next(iter(o.text.values.values()))).source for o in node.options}
     if args.json:
         print(json.dumps({"kind": reading.kind, "readings": [

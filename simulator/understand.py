@@ -32,8 +32,9 @@ from functools import lru_cache
 from typing import Iterable
 
 SURE = 0.42           # the best reading is taken at once from this score on...
-MARGIN = 0.08         # ...when it leads the second by at least this much
-MAYBE = 0.24          # from this score on, the two best readings are offered to pick from
+MARGIN = 0.06         # ...when it leads the second by at least this much
+MAYBE = 0.24          # from this score on, the two best readings are offered to pick from...
+RATIO = 0.5           # ...unless the second is far behind (at most this share of the best): then the best is taken
 FUZZY = 82            # rapidfuzz ratio from which a typed word counts as a misspelt option word
 NEGATED_WORDS = 3     # how many meaningful words a negation reaches
 
@@ -63,7 +64,26 @@ NEGATIONS = {
            "without", "nothing", "nor", "isnt", "arent"},
 }
 
+# What makes an answer warm rather than curt, when two options say the same thing in two manners.
+COURTESY = {
+    "fr": ("svp", "stp", "s il vous plait", "s il te plait", "merci", "ne vous inquietez pas", "t inquiete", "pas de souci",
+           "pas de panique", "je comprends", "je vais", "on va", "ensemble", "prenez votre temps", "rassurez",
+           "d accord", "desole", "excusez"),
+    "nl": ("alstublieft", "alsjeblieft", "aub", "geen zorgen", "maak u geen zorgen", "ik begrijp", "ik snap", "we gaan",
+           "ik ga", "rustig", "samen", "neem uw tijd", "dank u", "dank je", "sorry", "excuseer"),
+    "en": ("please", "don t worry", "dont worry", "no worries", "i understand", "we will", "i will", "we ll", "i ll",
+           "together", "take your time", "thank you", "sorry", "it s ok", "it s okay"),
+}
+WARM_TONES = {"reassuring", "empathetic"}
+TONE_NUDGE = 0.08
+CURT_WORDS = 6        # a sentence without courtesy of at most this many meaningful words sounds curt
+
 _WORD = re.compile(r"[a-z0-9]+")
+
+
+def courteous(sentence: str, lang: str) -> bool:
+    padded = " " + " ".join(_WORD.findall(plain(sentence))) + " "
+    return any(f" {marker} " in padded for marker in COURTESY.get(lang, ()))
 
 
 def plain(text: str) -> str:
@@ -152,8 +172,12 @@ def _fuzzy(term: str, vocabulary: Iterable[str]) -> tuple[str, float] | None:
     return (found[0], found[1] / 100) if found else None
 
 
-def understand(sentence: str, options: dict[str, list[Phrase]], lang: str) -> Understanding:
-    """Rank `options` (option id -> the phrases it is known by) for `sentence`, typed in `lang`."""
+def understand(sentence: str, options: dict[str, list[Phrase]], lang: str,
+               tones: dict[str, str] | None = None) -> Understanding:
+    """Rank `options` (option id -> the phrases it is known by) for `sentence`, typed in `lang`.
+
+    `tones` (option id -> tone) lets the manner decide between options that say the same thing: a sentence
+    with a courtesy or a reassurance leans to the warm option, a short bare one to the curt."""
     typed = terms(sentence, lang)
     typed_words = _typed_words(sentence, lang)
     grams = trigrams(sentence)
@@ -179,6 +203,7 @@ def understand(sentence: str, options: dict[str, list[Phrase]], lang: str) -> Un
             near = _fuzzy(word, vocabulary)
             resolved.append(near if near else (word, 0.0))
     total = sum(weight(w) for w, _ in resolved) or 1.0
+    warm = courteous(sentence, lang)
     readings = []
     for option_id, phrases in options.items():
         best, best_words, via = 0.0, (), ""
@@ -192,17 +217,28 @@ def understand(sentence: str, options: dict[str, list[Phrase]], lang: str) -> Un
             if score > best:
                 best, via = score, p.text
                 best_words = tuple(dict.fromkeys(typed_words[i] for i, _, _ in hits if i < len(typed_words)))
-        readings.append(Reading(option_id, round(best, 3), best_words, via))
+        if tones and best:
+            best += _manner(tones.get(option_id), warm, len(typed))
+        readings.append(Reading(option_id, round(max(best, 0.0), 3), best_words, via))
     readings.sort(key=lambda r: (-r.score, r.option))
     first = readings[0].score
     second = readings[1].score if len(readings) > 1 else 0.0
-    if first >= SURE and first - second >= MARGIN:
+    if first >= SURE and first - second >= MARGIN or first >= MAYBE and second <= RATIO * first:
         kind = "sure"
     elif first >= MAYBE:
         kind = "unsure"
     else:
         kind = "none"
     return Understanding(kind, tuple(readings))
+
+
+def _manner(tone: str | None, warm: bool, words: int) -> float:
+    """A small push towards the option whose manner the sentence has."""
+    if tone == "curt":
+        return -TONE_NUDGE if warm else TONE_NUDGE if words <= CURT_WORDS else 0.0
+    if tone in WARM_TONES:
+        return TONE_NUDGE if warm else 0.0
+    return 0.0
 
 
 def _typed_words(sentence: str, lang: str) -> list[str]:
@@ -228,7 +264,9 @@ def offered_phrases(session, options=None) -> dict[str, list[Phrase]]:
 
 def understand_now(session, sentence: str, options=None) -> Understanding:
     """`sentence`, typed at the session's current choice, read against the options offered now."""
-    return understand(sentence, offered_phrases(session, options), session.case_state.speaking)
+    options = session.options() if options is None else options
+    return understand(sentence, offered_phrases(session, options), session.case_state.speaking,
+                      {o.id: o.tone.value for o in options})
 
 
 def as_action(understanding: Understanding, sentence: str, *, pick_unsure: bool = False) -> dict:
@@ -296,6 +334,8 @@ def read_corpus(scenario, items: list[dict], lang: str) -> Tally:
     tally = Tally()
     for item in items:
         node = item["node"]
-        phrases = node_phrases(scenario, find_node(scenario, node), node, lang)
-        tally.add(node, item["means"], item["said"], understand(item["said"], phrases, lang))
+        case_id = find_node(scenario, node)
+        phrases = node_phrases(scenario, case_id, node, lang)
+        tones = {o.id: o.tone.value for o in scenario.cases[case_id].nodes[node].options}
+        tally.add(node, item["means"], item["said"], understand(item["said"], phrases, lang, tones))
     return tally
