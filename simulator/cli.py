@@ -483,7 +483,7 @@ def cmd_sessions(args) -> int:
                Column(t("col.trainee", lang)), Column(t("col.started", lang), wrap=False, rank=1),
                Column(t("col.actions", lang), "right", rank=2), Column(t("col.state", lang))]
     rows = [[s.id, s.scenario, Text(s.trainee), local_time(s.started, lang), str(s.turns),
-             s.ending or t("state.unfinished", lang)] for s in saved]
+             t("outcome." + s.outcome, lang) if s.outcome else s.ending or t("state.unfinished", lang)] for s in saved]
     console = _console()
     console.print(fitted(console, columns, rows))
     return EXIT_OK

@@ -63,8 +63,9 @@ class CaseStatus(str, Enum):
 class IllegalAction(PlateauError):
     """An action the session cannot take now; `.possible` lists what it could take."""
 
-    def __init__(self, message: str, possible: list[str]):
+    def __init__(self, message: str, possible: list[str], *, waiting: str | None = None):
         self.possible = possible
+        self.waiting = waiting  # when refused because the session waits for something else: its status
         super().__init__(f"{message} Possible now: {'; '.join(possible) if possible else 'nothing, the call is over'}.")
 
 
@@ -210,7 +211,8 @@ class Session:
 
     def _require(self, *statuses: Status, what: str) -> None:
         if self.state.status not in statuses:
-            raise IllegalAction(f"cannot {what} now (the session is {self.state.status.value}).", self.possible())
+            raise IllegalAction(f"cannot {what} now (the session is {self.state.status.value}).", self.possible(),
+                                waiting=self.state.status.value)
 
     def _do_start(self, action: dict) -> None:
         """Pick up the phone. `lang` is the interface language, kept in the transcript: it never changes

@@ -207,6 +207,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "ended_already": {"fr": "L'appel {session} est déjà terminé. Son débriefing : plateau score {session}",
                       "nl": "De oproep {session} is al afgelopen. De debriefing: plateau score {session}",
                       "en": "The call {session} is already over. Its debrief: plateau score {session}"},
+    # An action refused because the call waits for something else first.
+    "refused.awaiting_input": {"fr": "Pas maintenant : tapez d'abord la valeur demandée.",
+                               "nl": "Nu niet: typ eerst de gevraagde waarde in.",
+                               "en": "Not now: type the value asked for first."},
+    "refused.awaiting_provider": {"fr": "Pas maintenant : choisissez d'abord un prestataire dans la liste.",
+                                  "nl": "Nu niet: kies eerst een hulpverlener uit de lijst.",
+                                  "en": "Not now: choose a provider from the list first."},
+    "refused.awaiting_choice": {"fr": "Pas maintenant : répondez d'abord à l'appelant.",
+                                "nl": "Nu niet: antwoord eerst de beller.",
+                                "en": "Not now: answer the caller first."},
+    "refused.ended": {"fr": "L'appel est terminé.", "nl": "De oproep is afgelopen.", "en": "The call is over."},
+    "refused.ready": {"fr": "L'appel n'a pas encore commencé.", "nl": "De oproep is nog niet begonnen.",
+                      "en": "The call has not started yet."},
+    "refused.other": {"fr": "Ce n'est pas possible à ce moment de l'appel.",
+                      "nl": "Dat kan niet op dit moment van de oproep.",
+                      "en": "That cannot be done at this point of the call."},
     "err.busy": {"fr": "l'appel {path} est ouvert dans une autre fenêtre de Plateau. Continuez-le là-bas, "
                        "ou fermez cette fenêtre et réessayez.",
                  "nl": "de oproep {path} is open in een ander Plateau-venster. Ga daar verder, "

@@ -412,7 +412,8 @@ class Player:
                     self.take_waiting_call()
                 except IllegalAction as exc:
                     self._hold_next = False
-                    self.out(Text(str(exc), style="yellow"))
+                    # Said in the trainee's language, without the engine's words for its states.
+                    self.out(Text(t("refused." + (exc.waiting or "other"), self.lang), style="yellow"))
 
     def take_waiting_call(self) -> None:
         """After an option that puts the caller on hold ("one moment, another call"), take the call that
@@ -582,9 +583,16 @@ class Player:
         elif command == "quit":
             raise Quit()
         elif command == "record":
-            field_id, _, value = rest.partition(" ")
-            if field_id not in self.session.case.truth:
-                self.out(Text(t("file.unknown_field", lang, fields=", ".join(self.session.case.truth)), style="yellow"))
+            words = rest.split()
+            field_id, value = None, ""
+            for k in range(min(4, len(words)), 0, -1):  # the longest label that fits: 'numéro de membre 4418...'
+                field_id = self._field_named(" ".join(words[:k]))
+                if field_id is not None:
+                    value = " ".join(words[k:])
+                    break
+            if field_id is None:
+                labels = ", ".join(self.field_label(self.session.state.active, f).lower() for f in self.session.case.truth)
+                self.out(Text(t("file.unknown_field", lang, fields=labels), style="yellow"))
             elif not value.strip():
                 self.out(Text(t("record.no_value", lang, command=word, field=field_id), style="yellow"))
             else:
@@ -605,6 +613,16 @@ class Player:
             self.out(Text(t("switch.unknown", lang, ref=rest, refs=refs), style="yellow"))
         else:
             self.out(Text(t("bad_choice", lang, n=n_options), style="yellow"))
+        return None
+
+    def _field_named(self, name: str) -> str | None:
+        """A case-file field named by its label in any language ('plaque', 'nummerplaat') or by its id."""
+        from simulator.understand import plain
+        wanted = plain(name).strip()
+        for field_id, fact in self.session.case.truth.items():
+            labels = [field_id, *(fact.label.render(lang) for lang in m.LANGS)]
+            if any(plain(label).replace(" ", "") == wanted.replace(" ", "") for label in labels):
+                return field_id
         return None
 
     def _case_named(self, name: str) -> str | None:

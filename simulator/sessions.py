@@ -28,6 +28,7 @@ class SavedSession:
     ended: bool
     ending: str | None
     mode: str = "practice"
+    outcome: str | None = None  # resolved, escalated, hung_up, unsafe: how the ending is said in any language
 
 
 def _summary(path: Path) -> SavedSession | None:
@@ -35,14 +36,15 @@ def _summary(path: Path) -> SavedSession | None:
         transcript = read_transcript(path)
     except (PlateauError, ScenarioError):
         return None
-    ending = None
+    ending = outcome = None
     for turn in transcript.turns:
         for event in turn["events"]:
             if event.get("type") == "session_ended":
-                ending = event.get("ending")
+                ending, outcome = event.get("ending"), event.get("outcome")
     h = transcript.header
     return SavedSession(path, h.get("session", path.stem), h.get("scenario", "?"), printable(str(h.get("trainee", ""))),
-                        h.get("started", ""), len(transcript.turns), ending is not None, ending, h.get("mode", "practice"))
+                        h.get("started", ""), len(transcript.turns), ending is not None, ending, h.get("mode", "practice"),
+                        outcome)
 
 
 def list_sessions() -> list[SavedSession]:

@@ -194,7 +194,7 @@ def test_sessions_are_listed_with_headers_in_the_interface_language_and_a_local_
     screen = plateau("sessions", "--lang", "fr", env_home=tmp_path).stdout
 
     assert "Scénario" in screen and "Stagiaire" in screen and "Début" in screen and "État" in screen
-    assert saved["id"] in screen and shown in screen and "Zoë" in screen and "resolved" in screen
+    assert saved["id"] in screen and shown in screen and "Zoë" in screen and "résolu" in screen and "resolved" not in screen
 
 
 @pytest.mark.parametrize("lang, narrow_headers, wide_headers", [
@@ -345,3 +345,13 @@ def test_resuming_a_call_that_ended_before_it_was_recorded_records_it(tmp_path):
     assert result.stderr == f"plateau : L'appel {session} est déjà terminé. Son débriefing : plateau score {session}\n"
     rows = json.loads(plateau("results", "--json", env_home=home).stdout)
     assert [(r["session"], r["overall"], r["passed"]) for r in rows] == [(session, 94.7, True)]
+
+
+def test_sessions_say_how_each_call_ended_in_the_trainees_language(tmp_path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    home = tmp_path / "home"
+    plateau("play", str(E411), "--answers", str(answers), "--trainee", "Amélie Dupont", env_home=home)
+    result = plateau("sessions", "--lang", "nl", env_home=home)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[3].split("│")[-2].strip() == "opgelost"

@@ -452,3 +452,29 @@ def test_a_command_typed_before_deciding_does_not_start_the_time_again(e411, lib
     limit = player.decisions[0]["limit"]
     assert asked[:3] == [limit, limit - 4, limit - 8]
     assert player.decisions[0] == {"decision": 1, "took": 12.0, "limit": limit}
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("fr", "Pas maintenant : tapez d'abord la valeur demandée."),
+    ("nl", "Nu niet: typ eerst de gevraagde waarde in."),
+    ("en", "Not now: type the value asked for first."),
+])
+def test_a_field_edited_while_a_value_is_asked_is_refused_in_the_trainees_language(e411, lib, pipe, tmp_path, lang, said):
+    player, console = make_player(e411, lib, pipe, tmp_path, lang=lang)
+    record = {"fr": "/encoder", "nl": "/invoeren", "en": "/record"}[lang]
+    quit_ = {"fr": "/quitter", "nl": "/stoppen", "en": "/quit"}[lang]
+    pipe.send_text(f"1\n1\n2\n{record} position borne 23.4\n{quit_}\n")  # 2: note-plate asks for the plate
+    with pytest.raises(Quit):
+        player.run()
+    screen = console.export_text()
+    assert said in screen
+    assert "awaiting_input" not in screen and "Possible now" not in screen
+
+
+def test_a_field_is_named_by_its_label_in_the_trainees_language(e411, lib, pipe, tmp_path):
+    player, console = make_player(e411, lib, pipe, tmp_path, lang="nl")
+    pipe.send_text("1\n/invoeren nummerplaat 1-ABC-234\n/invoeren kenteken 1-ABC-234\n/stoppen\n")
+    with pytest.raises(Quit):
+        player.run()
+    assert player.session.case_state.file == {"plate": "1-ABC-234"}
+    assert "Onbekend veld. Velden: nummerplaat, locatie" in console.export_text()
