@@ -134,7 +134,11 @@ class NoTrainee(PlateauError):
 
 
 def _trainee(args, lang: str, interactive: bool) -> str:
-    """--trainee, else the remembered name, else (first interactive use) ask once and remember it."""
+    """--trainee, else the remembered name, else (first interactive use) ask once and remember it. A call played
+    with no one to ask (an answers file, a pipe) and no name known belongs to the computer's user account: a
+    call is never anonymous."""
+    import getpass
+
     from simulator.i18n import t
     from simulator.sessions import remember_trainee, remembered_trainee
 
@@ -151,6 +155,11 @@ def _trainee(args, lang: str, interactive: bool) -> str:
         print(t("playing_as", lang, name=name))
     if name and name != remembered_trainee() and (args.trainee or interactive):
         remember_trainee(name)
+    if not name:
+        try:
+            name = getpass.getuser()
+        except Exception:  # no account name to be had (some containers): still a name
+            name = "?"
     return name
 
 
@@ -440,11 +449,13 @@ def cmd_assess(args) -> int:
     from simulator.i18n import detect_lang
     from simulator.order import new_seed
     from simulator.player import Quit
+    from simulator.sessions import remembered_trainee
 
     lang = detect_lang(args.lang)
     console = _console(plain=args.plain)
     try:
-        results, scores = run_assessment(lang, console, _asker(args), args.trainee or "",
+        trainee = (args.trainee or "").strip() or remembered_trainee()  # a candidate may stay anonymous
+        results, scores = run_assessment(lang, console, _asker(args), trainee,
                                          seed=args.seed if args.seed is not None else new_seed())
     except Quit:
         console.print(word("stopped", lang))

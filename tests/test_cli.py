@@ -355,3 +355,14 @@ def test_sessions_say_how_each_call_ended_in_the_trainees_language(tmp_path):
     result = plateau("sessions", "--lang", "nl", env_home=home)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[3].split("│")[-2].strip() == "opgelost"
+
+
+def test_a_scripted_call_with_no_name_known_belongs_to_the_computers_account(tmp_path):
+    import getpass
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    home = tmp_path / "home"
+    played = plateau("play", str(E411), "--answers", str(answers), env_home=home)
+    assert played.returncode == 0, played.stderr
+    rows = json.loads(plateau("results", "--json", env_home=home).stdout)
+    assert [(r["trainee"], r["mode"]) for r in rows] == [(getpass.getuser(), "answers")]
