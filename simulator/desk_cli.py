@@ -1,4 +1,4 @@
-"""Subcommands of the instructor's desk: results, import, cohort, export, push.
+"""Subcommands of the instructor's desk: results, import, cohort, export, push, roster.
 
 Each command parses its arguments, calls the store, cohort or xapi module, and prints in the
 language chosen with --lang (default: the system's). Modules are imported inside commands so
@@ -10,10 +10,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from datetime import date, datetime
+from enum import Enum
 from pathlib import Path
 
 from simulator.cli import EXIT_OK, EXIT_PROBLEM
+from simulator.errors import PlateauError
+from simulator.safe import printable
 
 WORDS: dict[str, dict[str, str]] = {
     # results
@@ -49,6 +53,24 @@ WORDS: dict[str, dict[str, str]] = {
                         "nl": "De laatste {shown} van {total}; --limit 0 om alles te zien.",
                         "en": "The last {shown} of {total}; --limit 0 shows them all."},
     "written": {"fr": "Écrit : {path}", "nl": "Geschreven: {path}", "en": "Written: {path}"},
+    "cannot_write": {"fr": "impossible d'écrire {path} ({reason}) ; s'il est ouvert dans Excel, fermez-le et recommencez.",
+                     "nl": "{path} kan niet geschreven worden ({reason}); als het open is in Excel, sluit het en probeer opnieuw.",
+                     "en": "cannot write {path} ({reason}); if it is open in Excel, close it and try again."},
+    # the workbook
+    "sheet.calls": {"fr": "Appels", "nl": "Oproepen", "en": "Calls"},
+    "sheet.criteria": {"fr": "Critères", "nl": "Criteria", "en": "Criteria"},
+    "sheet.compliance": {"fr": "Conformité", "nl": "Conformiteit", "en": "Compliance"},
+    "col.criterion_name": {"fr": "Critère", "nl": "Criterium", "en": "Criterion"},
+    "col.points": {"fr": "Points", "nl": "Punten", "en": "Points"},
+    "col.out_of": {"fr": "Sur", "nl": "Op", "en": "Out of"},
+    "col.percent": {"fr": "Pourcentage", "nl": "Percentage", "en": "Percentage"},
+    "col.level": {"fr": "Niveau", "nl": "Niveau", "en": "Level"},
+    "col.compliance_level": {"fr": "Niveau de conformité", "nl": "Conformiteitsniveau", "en": "Compliance level"},
+    "col.calls": {"fr": "Appels terminés", "nl": "Afgewerkte oproepen", "en": "Finished calls"},
+    "col.share": {"fr": "Part", "nl": "Aandeel", "en": "Share"},
+    "xlsx.no_openpyxl": {"fr": "il manque openpyxl pour écrire un classeur Excel ; installez-le avec : pip install openpyxl",
+                         "nl": "openpyxl ontbreekt om een Excel-werkmap te schrijven; installeer het met: pip install openpyxl",
+                         "en": "openpyxl is missing to write an Excel workbook; install it with: pip install openpyxl"},
     # import
     "import.summary": {"fr": "{found} transcriptions : {added} ajoutées, {updated} mises à jour, {duplicate} déjà présentes, {refused} refusées.",
                        "nl": "{found} transcripts: {added} toegevoegd, {updated} bijgewerkt, {duplicate} al aanwezig, {refused} geweigerd.",
@@ -68,9 +90,9 @@ WORDS: dict[str, dict[str, str]] = {
                   "en": "{sent} statements of {sessions} calls sent to {lrs} in {requests} requests: {stored} stored, {already} already there."},
     "push.retries": {"fr": "{n} nouvel(s) essai(s) après une erreur passagère.", "nl": "{n} nieuwe poging(en) na een tijdelijke fout.",
                      "en": "{n} retry(ies) after a passing error."},
-    "push.conflicts": {"fr": "{n} en conflit : le LRS a déjà ces identifiants avec un autre contenu (le barème a-t-il changé depuis l'envoi ?).",
-                       "nl": "{n} in conflict: de LRS heeft deze id's al met een andere inhoud (is de beoordeling sindsdien gewijzigd?).",
-                       "en": "{n} in conflict: the LRS holds these ids with other content (did the rubric change since they were sent?)."},
+    "push.conflicts": {"fr": "{n} en conflit : le LRS a déjà ces identifiants avec un autre contenu (le barème ou la classe ont-ils changé depuis l'envoi ?).",
+                       "nl": "{n} in conflict: de LRS heeft deze id's al met een andere inhoud (zijn de beoordeling of de klas sindsdien gewijzigd?).",
+                       "en": "{n} in conflict: the LRS holds these ids with other content (did the rubric or the class change since they were sent?)."},
     "push.rejected": {"fr": "{n} refusées par le LRS, par exemple : {detail}", "nl": "{n} geweigerd door de LRS, bijvoorbeeld: {detail}",
                       "en": "{n} refused by the LRS, for example: {detail}"},
     "push.password": {"fr": "Mot de passe du LRS pour {user} : ", "nl": "Wachtwoord van de LRS voor {user}: ",
@@ -81,6 +103,64 @@ WORDS: dict[str, dict[str, str]] = {
     "push.no_lrs": {"fr": "indiquez le LRS avec --lrs URL (ou la variable PLATEAU_LRS).",
                     "nl": "geef de LRS op met --lrs URL (of de variabele PLATEAU_LRS).",
                     "en": "name the LRS with --lrs URL (or the PLATEAU_LRS variable)."},
+    # who the statements name, and the class
+    "actor.real_names": {"fr": "--real-names va avec --actor pseudonym ; avec --actor {actor}, le nom vient déjà de la liste de la classe.",
+                         "nl": "--real-names hoort bij --actor pseudonym; met --actor {actor} komt de naam al uit de klaslijst.",
+                         "en": "--real-names goes with --actor pseudonym; with --actor {actor} the name already comes from the class list."},
+    "actor.homepage_alone": {"fr": "--homepage va avec --actor account (l'adresse de la plateforme où sont les comptes).",
+                             "nl": "--homepage hoort bij --actor account (het adres van het platform waar de accounts staan).",
+                             "en": "--homepage goes with --actor account (the address of the platform the accounts are on)."},
+    "actor.no_homepage": {"fr": "avec --actor account, donnez l'adresse de la plateforme avec --homepage URL, telle qu'elle l'écrit "
+                                "(par exemple https://moodle.centre.be), ou la variable PLATEAU_XAPI_HOMEPAGE.",
+                          "nl": "met --actor account, geef het adres van het platform met --homepage URL, zoals het platform het schrijft "
+                                "(bijvoorbeeld https://moodle.centrum.be), of de variabele PLATEAU_XAPI_HOMEPAGE.",
+                          "en": "with --actor account, give the platform's address with --homepage URL, as the platform writes it "
+                                "(for example https://moodle.centre.be), or the PLATEAU_XAPI_HOMEPAGE variable."},
+    "actor.bad_homepage": {"fr": "« {url} » n'est pas une adresse http(s) ; donnez celle de la plateforme, par exemple https://moodle.centre.be.",
+                           "nl": "“{url}” is geen http(s)-adres; geef dat van het platform, bijvoorbeeld https://moodle.centrum.be.",
+                           "en": "'{url}' is not an http(s) address; give the platform's, for example https://moodle.centre.be."},
+    "actor.not_in_roster.email": {
+        "fr": "la liste de la classe n'a pas d'adresse e-mail pour {names}. Ajoutez-les à votre liste (colonnes stagiaire;email), "
+              "lancez plateau roster import FICHIER.csv, puis recommencez ; ou ne prenez que les appels des autres avec --trainee NOM.",
+        "nl": "de klaslijst heeft geen e-mailadres voor {names}. Voeg ze toe aan uw lijst (kolommen cursist;email), "
+              "voer plateau roster import BESTAND.csv uit en probeer opnieuw; of neem alleen de oproepen van de anderen met --trainee NAAM.",
+        "en": "the class list has no e-mail address for {names}. Add them to your list (columns trainee;email), "
+              "run plateau roster import FILE.csv, then try again; or take only the others' calls with --trainee NAME."},
+    "actor.not_in_roster.account": {
+        "fr": "la liste de la classe n'a pas d'identifiant pour {names}. Ajoutez-les à votre liste (colonnes stagiaire;identifiant), "
+              "lancez plateau roster import FICHIER.csv, puis recommencez ; ou ne prenez que les appels des autres avec --trainee NOM.",
+        "nl": "de klaslijst heeft geen gebruikersnaam voor {names}. Voeg ze toe aan uw lijst (kolommen cursist;gebruikersnaam), "
+              "voer plateau roster import BESTAND.csv uit en probeer opnieuw; of neem alleen de oproepen van de anderen met --trainee NAAM.",
+        "en": "the class list has no username for {names}. Add them to your list (columns trainee;username), "
+              "run plateau roster import FILE.csv, then try again; or take only the others' calls with --trainee NAME."},
+    "class.empty": {"fr": "--class attend le nom de la classe, par exemple --class \"Mons 2026-12\".",
+                    "nl": "--class verwacht de naam van de klas, bijvoorbeeld --class \"Gent 2026-12\".",
+                    "en": "--class needs the class's name, for example --class \"Mons 2026-12\"."},
+    # roster
+    "col.email": {"fr": "E-mail", "nl": "E-mail", "en": "E-mail"},
+    "col.username": {"fr": "Identifiant", "nl": "Gebruikersnaam", "en": "Username"},
+    "roster.no_file": {"fr": "il n'y a pas de fichier « {path} ».", "nl": "er is geen bestand “{path}”.",
+                       "en": "there is no file '{path}'."},
+    "roster.nothing": {"fr": "Rien d'importé : corrigez les lignes ci-dessus, puis importez le fichier à nouveau.",
+                       "nl": "Niets geïmporteerd: verbeter de regels hierboven en importeer het bestand opnieuw.",
+                       "en": "Nothing imported: correct the lines above, then import the file again."},
+    "roster.imported": {"fr": "{rows} stagiaires lus : {added} ajoutés, {updated} mis à jour, {refused} ligne(s) refusée(s). "
+                              "La liste de la classe compte {total} stagiaires ({path}).",
+                        "nl": "{rows} cursisten gelezen: {added} toegevoegd, {updated} bijgewerkt, {refused} regel(s) geweigerd. "
+                              "De klaslijst telt {total} cursisten ({path}).",
+                        "en": "{rows} trainees read: {added} added, {updated} updated, {refused} line(s) refused. "
+                              "The class list has {total} trainees ({path})."},
+    "roster.empty": {"fr": "La liste de la classe est vide. Importez-la avec : plateau roster import FICHIER.csv "
+                           "(colonnes stagiaire;email ou stagiaire;identifiant).",
+                     "nl": "De klaslijst is leeg. Importeer ze met: plateau roster import BESTAND.csv "
+                           "(kolommen cursist;email of cursist;gebruikersnaam).",
+                     "en": "The class list is empty. Import it with: plateau roster import FILE.csv "
+                           "(columns trainee;email or trainee;username)."},
+    "roster.count": {"fr": "{n} stagiaires dans la liste de la classe ({path}).", "nl": "{n} cursisten in de klaslijst ({path}).",
+                     "en": "{n} trainees in the class list ({path})."},
+    "roster.missing": {"fr": "Pas dans la liste, avec des appels enregistrés : {names}.",
+                       "nl": "Niet in de lijst, met opgenomen oproepen: {names}.",
+                       "en": "Not in the list, with recorded calls: {names}."},
     "push.no_user": {"fr": "indiquez l'utilisateur du LRS avec --user (ou la variable PLATEAU_LRS_USER).",
                      "nl": "geef de gebruiker van de LRS op met --user (of de variabele PLATEAU_LRS_USER).",
                      "en": "name the LRS user with --user (or the PLATEAU_LRS_USER variable)."},
@@ -106,9 +186,9 @@ def _num(value: float | None, lang: str, comma: bool | None = None, digits: int 
     return text.replace(".", ",") if comma else text
 
 
-def _local(iso: str, lang: str, *, csv: bool = False) -> str:
+def _local(iso: str, lang: str) -> str:
     moment = datetime.fromisoformat(iso).astimezone()
-    if csv or lang == "en":
+    if lang == "en":
         return moment.strftime("%Y-%m-%d %H:%M")
     return moment.strftime("%d/%m/%Y %H:%M")
 
@@ -155,56 +235,184 @@ def _console(**kwargs):
 # ------------------------------------------------------------------ results
 
 
-def _csv_rows(rows, lang: str, comma: bool) -> list[list[str]]:
-    from simulator.i18n import t
-    criteria = []
+# A spreadsheet reads numbers and dates as its locale writes them: Excel set to French or Dutch (Belgium)
+# takes 94,4 and 02/03/2026 09:30; Excel in English takes 94.4 and 2026-03-02 09:30 (as LibreOffice in any locale).
+DATE_FORMATS = {True: ("%d/%m/%Y %H:%M", "dd/mm/yyyy hh:mm"), False: ("%Y-%m-%d %H:%M", "yyyy-mm-dd hh:mm")}
+
+
+def decimal_comma(choice: str | None, lang: str) -> bool:
+    """The decimal mark of spreadsheets: --decimal (or --decimal-comma, --decimal-point), else the language's."""
+    if choice is not None:
+        return choice == "comma"
+    return lang in ("fr", "nl")
+
+
+class Kind(str, Enum):
+    """What a column holds, so that each writer gives it its own form (CSV text, a workbook's typed cell)."""
+
+    TEXT = "text"
+    NUMBER = "number"
+    WHOLE = "whole"
+    DATE = "date"
+    SHARE = "share"  # a fraction shown as a percentage
+
+
+@dataclass(frozen=True)
+class View:
+    """One table of the results (a CSV file, a sheet of a workbook): a title, column titles and kinds, rows of values."""
+
+    title: str
+    head: tuple[str, ...]
+    kinds: tuple[Kind, ...]
+    rows: tuple[tuple, ...]
+
+
+def _criteria_order(rows) -> list[str]:
+    criteria: list[str] = []
     for r in rows:
         criteria.extend(c for c in r.criteria if c not in criteria)
     order = ("calm", "procedure", "provider", "case_file", "timing", "language")
-    criteria.sort(key=lambda c: (order.index(c) if c in order else len(order), c))
+    return sorted(criteria, key=lambda c: (order.index(c) if c in order else len(order), c))
 
-    def name(cid: str) -> str:
-        try:
-            return t("criterion." + cid, lang)
-        except KeyError:
-            return cid
 
+def _criterion_name(cid: str, lang: str) -> str:
+    from simulator.i18n import t
+    try:
+        return t("criterion." + cid, lang)
+    except KeyError:
+        return cid
+
+
+def _moment(iso: str) -> datetime:
+    """A stored moment (UTC) as the local time a spreadsheet shows, without zone (spreadsheets have none)."""
+    return datetime.fromisoformat(iso).astimezone().replace(tzinfo=None)
+
+
+def calls_view(rows, lang: str) -> View:
+    """One line per call, with each criterion's score in its own column: the CSV and the first sheet."""
+    from simulator.i18n import t
+    criteria = _criteria_order(rows)
     head = [say(k, lang) for k in ("col.session", "col.date", "col.trainee", "col.scenario", "col.version", "col.lang",
                                    "col.mode", "col.status", "col.outcome", "col.score", "col.result", "col.compliance",
                                    "col.critical")]
-    head += [say("col.criterion", lang, name=name(c)) for c in criteria]
+    head += [say("col.criterion", lang, name=_criterion_name(c, lang)) for c in criteria]
     head += [say("col.minutes", lang), say("col.transcript", lang)]
-    out = [head]
+    kinds = (Kind.TEXT, Kind.DATE) + (Kind.TEXT,) * 2 + (Kind.WHOLE,) + (Kind.TEXT,) * 4 + (Kind.NUMBER,) + \
+        (Kind.TEXT,) * 2 + (Kind.WHOLE,) + (Kind.NUMBER,) * len(criteria) + (Kind.NUMBER, Kind.TEXT)
+    out = []
     for r in rows:
-        line = [r.session, _local(r.started, lang, csv=True), r.trainee, r.scenario, str(r.scenario_version or ""), r.lang,
+        line = [r.session, _moment(r.started), r.trainee, r.scenario, r.scenario_version, r.lang,
                 say("mode." + r.mode, lang) if "mode." + r.mode in WORDS else r.mode,
                 say("status." + r.status, lang), t("outcome." + r.outcome, lang) if r.outcome else "",
-                _num(r.overall, lang, comma), say("result.passed" if r.passed else "result.failed", lang),
-                t("compliance." + r.compliance, lang) if r.compliance else "", str(len(r.critical_failures))]
-        line += [_num(r.criteria[c].percent, lang, comma) if c in r.criteria and r.criteria[c].applies else "" for c in criteria]
-        line += [_num(r.minutes, lang, comma, digits=2), r.transcript]
-        out.append(line)
-    return out
+                r.overall, say("result.passed" if r.passed else "result.failed", lang),
+                t("compliance." + r.compliance, lang) if r.compliance else "", len(r.critical_failures)]
+        line += [r.criteria[c].percent if c in r.criteria and r.criteria[c].applies else None for c in criteria]
+        line += [r.minutes, r.transcript]
+        out.append(tuple(line))
+    return View(say("sheet.calls", lang), tuple(head), kinds, tuple(out))
 
 
-def _cell(value: str) -> str:
-    """A text cell Excel will not read as a formula (a name typed as '=...' stays text)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+def criteria_view(rows, lang: str) -> View:
+    """One line per call and criterion that applied to it: points, out of how many, percentage, level."""
+    head = tuple(say(k, lang) for k in ("col.session", "col.date", "col.trainee", "col.scenario", "col.criterion_name",
+                                        "col.points", "col.out_of", "col.percent", "col.level"))
+    kinds = (Kind.TEXT, Kind.DATE, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.NUMBER, Kind.NUMBER, Kind.NUMBER, Kind.TEXT)
+    order = _criteria_order(rows)
+    out = []
+    for r in rows:
+        for cid in order:
+            c = r.criteria.get(cid)
+            if c is None or not c.applies:
+                continue
+            level = (c.level or {}).get(lang) or (c.level or {}).get("en") or ""
+            out.append((r.session, _moment(r.started), r.trainee, r.scenario, _criterion_name(cid, lang),
+                        c.score, c.max, c.percent, level))
+    return View(say("sheet.criteria", lang), head, kinds, tuple(out))
+
+
+def compliance_view(rows, lang: str) -> View:
+    """How many finished calls reached each compliance level of the procedure, and their share."""
+    from simulator.i18n import t
+    from simulator.loader import COMPLIANCE_LEVELS
+    assessed = [r.compliance for r in rows if r.status == "finished" and r.compliance in COMPLIANCE_LEVELS]
+    head = tuple(say(k, lang) for k in ("col.compliance_level", "col.calls", "col.share"))
+    out = tuple((t("compliance." + level, lang), assessed.count(level),
+                 round(assessed.count(level) / len(assessed), 4) if assessed else None) for level in COMPLIANCE_LEVELS)
+    return View(say("sheet.compliance", lang), head, (Kind.TEXT, Kind.WHOLE, Kind.SHARE), out)
+
+
+def csv_text(value: str) -> str:
+    """A text cell Excel will not read as a formula (a name typed as '=...' stays text).
+
+    Control characters are made visible first (simulator.safe): a NUL before '=' would otherwise
+    hide the '=' from this check and be dropped by the spreadsheet, which would then run the formula.
+    """
+    value = printable(value)
+    return "'" + value if value.lstrip()[:1] in ("=", "+", "-", "@") else value
+
+
+def _csv_value(value, kind: str, lang: str, comma: bool) -> str:
+    if value is None:
+        return ""
+    if kind == Kind.DATE:
+        return value.strftime(DATE_FORMATS[comma][0])
+    if kind in (Kind.NUMBER, Kind.SHARE):
+        return _num(float(value), lang, comma, digits=4 if kind == Kind.SHARE else 2)
+    if kind == Kind.WHOLE:
+        return str(value)
+    return csv_text(str(value))
 
 
 def write_csv(rows, stream, lang: str, *, decimal_comma: bool) -> None:
     """Results as CSV for Excel in Belgium and LibreOffice: ';' between cells, UTF-8 with a byte order mark."""
     import csv
     import io
+    view = calls_view(rows, lang)
     text = io.StringIO()
     writer = csv.writer(text, delimiter=";", lineterminator="\r\n")
-    for i, line in enumerate(_csv_rows(rows, lang, decimal_comma)):
-        writer.writerow(line if i == 0 else [v if _is_number(v) else _cell(v) for v in line])
+    writer.writerow(view.head)
+    for line in view.rows:
+        writer.writerow([_csv_value(v, k, lang, decimal_comma) for v, k in zip(line, view.kinds)])
     stream.write(("\ufeff" + text.getvalue()).encode("utf-8"))
 
 
-def _is_number(value: str) -> bool:
-    return value.replace(",", "").replace(".", "").replace("-", "", 1).isdigit()
+def write_xlsx(rows, stream, lang: str, *, decimal_comma: bool) -> None:
+    """Results as an Excel workbook: one sheet per view, numbers and dates typed, the title row frozen."""
+    try:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+    except ImportError:
+        raise PlateauError(say("xlsx.no_openpyxl", lang)) from None
+    book = Workbook()
+    book.remove(book.active)
+    for view in (calls_view(rows, lang), criteria_view(rows, lang), compliance_view(rows, lang)):
+        sheet = book.create_sheet(view.title[:31])
+        sheet.append([printable(h) for h in view.head])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        widths = [len(h) for h in view.head]
+        for r, line in enumerate(view.rows, start=2):
+            for c, (value, kind) in enumerate(zip(line, view.kinds), start=1):
+                if value is None or value == "":
+                    continue
+                cell = sheet.cell(row=r, column=c)
+                if kind == Kind.TEXT:
+                    cell.value = printable(str(value))
+                    cell.data_type = "s"  # text stays text, '=...' included: never a formula
+                    widths[c - 1] = max(widths[c - 1], len(cell.value))
+                else:
+                    cell.value = value
+                    if kind == Kind.DATE:
+                        cell.number_format = DATE_FORMATS[decimal_comma][1]
+                        widths[c - 1] = max(widths[c - 1], 16)
+                    elif kind == Kind.SHARE:
+                        cell.number_format = "0.0%"
+        for c, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(c)].width = min(max(width, 6) + 2, 60)
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+    book.save(stream)
 
 
 def cmd_results(args) -> int:
@@ -213,14 +421,16 @@ def cmd_results(args) -> int:
 
     lang = _lang(args)
     filters = _filters(args)
+    whole = args.json or args.csv or args.xlsx
     with Store() as store:
-        if args.json or args.csv:
+        if whole:
             rows = store.sessions(filters)
             total = len(rows)
         else:
             limit = args.limit if args.limit and args.limit > 0 else None
             rows = store.sessions(filters, limit=limit)
             total = store.count(filters) if limit and len(rows) == limit else len(rows)
+    comma = decimal_comma(args.decimal, lang)
     if args.json:
         text = json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2) + "\n"
         _emit(text.encode("utf-8"), args.output, lang)
@@ -228,8 +438,14 @@ def cmd_results(args) -> int:
     if args.csv:
         import io
         buffer = io.BytesIO()
-        write_csv(rows, buffer, lang, decimal_comma=args.decimal_comma)
+        write_csv(rows, buffer, lang, decimal_comma=comma)
         _emit(buffer.getvalue(), args.output, lang)
+        return EXIT_OK
+    if args.xlsx:
+        import io
+        buffer = io.BytesIO()
+        write_xlsx(rows, buffer, lang, decimal_comma=comma)
+        _emit(buffer.getvalue(), args.xlsx, lang)
         return EXIT_OK
     _print_results(rows, total, lang)
     return EXIT_OK
@@ -237,7 +453,10 @@ def cmd_results(args) -> int:
 
 def _emit(data: bytes, output: str | None, lang: str) -> None:
     if output:
-        Path(output).write_bytes(data)
+        try:
+            Path(output).write_bytes(data)
+        except OSError as exc:
+            raise PlateauError(say("cannot_write", lang, path=output, reason=exc.strerror or exc)) from None
         print(say("written", lang, path=output), file=sys.stderr)
     else:
         sys.stdout.flush()
@@ -327,33 +546,71 @@ def cmd_cohort(args) -> int:
 # ------------------------------------------------------------------ xAPI
 
 
-def _actors(args):
-    from simulator.xapi import Actors, install_salt, site_of
-    return Actors(site_of(args.site), b"" if args.real_names else install_salt(), args.real_names)
+def _actors(args, lang: str):
+    """The actors --actor, --real-names, --homepage and --site ask for; the class list is read when they need it."""
+    from simulator.xapi import ActorKind, Actors, install_salt, site_of
+
+    kind = ActorKind(args.actor)
+    if args.real_names and kind is not ActorKind.PSEUDONYM:
+        raise PlateauError(say("actor.real_names", lang, actor=kind.value))
+    if args.homepage and kind is not ActorKind.ACCOUNT:
+        raise PlateauError(say("actor.homepage_alone", lang))
+    homepage = roster = None
+    if kind is ActorKind.ACCOUNT:
+        homepage = (args.homepage or os.environ.get("PLATEAU_XAPI_HOMEPAGE") or "").strip()
+        if not homepage:
+            raise PlateauError(say("actor.no_homepage", lang))
+        if not homepage.startswith(("http://", "https://")):
+            raise PlateauError(say("actor.bad_homepage", lang, url=homepage))
+    if kind is not ActorKind.PSEUDONYM:
+        from simulator.roster import load
+        roster = load()
+    salt = install_salt() if kind is ActorKind.PSEUDONYM and not args.real_names else b""
+    return Actors(site_of(args.site), salt, args.real_names, kind, homepage, roster)
+
+
+def _class_name(args, lang: str) -> str | None:
+    if args.class_name is None:
+        return None
+    name = " ".join(args.class_name.split())
+    if not name:
+        raise PlateauError(say("class.empty", lang))
+    return name
+
+
+def _statements(store, filters, actors, lang: str, class_name: str | None, **kwargs):
+    """xapi.statements, with a trainee missing from the class list said in the interface language."""
+    from simulator.xapi import NotInRoster, statements
+    try:
+        return statements(store, filters, actors, class_name=class_name, **kwargs)
+    except NotInRoster as exc:
+        raise PlateauError(say("actor.not_in_roster." + exc.kind.value, lang, names=", ".join(exc.trainees))) from None
 
 
 def cmd_export(args) -> int:
     import json
     from simulator.store import Store
-    from simulator.xapi import statements
 
     lang = _lang(args)
+    actors, class_name = _actors(args, lang), _class_name(args, lang)
     with Store() as store:
-        per_session = statements(store, _filters(args), _actors(args))
+        per_session = _statements(store, _filters(args), actors, lang, class_name)
     flat = [s for _, batch in per_session for s in batch]
     text = json.dumps(flat, ensure_ascii=False, indent=2) + "\n"
     if args.xapi == "-":
         sys.stdout.write(text)
     else:
-        Path(args.xapi).write_text(text, encoding="utf-8")
+        try:
+            Path(args.xapi).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise PlateauError(say("cannot_write", lang, path=args.xapi, reason=exc.strerror or exc)) from None
         print(say("export.done", lang, statements=len(flat), sessions=len(per_session), path=args.xapi))
     return EXIT_OK
 
 
 def cmd_push(args) -> int:
-    from simulator.errors import PlateauError
     from simulator.store import Store
-    from simulator.xapi import PushError, push, statements, statements_url
+    from simulator.xapi import PushError, push, statements_url
 
     lang = _lang(args)
     lrs = args.lrs or os.environ.get("PLATEAU_LRS")
@@ -362,23 +619,21 @@ def cmd_push(args) -> int:
     user = args.user or os.environ.get("PLATEAU_LRS_USER")
     if not user:
         raise PlateauError(say("push.no_user", lang))
-    password = args.password or os.environ.get("PLATEAU_LRS_PASSWORD")
-    if password is None:
-        if not sys.stdin.isatty():
-            raise PlateauError(say("push.no_password", lang))
-        import getpass
-        password = getpass.getpass(say("push.password", lang, user=user))
+    actors, class_name = _actors(args, lang), _class_name(args, lang)
     url = statements_url(lrs)
-    actors = _actors(args)
+    # A call is sent once to an LRS for each way of naming trainees (statement ids depend on it). The class is
+    # not part of a statement's id: a call keeps the class it was first sent with.
+    sent_as = actors.mode
     with Store() as store:
         rows = store.sessions(_filters(args))
         if not args.all:
-            done = store.pushed(url, actors.mode)
+            done = store.pushed(url, sent_as)
             rows = [r for r in rows if r.id not in done]
-        per_session = statements(store, _filters(args), actors, sessions=rows)
+        per_session = _statements(store, _filters(args), actors, lang, class_name, sessions=rows)
         if not per_session:
             print(say("push.nothing", lang))
             return EXIT_OK
+        password = _password(args, user, lang)  # asked once the statements are known to be ready to go
         owner = {s["id"]: sid for sid, batch in per_session for s in batch}
         remaining = {sid: len(batch) for sid, batch in per_session}
 
@@ -390,7 +645,7 @@ def cmd_push(args) -> int:
                 if remaining[sid] == 0:
                     finished.append(sid)
             if finished:
-                store.mark_pushed(finished, url, actors.mode)
+                store.mark_pushed(finished, url, sent_as)
 
         flat = [s for _, batch in per_session for s in batch]
         try:
@@ -404,6 +659,16 @@ def cmd_push(args) -> int:
     return EXIT_PROBLEM if report.conflicts or report.rejected else EXIT_OK
 
 
+def _password(args, user: str, lang: str) -> str:
+    password = args.password or os.environ.get("PLATEAU_LRS_PASSWORD")
+    if password is None:
+        if not sys.stdin.isatty():
+            raise PlateauError(say("push.no_password", lang))
+        import getpass
+        password = getpass.getpass(say("push.password", lang, user=user))
+    return password
+
+
 def _push_summary(report, sessions: int, url: str, lang: str) -> None:
     print(say("push.done", lang, sent=report.sent, sessions=sessions, lrs=url, requests=report.batches,
               stored=report.stored, already=report.already))
@@ -413,6 +678,70 @@ def _push_summary(report, sessions: int, url: str, lang: str) -> None:
         print(say("push.conflicts", lang, n=len(report.conflicts)))
     if report.rejected:
         print(say("push.rejected", lang, n=len(report.rejected), detail=report.rejected[0][1]))
+
+
+# ------------------------------------------------------------------ roster
+
+
+def cmd_roster(args) -> int:
+    lang = _lang(args)
+    if args.roster_command == "import":
+        return _roster_import(args, lang)
+    return _roster_list(args, lang)
+
+
+def _roster_import(args, lang: str) -> int:
+    from simulator.roster import Roster, RosterFileError, load, read_csv, save
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise PlateauError(say("roster.no_file", lang, path=args.file))
+    known = Roster() if args.replace else load()
+    try:
+        entries, problems = read_csv(path, known=known)
+    except RosterFileError as exc:
+        raise PlateauError(exc.format(lang)) from None
+    for problem in problems:
+        print(problem.format(lang), file=sys.stderr)
+    if not entries:
+        print(say("roster.nothing", lang))
+        return EXIT_PROBLEM
+    roster, added, updated = known.merged(entries)
+    where = save(roster)
+    print(say("roster.imported", lang, rows=len(entries), added=added, updated=updated, refused=len(problems),
+              total=len(roster), path=where))
+    return EXIT_PROBLEM if problems else EXIT_OK
+
+
+def _roster_list(args, lang: str) -> int:
+    import json
+    from simulator.roster import load, roster_path
+    from simulator.store import Store, store_path, trainee_key
+
+    roster = load()
+    if args.json:
+        print(json.dumps([e.as_dict() for e in roster], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not len(roster):
+        print(say("roster.empty", lang))
+    else:
+        from simulator.tables import Column, fitted
+        console = _console()
+        columns = [Column(say("col.trainee", lang)), Column(say("col.email", lang), rank=1),
+                   Column(say("col.username", lang), rank=2)]
+        cells = [[e.name, e.email or "", e.username or ""] for e in roster]
+        console.print(fitted(console, columns, cells, show_edge=False, pad_edge=False))
+        sys.stdout.flush()
+        print(say("roster.count", lang, n=len(roster), path=roster_path()))
+    if store_path().exists():
+        with Store() as store:
+            names: dict[str, str] = {}
+            for row in store.sessions(criteria=False):
+                if roster.get(row.trainee) is None:
+                    names.setdefault(trainee_key(row.trainee), " ".join(row.trainee.split()))
+        if names:
+            print(say("roster.missing", lang, names=", ".join(sorted(names.values(), key=trainee_key))))
+    return EXIT_OK
 
 
 # ------------------------------------------------------------------ registration
@@ -425,7 +754,15 @@ def register(add) -> None:
     form = p.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print JSON (one object per call, with per-criterion scores)")
     form.add_argument("--csv", action="store_true", help="CSV for Excel and LibreOffice: ';' separator, UTF-8 with BOM")
-    p.add_argument("--decimal-comma", action="store_true", help="in CSV, write 94,4 instead of 94.4 (Excel set to Belgian French or Dutch)")
+    form.add_argument("--xlsx", metavar="FILE", help="write an Excel workbook: a sheet for the calls, one for the "
+                                                     "criteria, one for compliance; numbers and dates typed")
+    mark = p.add_mutually_exclusive_group()
+    mark.add_argument("--decimal", choices=["comma", "point"],
+                      help="decimal mark, and with it the date format (comma: 94,4 and 02/03/2026, as Excel set to "
+                           "French or Dutch reads them; point: 94.4 and 2026-03-02); default: comma with --lang fr "
+                           "or nl, point with en")
+    mark.add_argument("--decimal-comma", dest="decimal", action="store_const", const="comma", help="same as --decimal comma")
+    mark.add_argument("--decimal-point", dest="decimal", action="store_const", const="point", help="same as --decimal point")
     p.add_argument("-o", "--output", metavar="FILE", help="write the JSON or CSV to FILE instead of the screen")
     p.add_argument("--limit", type=int, default=100, metavar="N", help="the table shows the last N calls (0: all; default 100)")
 
@@ -460,10 +797,38 @@ def register(add) -> None:
     p.add_argument("--wait", type=float, default=1.0, metavar="SECONDS", help="first pause before trying again, doubled each time")
     _add_xapi(p)
 
+    p = add("roster", "The class list: each trainee's e-mail address or LMS username, so that an LMS knows whose "
+                      "calls it receives (plateau push --actor email|account). Without IMPORT: show it.",
+            "plateau roster import class-mons.csv --lang fr", cmd_roster)
+    p.add_argument("--json", action="store_true", help="print the class list as JSON")
+    p.add_argument("--lang", choices=["fr", "nl", "en"], help="language of the output (default: from the system)")
+    sub = p.add_subparsers(dest="roster_command", metavar="IMPORT", parser_class=type(p))
+    q = sub.add_parser("import", help="read a CSV (trainee;email or trainee;username) into the class list",
+                       description="Read a class list saved from Excel or the LMS as CSV: a first line naming the "
+                                   "columns (stagiaire/cursist/trainee, then email/courriel and/or "
+                                   "username/identifiant/gebruikersnaam), ';' or ',' between cells. Good lines are "
+                                   "kept; each bad line is reported as FILE:LINE with what to correct.",
+                       epilog="Example:\n  plateau roster import class-mons.csv",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    q.add_argument("file", metavar="FILE.csv", help="the class list, one trainee per line")
+    q.add_argument("--replace", action="store_true",
+                   help="forget the trainees kept so far (default: add the file's trainees and update those already there)")
+    q.add_argument("--lang", choices=["fr", "nl", "en"], default=argparse.SUPPRESS,
+                   help="language of the output (default: from the system)")
+
 
 def _add_xapi(p) -> None:
     _add_filters(p)
+    p.add_argument("--actor", choices=["pseudonym", "email", "account"], default="pseudonym",
+                   help="how trainees are named: pseudonym (default, a salted hash of the name), email (their "
+                        "address, from the class list) or account (their LMS username from the class list, on "
+                        "--homepage); see 'plateau roster'")
+    p.add_argument("--homepage", metavar="URL",
+                   help="with --actor account: the LMS's address, exactly as the LMS writes it "
+                        "(default: PLATEAU_XAPI_HOMEPAGE)")
+    p.add_argument("--class", dest="class_name", metavar="NAME",
+                   help="the class the calls belong to ('Mons 2026-12'): a grouping activity in every statement")
     p.add_argument("--real-names", action="store_true",
-                   help="name trainees in the statements (default: a pseudonym, a salted hash of the name)")
+                   help="with the default --actor pseudonym: name the account on --site after the trainee instead")
     p.add_argument("--site", metavar="URL",
                    help="the centre's address, base of activity ids and accounts (default: PLATEAU_XAPI_SITE)")

@@ -190,7 +190,7 @@ def test_best_and_worst_calls_replay_with_play_answers(tmp_path):
     best, worst = tmp_path / "best.yaml", tmp_path / "worst.yaml"
     report = json.loads(plateau("paths", str(E411), "--json", "--save-best", str(best), "--save-worst", str(worst)).stdout)
     for path, key in ((best, "best_score"), (worst, "worst_score")):
-        played = plateau("play", str(E411), "--answers", str(path), "--json", "--transcript", str(tmp_path / "t.jsonl"))
+        played = plateau("play", str(E411), "--answers", str(path), "--json", "--transcript", str(tmp_path / f"{key}.jsonl"))
         assert played.returncode == 0, played.stderr
         final = json.loads(played.stdout)
         assert (final["ending"], final["score"]["overall"]) == (report[key]["ending"], report[key]["overall"])

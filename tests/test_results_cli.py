@@ -132,17 +132,17 @@ def test_csv_for_a_belgian_excel_reads_back_cell_by_cell(class_store, tmp_path):
                       "Choix du prestataire (%)", "Dossier (%)", "Délais (%)", "Langue (%)", "Minutes simulées",
                       "Transcription"]
     assert [row[:-1] for row in rows] == [
-        ["a1000000001", "2026-03-02 09:30", "Amélie Dupont", "e8-flat-tyre", "1", "fr", "entraînement", "terminé",
+        ["a1000000001", "02/03/2026 09:30", "Amélie Dupont", "e8-flat-tyre", "1", "fr", "entraînement", "terminé",
          "résolu", "49", "non réussi", "Non conforme", "2", "70", "49", "100", "0", "80", "100", "3,5"],
-        ["a1000000002", "2026-03-09 09:30", "Amélie Dupont", "e8-flat-tyre", "1", "fr", "entraînement", "terminé",
+        ["a1000000002", "09/03/2026 09:30", "Amélie Dupont", "e8-flat-tyre", "1", "fr", "entraînement", "terminé",
          "résolu", "65,7", "non réussi", "Conforme", "0", "44", "82,4", "100", "0", "100", "100", "5,75"],
-        ["a1000000003", "2026-03-16 09:30", "Amélie Dupont", "e8-flat-tyre", "1", "fr", "entraînement", "terminé",
+        ["a1000000003", "16/03/2026 09:30", "Amélie Dupont", "e8-flat-tyre", "1", "fr", "entraînement", "terminé",
          "résolu", "94,7", "réussi", "Conforme", "0", "100", "82,4", "100", "100", "100", "100", "4,75"]]
     assert all(row[-1].endswith(f"{row[0]}.jsonl") for row in rows)
 
 
 def test_csv_in_dutch_with_decimal_points_and_an_abandoned_call(class_store):
-    result = plateau("results", "--csv", "--abandoned", "--lang", "nl", binary=True)
+    result = plateau("results", "--csv", "--abandoned", "--lang", "nl", "--decimal-point", binary=True)
     header, row = read_csv(result.stdout)
     assert dict(zip(header, row)) | {"Transcript": ""} == {
         "Sessie": "c3000000003", "Datum": "2026-03-16 10:10", "Cursist": "Chloé Martin", "Scenario": "e8-flat-tyre",
@@ -208,3 +208,151 @@ def test_a_self_assessment_is_left_out_of_the_results(class_with_a_self_assessme
 def test_assessments_asks_for_the_self_assessment_calls_as_well(class_with_a_self_assessment):
     result = plateau("results", "--trainee", "amelie dupont", "--json", "--assessments")
     assert [r["mode"] for r in json.loads(result.stdout)] == ["practice", "practice", "practice", "assess"]
+
+
+# ------------------------------------------------------------------ spreadsheets: decimal mark, dates, formulas, xlsx
+
+
+AMELIE_FR = [  # Amélie's calls as a French-speaking Belgian spreadsheet reads them (Brussels time)
+    ["a1000000001", "02/03/2026 09:30", "49", "70", "49", "100", "0", "80", "100", "3,5"],
+    ["a1000000002", "09/03/2026 09:30", "65,7", "44", "82,4", "100", "0", "100", "100", "5,75"],
+    ["a1000000003", "16/03/2026 09:30", "94,7", "100", "82,4", "100", "100", "100", "100", "4,75"]]
+
+
+def figures(rows: list[list[str]]) -> list[list[str]]:
+    """Session, date, score, the six criteria and the minutes of each row."""
+    return [[row[0], row[1], row[9], *row[13:20]] for row in rows]
+
+
+def test_a_csv_in_french_has_decimal_commas_and_day_first_dates_without_being_asked(class_store):
+    _, *rows = read_csv(plateau("results", "--csv", "--trainee", "Amélie Dupont", "--lang", "fr", binary=True).stdout)
+    assert figures(rows) == AMELIE_FR
+
+
+def test_a_csv_follows_the_locale_when_no_language_is_given(class_store):
+    result = plateau("results", "--csv", "--trainee", "Amélie Dupont", binary=True,
+                     LANG="fr_BE.UTF-8", LC_ALL="", LC_MESSAGES="")
+    header, *rows = read_csv(result.stdout)
+    assert header[:3] == ["Session", "Date", "Stagiaire"]
+    assert figures(rows) == AMELIE_FR
+
+
+@pytest.mark.parametrize("flag", [["--decimal", "point"], ["--decimal-point"]])
+def test_decimal_point_overrides_the_language_and_dates_go_year_first(class_store, flag):
+    _, *rows = read_csv(plateau("results", "--csv", "--trainee", "Amélie Dupont", "--lang", "nl", *flag,
+                                binary=True).stdout)
+    assert figures(rows)[1] == ["a1000000002", "2026-03-09 09:30", "65.7", "44", "82.4", "100", "0", "100", "100", "5.75"]
+
+
+@pytest.mark.parametrize("flag", [["--decimal", "comma"], ["--decimal-comma"]])
+def test_decimal_comma_still_works_with_an_english_interface(class_store, flag):
+    header, *rows = read_csv(plateau("results", "--csv", "--trainee", "Amélie Dupont", "--lang", "en", *flag,
+                                     binary=True).stdout)
+    assert header[9] == "Score"
+    assert figures(rows) == AMELIE_FR
+
+
+def test_every_figure_of_a_french_csv_reads_as_a_number_in_a_belgian_locale(class_store):
+    """What LibreOffice or Excel set to fr-BE takes for a number: digits, at most one decimal comma, no point."""
+    import re
+    header, *rows = read_csv(plateau("results", "--csv", "--lang", "fr", binary=True).stdout)
+    numeric = [i for i, title in enumerate(header) if title in ("Version", "Score", "Fautes critiques", "Minutes simulées")
+               or title.endswith("(%)")]
+    assert len(numeric) == 10
+    cells = [row[i] for row in rows for i in numeric if row[i]]
+    assert len(cells) == 13 * 10 - 4  # procedure, provider, case file and timing do not apply to the two-calls scenario
+    assert [c for c in cells if not re.fullmatch(r"\d+(,\d+)?", c)] == []
+    assert all(re.fullmatch(r"\d\d/\d\d/2026 \d\d:\d\d", row[1]) for row in rows)
+
+
+@pytest.mark.parametrize("trainee, cell", [
+    ('\x00=HYPERLINK("http://evil.example","Amélie")', '␀=HYPERLINK("http://evil.example","Amélie")'),
+    ("\x01\x1b@SUM(1+1)*cmd|' /C calc'!A0", "␁␛@SUM(1+1)*cmd|' /C calc'!A0"),
+    ("\t=1+1", "'\t=1+1"),
+    ("  -2+3", "'  -2+3"),
+], ids=["nul-before-equals", "escape-before-at", "tab-before-equals", "spaces-before-minus"])
+def test_a_name_with_control_characters_before_a_formula_stays_text_in_excel(tmp_path, trainee, cell):
+    from simulator.store import record_transcript
+    loaded, lib = scenarios()
+    record_transcript(write_transcript(tmp_path / "t.jsonl", loaded["e8"], lib, session="x1", trainee=trainee,
+                                       started=MONDAYS[0], actions=PATHS["good"]))
+    _, row = read_csv(plateau("results", "--csv", "--lang", "en", binary=True).stdout)
+    assert row[2] == cell
+
+
+@pytest.mark.parametrize("text, cell", [
+    ("\x00=1+1", "␀=1+1"), ("\x1b[2J@A1", "␛[2J@A1"), ("\u009b=1", "\ufffd=1"), ("=1+1", "'=1+1"),
+    ("Amélie Dupont", "Amélie Dupont"),
+])
+def test_a_csv_cell_shows_control_characters_as_signs_before_the_formula_guard_looks(text, cell):
+    from simulator.desk_cli import csv_text
+    assert csv_text(text) == cell
+
+
+def read_xlsx(path):
+    from openpyxl import load_workbook
+    return load_workbook(path)
+
+
+def test_xlsx_has_one_sheet_per_view_named_in_the_interface_language_with_the_title_row_frozen(class_store, tmp_path):
+    out = tmp_path / "résultats.xlsx"
+    result = plateau("results", "--xlsx", str(out), "--lang", "fr")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", f"Écrit : {out}\n")
+    book = read_xlsx(out)
+    assert book.sheetnames == ["Appels", "Critères", "Conformité"]
+    assert [sheet.freeze_panes for sheet in book] == ["A2", "A2", "A2"]
+    calls, criteria, compliance = book
+    assert [c.value for c in calls[1]][:13] == ["Session", "Date", "Stagiaire", "Scénario", "Version", "Langue", "Mode",
+                                               "Statut", "Issue", "Score", "Résultat", "Conformité", "Fautes critiques"]
+    assert [c.value for c in criteria[1]] == ["Session", "Date", "Stagiaire", "Scénario", "Critère", "Points", "Sur",
+                                              "Pourcentage", "Niveau"]
+    assert [c.value for c in compliance[1]] == ["Niveau de conformité", "Appels terminés", "Part"]
+    assert (calls.max_row, criteria.max_row, compliance.max_row) == (14, 1 + 12 * 6 + 2, 6)
+
+
+def test_xlsx_numbers_are_numbers_and_dates_are_dates(class_store, tmp_path):
+    from datetime import datetime
+    out = tmp_path / "amelie.xlsx"
+    assert plateau("results", "--xlsx", str(out), "--trainee", "amelie dupont", "--lang", "fr").returncode == 0
+    calls, criteria, compliance = read_xlsx(out)
+    first = [c.value for c in calls[2]]
+    assert first[:20] == ["a1000000001", datetime(2026, 3, 2, 9, 30), "Amélie Dupont", "e8-flat-tyre", 1, "fr",
+                          "entraînement", "terminé", "résolu", 49, "non réussi", "Non conforme", 2,
+                          70, 49, 100, 0, 80, 100, 3.5]
+    assert calls["B2"].number_format == "dd/mm/yyyy hh:mm"
+    assert [c.value for c in criteria[3]] == ["a1000000001", datetime(2026, 3, 2, 9, 30), "Amélie Dupont", "e8-flat-tyre",
+                                              "Procédure", 14.7, 30, 49, "Insuffisant"]
+    assert [[c.value for c in row] for row in compliance.iter_rows(min_row=2)] == [
+        ["Conformité élevée", 0, 0], ["Conforme", 2, 0.6667], ["Partiel", 0, 0], ["Faible", 0, 0],
+        ["Non conforme", 1, 0.3333]]
+    assert compliance["C3"].number_format == "0.0%"
+
+
+def test_xlsx_in_dutch_with_english_dates_when_the_decimal_point_is_asked(class_store, tmp_path):
+    out = tmp_path / "resultaten.xlsx"
+    assert plateau("results", "--xlsx", str(out), "--lang", "nl", "--decimal-point").returncode == 0
+    book = read_xlsx(out)
+    assert book.sheetnames == ["Oproepen", "Criteria", "Conformiteit"]
+    assert [c.value for c in book["Criteria"][1]][4:] == ["Criterium", "Punten", "Op", "Percentage", "Niveau"]
+    assert book["Oproepen"]["B2"].number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_xlsx_keeps_a_name_that_looks_like_a_formula_as_text(tmp_path):
+    from simulator.store import record_transcript
+    loaded, lib = scenarios()
+    record_transcript(write_transcript(tmp_path / "t.jsonl", loaded["e8"], lib, session="x1",
+                                       trainee='=HYPERLINK("http://evil.example","Amélie")', started=MONDAYS[0],
+                                       actions=PATHS["good"]))
+    out = tmp_path / "r.xlsx"
+    assert plateau("results", "--xlsx", str(out), "--lang", "en").returncode == 0
+    cell = read_xlsx(out)["Calls"]["C2"]
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("http://evil.example","Amélie")', "s")
+
+
+def test_a_workbook_that_cannot_be_written_is_a_plain_error(class_store, tmp_path):
+    folder = tmp_path / "results.xlsx"
+    folder.mkdir()  # as good as a file Excel holds open on Windows: it cannot be replaced
+    result = plateau("results", "--xlsx", str(folder), "--lang", "en")
+    assert result.returncode == 1
+    assert result.stderr == (f"plateau: cannot write {folder} (Is a directory); if it is open in Excel, close it and "
+                             "try again.\n")

@@ -1,4 +1,4 @@
-"""xAPI 1.0.3 statements of recorded calls: their shapes, stable ids, pseudonymous actors, export and push.
+"""xAPI 1.0.3 statements of recorded calls: their shapes, stable ids, actors, classes, export and push.
 
 Every statement is also checked against Ralph's own pydantic models (run by Ralph's Python, in
 `.ralph-venv`); the live round trip through a running Ralph is in test_lrs.py.
@@ -10,15 +10,19 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import re
 import stat
+from collections import Counter
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+from simulator.roster import Entry, Roster
 from simulator.store import Filters, Store, record_transcript
-from simulator.xapi import Actors, duration, install_salt, pseudonym, site_of, statements
+from simulator.xapi import ActorKind, Actors, class_activity, duration, install_salt, pseudonym, site_of, statements
 from tests.fixtures.desk import ralph
 from tests.fixtures.desk.classroom import CLASS, MONDAYS, PATHS, import_class, plateau, scenarios, write_transcript
 
@@ -26,6 +30,24 @@ SALT = "class-of-march"  # PLATEAU_XAPI_SALT in the tests that need a known pseu
 AMELIE = "trainee-d36832a8f485d796"  # "Amélie Dupont" under that salt
 EXT = "https://plateau.invalid/xapi/extensions/"
 SITE = "https://plateau.invalid/"
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "xapi.md"
+XAPI_SOURCE = Path(__file__).resolve().parents[1] / "simulator" / "xapi.py"
+
+# The class list of the test class, as the instructor's Excel saves it (cp1252, ';').
+ROSTER_CSV = ("Stagiaire;E-mail;Identifiant\r\n"
+              "Amélie Dupont;amelie.dupont@plateau-mons.be;adupont\r\n"
+              "Bram Peeters;bram.peeters@plateau-mons.be;bpeeters\r\n"
+              "Chloé Martin;chloe.martin@plateau-mons.be;cmartin\r\n"
+              "Dries Janssens;dries.janssens@plateau-mons.be;djanssens\r\n")
+ROSTER = Roster([Entry("Amélie Dupont", "amelie.dupont@plateau-mons.be", "adupont"),
+                 Entry("Bram Peeters", "bram.peeters@plateau-mons.be", "bpeeters"),
+                 Entry("Chloé Martin", "chloe.martin@plateau-mons.be", "cmartin"),
+                 Entry("Dries Janssens", "dries.janssens@plateau-mons.be", "djanssens")])
+BY_EMAIL = Actors(SITE, kind=ActorKind.EMAIL, roster=ROSTER)
+MOODLE = "https://moodle.plateau-mons.be"
+MONS = {"objectType": "Activity", "id": f"{SITE}classes/mons-2026-12",
+        "definition": {"type": "http://activitystrea.ms/schema/1.0/group",
+                       "name": {"fr": "Mons 2026-12", "nl": "Mons 2026-12", "en": "Mons 2026-12"}}}
 
 
 @pytest.fixture
@@ -35,7 +57,7 @@ def salted(monkeypatch):
 
 @pytest.fixture
 def three_calls(tmp_path, salted):
-    """Amélie's calls on 2 March 2026: one failed, one passed, one abandoned."""
+    """Amélie's calls on 2 March 2026: one failed, one passed, one stopped before its end."""
     loaded, lib = scenarios()
     for session, path in (("a1000000001", "curt"), ("a1000000003", "good"), ("c3000000003", "abandoned")):
         record_transcript(write_transcript(tmp_path / f"{session}.jsonl", loaded["e8"], lib, session=session,
@@ -48,12 +70,23 @@ def class_store(tmp_path):
     import_class(tmp_path / "class")
 
 
-def exported(*, real_names: bool = False, site: str | None = None) -> dict[str, list[dict]]:
+@pytest.fixture
+def class_roster(tmp_path):
+    """The class list imported with 'plateau roster import', as the instructor does."""
+    path = tmp_path / "classe-mons.csv"
+    path.write_bytes(ROSTER_CSV.encode("cp1252"))
+    result = plateau("roster", "import", str(path), "--lang", "en")
+    assert result.returncode == 0, result.stderr
+
+
+def exported(*, real_names: bool = False, site: str | None = None, actors: Actors | None = None,
+             class_name: str | None = None) -> dict[str, list[dict]]:
     """{session: its statements} from the data directory's store."""
-    actors = Actors(site_of(site), b"" if real_names else install_salt(), real_names)
+    actors = actors or Actors(site_of(site), b"" if real_names else install_salt(), real_names)
     with Store() as store:
         rows = store.sessions(Filters())
-        return {row.session: batch for row, (_, batch) in zip(rows, statements(store, Filters(), actors, sessions=rows))}
+        made = statements(store, Filters(), actors, sessions=rows, class_name=class_name)
+        return {row.session: batch for row, (_, batch) in zip(rows, made)}
 
 
 def verb(statement: dict) -> str:
@@ -65,6 +98,10 @@ SCENARIO = {"objectType": "Activity", "id": f"{SITE}scenarios/e8-flat-tyre",
             "definition": {"type": "http://adlnet.gov/expapi/activities/simulation", "name": E8_TITLE}}
 RUBRIC = {"objectType": "Activity", "id": f"{SITE}rubrics/roadside",
           "definition": {"name": {"fr": "Assistance routière", "nl": "Pechverhelping", "en": "Roadside assistance"}}}
+COURSE = {"objectType": "Activity", "id": f"{SITE}course",
+          "definition": {"type": "http://adlnet.gov/expapi/activities/course",
+                         "name": {"fr": "Plateau : appels d'assistance", "nl": "Plateau: assistance-oproepen",
+                                  "en": "Plateau: assistance calls"}}}
 ACTOR = {"objectType": "Agent", "account": {"homePage": SITE, "name": AMELIE}}
 
 
@@ -104,7 +141,7 @@ def test_a_decision_is_one_answered_statement_with_the_option_and_its_step(three
                    "extensions": {EXT + "option": "off-road", EXT + "kind": "option", EXT + "points": 0.0,
                                   EXT + "step": "safety_check", EXT + "tone": "reassuring"}},
         "context": {"registration": "d550a706-e051-5b08-b65e-421fdaaf7c62", "platform": "Plateau 0.1.0", "revision": "1",
-                    "contextActivities": {"parent": [SCENARIO], "grouping": [RUBRIC]},
+                    "contextActivities": {"parent": [SCENARIO], "grouping": [COURSE, RUBRIC]},
                     "language": "fr",
                     "extensions": {EXT + "session": "a1000000001", EXT + "content-hash": three_calls,
                                    EXT + "mode": "practice", EXT + "turn": 3, EXT + "case": "lies",
@@ -125,10 +162,10 @@ def test_a_provider_picked_is_answered_with_the_dispatch_step(three_calls):
     assert picked["object"]["definition"]["name"]["en"] == "Flat tyre on the E8 near Tromsø · dispatch"
 
 
-def test_a_finished_call_is_completed_then_failed_with_its_score_success_and_duration(three_calls):
+def test_a_finished_call_is_completed_then_failed_with_its_score_pass_mark_and_missed_steps(three_calls):
     completed, failed = exported()["a1000000001"][-2:]
     context = {"registration": "d550a706-e051-5b08-b65e-421fdaaf7c62", "platform": "Plateau 0.1.0", "revision": "1",
-               "contextActivities": {"grouping": [RUBRIC]}, "language": "fr",
+               "contextActivities": {"grouping": [COURSE, RUBRIC]}, "language": "fr",
                "extensions": {EXT + "session": "a1000000001", EXT + "content-hash": three_calls, EXT + "mode": "practice"}}
     assert completed == {
         "id": "87948f7b-bf58-5a15-afcd-63cc7dc6af3a", "actor": ACTOR,
@@ -142,31 +179,52 @@ def test_a_finished_call_is_completed_then_failed_with_its_score_success_and_dur
         "verb": {"id": "http://adlnet.gov/expapi/verbs/failed",
                  "display": {"en": "failed", "fr": "a échoué", "nl": "zakte voor"}},
         "object": SCENARIO,
-        "result": {"score": {"scaled": 0.49, "raw": 49.0, "min": 0, "max": 100}, "success": False, "completion": True,
-                   "duration": "PT2M",
+        "result": {"score": {"scaled": 0.49, "raw": 49.0, "min": 0, "max": 100}, "success": False, "duration": "PT2M",
                    "extensions": {EXT + "ending": "resolved", EXT + "outcome": "resolved", EXT + "compliance": "non_compliant",
                                   EXT + "critical-failures": ["locate", "safety_check"],
                                   EXT + "criteria": {"calm": 70.0, "case_file": 0.0, "language": 100.0, "procedure": 49.0,
                                                      "provider": 100.0, "timing": 80.0},
-                                  EXT + "simulated-minutes": 3.5}},
+                                  EXT + "simulated-minutes": 3.5,
+                                  EXT + "pass-mark": 70.0,
+                                  EXT + "missed-steps": [
+                                      {"case": "lies", "step": "greet", "critical": False},
+                                      {"case": "lies", "step": "locate", "critical": True},
+                                      {"case": "lies", "step": "record", "critical": False},
+                                      {"case": "lies", "step": "safety_advice", "critical": False}]}},
         "context": context, "timestamp": "2026-03-02T08:32:00+00:00", "version": "1.0.3"}
 
 
-def test_a_passed_call_has_a_decimal_scaled_score_and_success(three_calls):
+def test_only_completed_carries_completion_and_only_the_verdict_carries_success_and_score_as_cmi5_requires(class_store):
+    seen = set()
+    for batch in exported().values():
+        for s in batch:
+            name = verb(s)
+            if name == "answered":
+                continue
+            seen.add((name, "completion" in s["result"], "success" in s["result"], "score" in s["result"],
+                      "duration" in s["result"]))
+    assert seen == {("completed", True, False, False, True), ("passed", False, True, True, True),
+                    ("failed", False, True, True, True), ("suspended", False, False, False, True)}
+
+
+def test_a_passed_call_has_a_decimal_scaled_score_success_and_no_step_missed(three_calls):
     passed = exported()["a1000000003"][-1]
     assert (verb(passed), passed["verb"]["id"]) == ("passed", "http://adlnet.gov/expapi/verbs/passed")
-    assert {k: passed["result"][k] for k in ("score", "success", "completion", "duration")} == {
-        "score": {"scaled": 0.947, "raw": 94.7, "min": 0, "max": 100}, "success": True, "completion": True,
-        "duration": "PT3M"}
-    assert passed["result"]["extensions"][EXT + "critical-failures"] == []
+    assert {k: v for k, v in passed["result"].items() if k != "extensions"} == {
+        "score": {"scaled": 0.947, "raw": 94.7, "min": 0, "max": 100}, "success": True, "duration": "PT3M"}
+    extensions = passed["result"]["extensions"]
+    assert (extensions[EXT + "critical-failures"], extensions[EXT + "pass-mark"], extensions[EXT + "missed-steps"]) == (
+        [], 70.0, [{"case": "lies", "step": "identify", "critical": False},
+                   {"case": "lies", "step": "safety_advice", "critical": False}])
 
 
-def test_an_abandoned_call_is_one_abandoned_statement_without_a_score(three_calls):
-    abandoned = exported()["c3000000003"]
-    assert [verb(s) for s in abandoned] == ["answered", "answered", "abandoned"]
-    assert abandoned[-1]["verb"]["id"] == "https://w3id.org/xapi/adl/verbs/abandoned"
-    assert abandoned[-1]["result"] == {
-        "completion": False, "duration": "PT1M",
+def test_a_call_stopped_before_its_end_is_one_suspended_statement_without_decisions_or_verdict(three_calls):
+    suspended = exported()["c3000000003"]
+    assert [verb(s) for s in suspended] == ["suspended"]
+    assert suspended[0]["verb"] == {"id": "https://w3id.org/xapi/adl/verbs/suspended",
+                                    "display": {"en": "suspended", "fr": "a suspendu", "nl": "onderbrak"}}
+    assert suspended[0]["result"] == {
+        "duration": "PT1M",
         "extensions": {EXT + "compliance": "non_compliant", EXT + "critical-failures": ["locate", "dispatch"],
                        EXT + "criteria": {"calm": 94.0, "case_file": 0.0, "language": 100.0, "procedure": 23.5,
                                           "provider": 0.0, "timing": 20.0},
@@ -181,6 +239,42 @@ def test_durations_are_iso_8601(seconds, text):
     assert duration(seconds) == text
 
 
+# ------------------------------------------------------------------ the course and the class
+
+
+def test_every_statement_is_grouped_under_the_course_the_class_and_the_rubric(three_calls):
+    batch = exported(class_name="Mons 2026-12")["a1000000001"]
+    assert {json.dumps(s["context"]["contextActivities"]["grouping"], sort_keys=True) for s in batch} == {
+        json.dumps([COURSE, MONS, RUBRIC], sort_keys=True)}
+    assert [s["context"]["contextActivities"].get("parent") for s in batch] == [[SCENARIO]] * 5 + [None, None]
+
+
+def test_without_a_class_statements_are_grouped_under_the_course_and_the_rubric(three_calls):
+    batch = exported()["a1000000003"]
+    assert all(s["context"]["contextActivities"]["grouping"] == [COURSE, RUBRIC] for s in batch)
+
+
+@pytest.mark.parametrize("typed", ["Mons 2026-12", "  MONS   2026-12 ", "mons 2026-12"])
+def test_a_class_is_one_activity_however_its_name_is_typed(typed):
+    assert class_activity(SITE, typed)["id"] == f"{SITE}classes/mons-2026-12"
+
+
+def test_a_class_name_with_accents_and_slashes_makes_a_valid_iri():
+    assert class_activity(SITE, "Liège – soir 3/4")["id"] == f"{SITE}classes/liege-%E2%80%93-soir-3%2F4"
+    assert class_activity(SITE, "Liège – soir 3/4")["definition"]["name"]["fr"] == "Liège – soir 3/4"
+
+
+def test_the_class_is_not_part_of_statement_ids(three_calls):
+    ids = lambda batches: [s["id"] for batch in batches.values() for s in batch]  # noqa: E731
+    assert ids(exported(class_name="Mons 2026-12")) == ids(exported())
+
+
+def test_an_empty_class_name_is_a_plain_error(three_calls):
+    result = plateau("export", "--xapi", "-", "--class", "  ", "--lang", "nl")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == 'plateau: --class verwacht de naam van de klas, bijvoorbeeld --class "Gent 2026-12".\n'
+
+
 # ------------------------------------------------------------------ ids
 
 
@@ -190,7 +284,7 @@ def test_the_same_session_exported_twice_has_the_same_statement_ids(class_store,
     assert plateau("export", "--xapi", str(second), "--lang", "en", PLATEAU_XAPI_SALT=SALT).returncode == 0
     ids = [s["id"] for s in json.loads(first.read_text(encoding="utf-8"))]
     assert ids == [s["id"] for s in json.loads(second.read_text(encoding="utf-8"))]
-    assert len(ids) == len(set(ids)) == 92
+    assert len(ids) == len(set(ids)) == 90
 
 
 def test_ids_survive_a_new_store_built_from_the_same_transcripts(tmp_path, salted, monkeypatch):
@@ -214,7 +308,7 @@ def test_ids_differ_by_site_and_by_how_trainees_are_named(three_calls):
 def test_actors_are_pseudonyms_from_a_salt_kept_in_the_data_directory(class_store, plateau_home, tmp_path):
     out = tmp_path / "statements.json"
     result = plateau("export", "--xapi", str(out), "--lang", "en")
-    assert (result.returncode, result.stdout) == (0, f"92 xAPI statements for 13 calls: {out}\n")
+    assert (result.returncode, result.stdout) == (0, f"90 xAPI statements for 13 calls: {out}\n")
     salt_file = plateau_home / "xapi-salt"
     salt = bytes.fromhex(salt_file.read_text(encoding="ascii"))
     assert len(salt) == 32
@@ -245,11 +339,82 @@ def test_real_names_are_an_explicit_choice(three_calls, tmp_path):
     out = tmp_path / "named.json"
     result = plateau("export", "--xapi", str(out), "--real-names", "--site", "https://forem.example/plateau",
                      "--lang", "fr")
-    assert result.stdout == f"19 déclarations xAPI pour 3 appels : {out}\n"
+    assert result.stdout == f"17 déclarations xAPI pour 3 appels : {out}\n"
     actors = {json.dumps(s["actor"], ensure_ascii=False) for s in json.loads(out.read_text(encoding="utf-8"))}
     assert actors == {json.dumps({"objectType": "Agent", "account": {"homePage": "https://forem.example/plateau/",
                                                                      "name": "Amélie Dupont"},
                                   "name": "Amélie Dupont"}, ensure_ascii=False)}
+
+
+def test_actor_email_names_each_trainee_by_the_address_of_the_class_list(class_store, class_roster):
+    result = plateau("export", "--xapi", "-", "--actor", "email")
+    assert result.returncode == 0, result.stderr
+    actors = {json.dumps(s["actor"], ensure_ascii=False, sort_keys=True) for s in json.loads(result.stdout)}
+    assert actors == {json.dumps({"objectType": "Agent", "name": name, "mbox": f"mailto:{address}"},
+                                 ensure_ascii=False, sort_keys=True)
+                      for name, address in (("Amélie Dupont", "amelie.dupont@plateau-mons.be"),
+                                            ("Bram Peeters", "bram.peeters@plateau-mons.be"),
+                                            ("Chloé Martin", "chloe.martin@plateau-mons.be"),
+                                            ("Dries Janssens", "dries.janssens@plateau-mons.be"))}
+
+
+def test_actor_account_names_each_trainee_by_their_lms_username_on_the_homepage(class_store, class_roster):
+    result = plateau("export", "--xapi", "-", "--actor", "account", "--homepage", MOODLE, "--trainee", "chloe martin")
+    assert result.returncode == 0, result.stderr
+    assert {json.dumps(s["actor"], ensure_ascii=False) for s in json.loads(result.stdout)} == {json.dumps(
+        {"objectType": "Agent", "name": "Chloé Martin", "account": {"homePage": MOODLE, "name": "cmartin"}},
+        ensure_ascii=False)}
+
+
+def test_ids_differ_between_pseudonyms_addresses_and_accounts(three_calls):
+    ids = lambda batches: {s["id"] for batch in batches.values() for s in batch}  # noqa: E731
+    by_account = Actors(SITE, kind=ActorKind.ACCOUNT, homepage=MOODLE, roster=ROSTER)
+    pseudonyms, addresses, accounts = ids(exported()), ids(exported(actors=BY_EMAIL)), ids(exported(actors=by_account))
+    assert not pseudonyms & addresses and not pseudonyms & accounts and not addresses & accounts
+
+
+def test_a_trainee_missing_from_the_class_list_stops_the_export_naming_them_and_how_to_fix_it(class_store, tmp_path):
+    partial = tmp_path / "partiel.csv"
+    partial.write_bytes("Stagiaire;E-mail\r\nAmélie Dupont;amelie.dupont@plateau-mons.be\r\n"
+                        "Chloé Martin;chloe.martin@plateau-mons.be\r\n".encode("cp1252"))
+    assert plateau("roster", "import", str(partial), "--lang", "fr").returncode == 0
+    out = tmp_path / "declarations.json"
+    result = plateau("export", "--xapi", str(out), "--actor", "email", "--lang", "fr")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "plateau : la liste de la classe n'a pas d'adresse e-mail pour Bram Peeters, Dries Janssens. Ajoutez-les à "
+        "votre liste (colonnes stagiaire;email), lancez plateau roster import FICHIER.csv, puis recommencez ; ou ne "
+        "prenez que les appels des autres avec --trainee NOM.\n")
+    assert not out.exists()
+
+
+def test_a_class_list_with_addresses_only_cannot_name_lms_accounts(class_store, tmp_path):
+    addresses = tmp_path / "adressen.csv"
+    addresses.write_text("cursist,e-mailadres\nBram Peeters,bram.peeters@plateau-mons.be\n", encoding="utf-8")
+    assert plateau("roster", "import", str(addresses), "--lang", "nl").returncode == 0
+    result = plateau("export", "--xapi", "-", "--actor", "account", "--homepage", MOODLE, "--trainee", "bram peeters",
+                     "--lang", "en")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "plateau: the class list has no username for Bram Peeters. Add them to your list (columns trainee;username), "
+        "run plateau roster import FILE.csv, then try again; or take only the others' calls with --trainee NAME.\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--actor", "account"], "plateau: with --actor account, give the platform's address with --homepage URL, as the "
+                             "platform writes it (for example https://moodle.centre.be), or the PLATEAU_XAPI_HOMEPAGE "
+                             "variable.\n"),
+    (["--actor", "account", "--homepage", "moodle.plateau-mons.be"],
+     "plateau: 'moodle.plateau-mons.be' is not an http(s) address; give the platform's, for example "
+     "https://moodle.centre.be.\n"),
+    (["--actor", "email", "--homepage", MOODLE],
+     "plateau: --homepage goes with --actor account (the address of the platform the accounts are on).\n"),
+    (["--actor", "email", "--real-names"],
+     "plateau: --real-names goes with --actor pseudonym; with --actor email the name already comes from the class list.\n"),
+])
+def test_actor_flags_that_do_not_go_together_are_plain_errors(class_store, class_roster, args, message):
+    result = plateau("export", "--xapi", "-", *args, "--lang", "en", PLATEAU_XAPI_HOMEPAGE="")
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", message)
 
 
 # ------------------------------------------------------------------ export
@@ -271,9 +436,9 @@ def test_every_call_of_the_class_gives_its_decisions_then_its_verdict(class_stor
     assert sorted(batches) == sorted(session for session, *_ in CLASS)
     for session, batch in batches.items():
         verbs = [verb(s) for s in batch]
-        ending = ["abandoned"] if session == "c3000000003" else ["completed", verbs[-1]]
+        ending = ["suspended"] if session == "c3000000003" else ["completed", verbs[-1]]
         assert verbs == ["answered"] * (len(verbs) - len(ending)) + ending
-        assert verbs[-1] in ("passed", "failed", "abandoned")
+        assert verbs[-1] in ("passed", "failed", "suspended")
         assert len({s["context"]["registration"] for s in batch}) == 1
 
 
@@ -322,11 +487,16 @@ def ralph_models():
 def test_every_statement_of_the_class_is_valid_for_ralphs_models(class_store, ralph_models, real_names):
     flat = [s for batch in exported(real_names=real_names).values() for s in batch]
     report = validate_with_ralph(flat)
-    assert [verdict for _, verdict, _ in report] == ["valid"] * 92
+    assert [verdict for _, verdict, _ in report] == ["valid"] * 90
     kinds = {s["verb"]["display"]["en"]: kind for s, (_, _, kind) in zip(flat, report)}
     assert kinds == {"answered": "BaseXapiActivityInteractionDefinition", "completed": "BaseXapiActivityDefinition",
                      "passed": "BaseXapiActivityDefinition", "failed": "BaseXapiActivityDefinition",
-                     "abandoned": "BaseXapiActivityDefinition"}
+                     "suspended": "BaseXapiActivityDefinition"}
+
+
+def test_statements_naming_trainees_by_address_in_a_class_are_valid_for_ralphs_models(class_store, ralph_models):
+    flat = [s for batch in exported(actors=BY_EMAIL, class_name="Mons 2026-12").values() for s in batch]
+    assert [verdict for _, verdict, _ in validate_with_ralph(flat)] == ["valid"] * 90
 
 
 def test_ralphs_models_do_refuse_a_broken_statement(three_calls, ralph_models):
@@ -405,11 +575,11 @@ def push(lrs: StubLRS, *args: str, password: str = "s3cret"):
 def test_push_sends_batches_with_basic_auth_and_the_xapi_version(class_store, lrs):
     result = push(lrs, "--batch", "40")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == (f"92 statements of 13 calls sent to {lrs.url}statements in 3 requests: "
-                             "92 stored, 0 already there.\n")
-    assert [len(r["ids"]) for r in lrs.requests] == [40, 40, 12]
+    assert result.stdout == (f"90 statements of 13 calls sent to {lrs.url}statements in 3 requests: "
+                             "90 stored, 0 already there.\n")
+    assert [len(r["ids"]) for r in lrs.requests] == [40, 40, 10]
     assert {(r["auth"], r["version"]) for r in lrs.requests} == {("Basic Y2VudHJlOnMzY3JldA==", "1.0.3")}
-    assert len(lrs.stored) == 92
+    assert len(lrs.stored) == 90
 
 
 def test_a_second_push_sends_only_what_the_lrs_has_not_had(class_store, lrs, tmp_path):
@@ -420,20 +590,20 @@ def test_a_second_push_sends_only_what_the_lrs_has_not_had(class_store, lrs, tmp
                                        trainee="Emma Claes", started=MONDAYS[2], actions=PATHS["good"]))
     assert push(lrs).stdout == (f"9 statements of 1 calls sent to {lrs.url}statements in 1 requests: "
                                 "9 stored, 0 already there.\n")
-    assert push(lrs, "--all").stdout == (f"101 statements of 14 calls sent to {lrs.url}statements in 3 requests: "
-                                         "0 stored, 101 already there.\n")
-    assert len(lrs.stored) == 101
+    assert push(lrs, "--all").stdout == (f"99 statements of 14 calls sent to {lrs.url}statements in 2 requests: "
+                                         "0 stored, 99 already there.\n")
+    assert len(lrs.stored) == 99
 
 
 def test_a_passing_failure_is_retried_and_nothing_is_duplicated(class_store, lrs):
     lrs.failures = [None, 503, 502]
     result = push(lrs, "--batch", "50")
     assert result.returncode == 0
-    assert result.stdout == (f"92 statements of 13 calls sent to {lrs.url}statements in 4 requests: "
-                             "92 stored, 0 already there.\n"
+    assert result.stdout == (f"90 statements of 13 calls sent to {lrs.url}statements in 4 requests: "
+                             "90 stored, 0 already there.\n"
                              "2 retry(ies) after a passing error.\n")
-    assert [len(r["ids"]) for r in lrs.requests] == [50, 42, 42, 42]
-    assert len(lrs.stored) == 92
+    assert [len(r["ids"]) for r in lrs.requests] == [50, 40, 40, 40]
+    assert len(lrs.stored) == 90
 
 
 def test_an_lrs_that_stays_down_stops_the_push_and_the_calls_it_stored_whole_are_not_sent_again(class_store, salted, lrs):
@@ -453,7 +623,45 @@ def test_an_lrs_that_stays_down_stops_the_push_and_the_calls_it_stored_whole_are
     result = push(lrs, "--batch", "50")
     assert [i for r in lrs.requests[3:] for i in r["ids"]] == rest
     assert result.stdout.endswith(f"{len(rest) - again} stored, {again} already there.\n")
-    assert len(lrs.stored) == 92
+    assert len(lrs.stored) == 90
+
+
+def test_a_call_resumed_after_a_push_keeps_one_registration_with_one_verdict(tmp_path, salted, lrs):
+    loaded, lib = scenarios()
+    stopped = PATHS["curt"][:3]  # Amélie quits after two choices, the statements go, then she resumes and finishes
+    record_transcript(write_transcript(tmp_path / "stopped.jsonl", loaded["e8"], lib, session="a1000000009",
+                                       trainee="Amélie Dupont", started=MONDAYS[1], actions=stopped))
+    assert push(lrs).stdout == (f"1 statements of 1 calls sent to {lrs.url}statements in 1 requests: "
+                                "1 stored, 0 already there.\n")
+    record_transcript(write_transcript(tmp_path / "resumed.jsonl", loaded["e8"], lib, session="a1000000009",
+                                       trainee="Amélie Dupont", started=MONDAYS[1], actions=PATHS["curt"]))
+    result = push(lrs)
+    assert (result.returncode, result.stdout) == (0, f"7 statements of 1 calls sent to {lrs.url}statements in 1 requests: "
+                                                     "7 stored, 0 already there.\n")
+    held = list(lrs.stored.values())
+    assert len({s["context"]["registration"] for s in held}) == 1
+    assert Counter(verb(s) for s in held) == {"suspended": 1, "answered": 5, "completed": 1, "failed": 1}
+
+
+def test_push_with_actor_email_sends_nothing_when_a_trainee_is_not_in_the_class_list(class_store, lrs):
+    result = push(lrs, "--actor", "email")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith("plateau: the class list has no e-mail address for Amélie Dupont, Bram Peeters, "
+                                    "Chloé Martin, Dries Janssens. ")
+    assert lrs.requests == []
+
+
+def test_a_call_keeps_the_class_it_was_first_sent_with(class_store, lrs):
+    push(lrs, "--batch", "100")
+    assert push(lrs, "--class", "Mons 2026-12").stdout == (
+        "Nothing to send: these calls are already in this LRS (--all sends them all again).\n")
+    result = push(lrs, "--class", "Mons 2026-12", "--all", "--trainee", "Chloé Martin")
+    assert (result.returncode, result.stdout) == (1, (
+        f"0 statements of 3 calls sent to {lrs.url}statements in 37 requests: 0 stored, 0 already there.\n"
+        "19 in conflict: the LRS holds these ids with other content (did the rubric or the class change since they "
+        "were sent?).\n"))
+    assert all("grouping" in s["context"]["contextActivities"] and MONS not in s["context"]["contextActivities"]["grouping"]
+               for s in lrs.stored.values())
 
 
 def test_wrong_credentials_are_a_clean_error(class_store, lrs):
@@ -471,8 +679,8 @@ def test_a_statement_the_lrs_holds_with_other_content_is_set_aside_and_the_other
     result = push(lrs, "--batch", "50")
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
-        f"91 statements of 13 calls sent to {lrs.url}statements in 14 requests: 91 stored, 0 already there.",
-        "1 in conflict: the LRS holds these ids with other content (did the rubric change since they were sent?)."]
+        f"89 statements of 13 calls sent to {lrs.url}statements in 14 requests: 89 stored, 0 already there.",
+        "1 in conflict: the LRS holds these ids with other content (did the rubric or the class change since they were sent?)."]
     assert lrs.stored[changed["id"]] == changed
 
 
@@ -486,3 +694,46 @@ def test_push_needs_an_lrs_a_user_and_a_password(class_store):
     result = plateau("push", "--lrs", "lrs.example.org", "--user", "centre", "--password", "x", "--lang", "en")
     assert result.stderr == ("plateau: 'lrs.example.org' is not an http(s) address of an LRS "
                              "(for example https://lrs.example.org/xAPI/).\n")
+
+
+# ------------------------------------------------------------------ docs/xapi.md
+
+EXAMPLE = re.compile(r"(<!-- example: ([a-z]+) -->\n```json\n)(.*?)(```)", re.S)
+
+
+def test_the_example_statements_in_the_docs_are_what_plateau_sends(three_calls):
+    """docs/xapi.md shows statements made by this code; PLATEAU_WRITE_DOCS=1 writes them again after a change."""
+    made = exported(actors=BY_EMAIL, class_name="Mons 2026-12")
+    examples = {"answered": made["a1000000001"][1], "completed": made["a1000000001"][-2],
+                "failed": made["a1000000001"][-1], "suspended": made["c3000000003"][0]}
+    text = DOCS.read_text(encoding="utf-8")
+    written = EXAMPLE.sub(lambda m: m.group(1) + json.dumps(examples[m.group(2)], ensure_ascii=False, indent=2) + "\n"
+                          + m.group(4), text)
+    if os.environ.get("PLATEAU_WRITE_DOCS"):
+        DOCS.write_text(written, encoding="utf-8")
+        text = written
+    assert sorted(m.group(2) for m in EXAMPLE.finditer(text)) == sorted(examples)
+    assert text == written, "docs/xapi.md: run PLATEAU_WRITE_DOCS=1 pytest tests/test_xapi.py -k docs"
+
+
+def test_the_docs_list_exactly_the_extension_iris_the_code_can_emit():
+    can_emit = {EXT + name for name in re.findall(r'\bext\("([a-z-]+)"\)', XAPI_SOURCE.read_text(encoding="utf-8"))}
+    listed = set(re.findall(r"^\| `(https://plateau\.invalid/xapi/extensions/[a-z-]+)` \|",
+                            DOCS.read_text(encoding="utf-8"), re.M))
+    assert len(can_emit) == 19
+    assert listed == can_emit
+
+
+def test_every_iri_in_the_statements_of_a_class_is_documented(class_store):
+    text = DOCS.read_text(encoding="utf-8")
+    iris = set()
+    for batch in exported(actors=BY_EMAIL, class_name="Mons 2026-12").values():
+        for s in batch:
+            iris.add(s["verb"]["id"])
+            activities = [s["object"], *s["context"]["contextActivities"].get("parent", []),
+                          *s["context"]["contextActivities"]["grouping"]]
+            iris.update(a["definition"]["type"] for a in activities if "type" in a["definition"])
+            iris.update(s["result"].get("extensions", {}))
+            iris.update(s["context"].get("extensions", {}))
+    assert len(iris) == 5 + 4 + 18  # verbs, activity types, extensions (a class without 'breaks')
+    assert sorted(i for i in iris if f"`{i}`" not in text) == []
