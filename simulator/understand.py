@@ -71,7 +71,7 @@ COURTESY = {
            "d accord", "desole", "excusez"),
     "nl": ("alstublieft", "alsjeblieft", "aub", "geen zorgen", "maak u geen zorgen", "ik begrijp", "ik snap", "we gaan",
            "ik ga", "rustig", "samen", "neem uw tijd", "dank u", "dank je", "sorry", "excuseer"),
-    "en": ("please", "don t worry", "dont worry", "no worries", "i understand", "we will", "i will", "we ll", "i ll",
+    "en": ("please", "do nt worry", "dont worry", "no worries", "i understand", "we will", "i will", "we ll", "i ll",
            "together", "take your time", "thank you", "sorry", "it s ok", "it s okay"),
 }
 WARM_TONES = {"reassuring", "empathetic"}
@@ -79,6 +79,8 @@ TONE_NUDGE = 0.08
 CURT_WORDS = 6        # a sentence without courtesy of at most this many meaningful words sounds curt
 
 _WORD = re.compile(r"[a-z0-9]+")
+_WORD_OR_STOP = re.compile(r"[a-z0-9]+|[,.;:!?]")
+_PAUSES = set(",.;:!?")
 
 
 def courteous(sentence: str, lang: str) -> bool:
@@ -87,8 +89,9 @@ def courteous(sentence: str, lang: str) -> bool:
 
 
 def plain(text: str) -> str:
-    """Lower case, no accents, elisions and hyphens split, no punctuation."""
-    text = unicodedata.normalize("NFKD", text.lower())
+    """Lower case, no accents, elisions and hyphens split, no punctuation ('n°' is 'numero', not a negation)."""
+    text = re.sub(r"\bn\s*[°º]", " numero ", text.lower())
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     return re.sub(r"n['’]t\b", " nt", text).replace("’", " ").replace("'", " ")
 
@@ -109,7 +112,10 @@ def terms(text: str, lang: str) -> list[str]:
     stop, negations = STOPWORDS.get(lang, set()), NEGATIONS.get(lang, set())
     out: list[str] = []
     reach = 0
-    for word in _WORD.findall(plain(text)):
+    for word in _WORD_OR_STOP.findall(plain(text)):
+        if word in _PAUSES:  # a negation ends with its clause: "ne vous inquiétez pas, un dépanneur arrive"
+            reach = 0
+            continue
         if word in negations:
             reach = NEGATED_WORDS
             continue

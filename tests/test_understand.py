@@ -72,3 +72,12 @@ def test_dutch_and_english_are_read_with_their_own_words_and_negations():
 def test_the_same_sentence_is_always_read_the_same_way():
     first = understand("vous êtes où exactement", AT_THE_CAR, "fr")
     assert all(understand("vous êtes où exactement", AT_THE_CAR, "fr") == first for _ in range(3))
+
+
+def test_a_negation_ends_with_its_clause():
+    assert terms("ne vous inquiétez pas, un dépanneur arrive", "fr") == ["¬inquiet", "depanneur", "arriv"]
+    assert terms("don't worry, a tow truck is coming", "en") == ["¬worri", "tow", "truck", "come"]
+
+
+def test_n_degree_is_a_number_not_a_negation():
+    assert terms("votre n° de membre", "fr") == terms("votre numéro de membre", "fr") == ["numero", "membr"]
