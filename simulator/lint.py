@@ -10,6 +10,10 @@ listed in LINT_CODES and in docs/authoring.md).
 Checks that follow every path (L001, L002, L007 on paths, L003, L009, L011, L012) play the
 scenario through `explore`: they run when every path can be followed within LINT_STATES
 states, and are skipped for scenarios too large for that, with a note (L000) that says so.
+
+Before them, every condition and text that could reach a limit of `expressions` (X003) is run
+once within those limits, whether or not a path reaches it: a text that would fill the memory
+is found in milliseconds, at its line, instead of on the path that meets it.
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ NOTE_CODES: dict[str, str] = {
     SKIPPED: "the checks that follow every path were not done",
 }
 PATH_CHECKS = "L001, L002, L003, L007, L009, L011, L012"
+LIMIT = "X003"  # a condition or text beyond the limits (simulator/expressions.py), the loader's code
 NEVER_CHECKS = "L001, L002, L003, L007, L011"
 
 
@@ -99,6 +104,10 @@ class _Report:
     def add(self, path, code: str, message: str, hint: str, *, key: bool = False) -> None:
         p = self.doc.problem(tuple(path), code, message, hint, key=key)
         self.problems.append(Problem(p.file, p.line, p.column, code, message, hint, LINT_CODES[code][0]))
+
+    def limit(self, path, message: str, hint: str) -> None:
+        """X003, the loader's code for a condition or text beyond the limits: always an error."""
+        self.problems.append(self.doc.problem(tuple(path), LIMIT, message, hint))
 
 
 # ------------------------------------------------------------------ files
@@ -178,8 +187,43 @@ def check_scenario(scenario: m.Scenario, doc: Document, rubric: m.Rubric, direct
     _check_steps(report, scenario, rubric)
     _check_endings_named(report, scenario)
     _check_free_options(report, scenario)
-    skipped = _check_paths(report, scenario, rubric, directory, max_states)
+    if _check_limits(report, scenario, directory):
+        skipped = (f"the checks that follow every path ({PATH_CHECKS}) were not done: a condition or text goes "
+                   f"beyond the limits ({LIMIT}).", f"Fix the {LIMIT} error, then lint again.")
+    else:
+        skipped = _check_paths(report, scenario, rubric, directory, max_states)
     return report.problems, Note(doc.name, 1, 1, SKIPPED, *skipped) if skipped else None
+
+
+def _check_limits(report: _Report, scenario: m.Scenario, directory: m.Directory) -> bool:
+    """X003: every condition and text that could reach a limit (more than names, constants and comparisons)
+    run once within the limits, with the values its case starts with.
+
+    Only going beyond a limit is reported here: any other failure depends on the state the call is in,
+    and the path checks (L012) find it in the states where it happens. True when something was found."""
+    from simulator.engine import Session
+    from simulator.expressions import ExpressionError, LimitError, Template
+    from simulator.loader import expressions_of
+
+    session = Session(scenario, directory)
+    contexts: dict[str, dict] = {}
+    found = False
+    for cid, path, expression in expressions_of(scenario, report.doc):
+        if expression.bounded:  # '{{ provider }}', 'stress > 70': nothing to run
+            continue
+        if cid not in contexts:
+            contexts[cid] = session.context(cid).full()
+        try:
+            if isinstance(expression, Template):
+                expression.render(contexts[cid])
+            else:
+                expression(contexts[cid])
+        except LimitError as exc:
+            report.limit(path, exc.message, exc.hint)
+            found = True
+        except ExpressionError:
+            pass
+    return found
 
 
 def _reachable(edges: dict[str, list[str]], start: str) -> set[str]:
@@ -352,6 +396,7 @@ def _check_paths(report: _Report, scenario: m.Scenario, rubric: m.Rubric, direct
                  max_states: int) -> tuple[str, str] | None:
     """The checks that follow every path; (message, hint) of a note when they could not be done."""
     from simulator.explore import MAX_ACTIONS, estimate_states, explore
+    from simulator.expressions import limit_hint
 
     file = display_path(scenario.source) if scenario.source else scenario.id
     too_many = (f"the checks that follow every path ({PATH_CHECKS}) were not done: the call has too many paths "
@@ -378,6 +423,10 @@ def _check_paths(report: _Report, scenario: m.Scenario, rubric: m.Rubric, direct
             report.add(where, "L009", f"the call can get stuck at node '{finding.node}': {finding.message.rstrip('.')} "
                        f"(after: {after}).",
                        "Give the node an option that is always offered and leads on (goto) or ends the call (end).", key=True)
+        elif finding.code == "condition_failed" and limit_hint(finding.message):
+            # beyond a limit only in a state some path reaches: the limit's own code and hint
+            report.limit(finding.at or where, f"{finding.message.rstrip('.')} (after: {after}).",
+                         limit_hint(finding.message))
         elif finding.code == "condition_failed":
             report.add(finding.at or where, "L012", f"{finding.message.rstrip('.')} (after: {after}).", finding.hint,
                        key=not finding.at)
@@ -387,10 +436,12 @@ def _check_paths(report: _Report, scenario: m.Scenario, rubric: m.Rubric, direct
     # What no path reaches can be said only when every path was followed to its end.
     if result.out_of_states:
         return too_many
-    if any(f.code == "condition_failed" for f in result.problems):
+    failed = {LIMIT if limit_hint(f.message) else "L012" for f in result.problems if f.code == "condition_failed"}
+    if failed:
+        code = "L012" if "L012" in failed else LIMIT
         return (f"the checks that say something never happens on any path ({NEVER_CHECKS}) were not done: a "
-                "condition or text fails on some path (L012), and the call cannot go on beyond it.",
-                "Fix the L012 error, then lint again.")
+                f"condition or text fails on some path ({code}), and the call cannot go on beyond it.",
+                f"Fix the {code} error, then lint again.")
     if any(f.code == "too_long" for f in result.problems):
         return (f"the checks that say something never happens on any path ({NEVER_CHECKS}) were not done: a path "
                 f"goes on for more than {MAX_ACTIONS} actions, and what lies beyond it was not followed.",

@@ -7,7 +7,9 @@ Document's path-to-position map, so they still point at the right line.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import math
 import re
 from datetime import datetime
 from pathlib import Path
@@ -15,7 +17,8 @@ from typing import Any, Callable, Iterable
 
 from simulator import model as m
 from simulator.errors import Problem, ScenarioError, Severity
-from simulator.expressions import Condition, ExpressionError, Template, compile_condition, compile_template
+from simulator.expressions import (Condition, ExpressionError, LimitError, Template, compile_condition,
+                                   compile_template)
 from simulator.yamlsource import Document, load_yaml, parse_yaml
 
 # --- Keys each object accepts: name -> required. One place, used by the loader and the schema.
@@ -60,6 +63,11 @@ COMPLIANCE_LEVELS = ("high_compliance", "compliant", "partial", "low", "non_comp
 # Names a condition or text may use besides the flags the scenario sets.
 BUILTIN_NAMES = {"stress", "minutes", "time", "known", "file", "dispatched", "eta", "lang", "caller",
                  "provider", "reference", "booked", "weak_language"} | set(m.ACTION_FLAGS.values())
+
+# Ranges the schema cannot state as a type: a duration (an option's minutes, an event's time, a deadline)
+# lasts at most a day, and a call happens in years a clock can count on from there.
+MAX_DURATION_SECONDS = 24 * 3600
+CLOCK_YEARS = (1900, 2100)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _DURATION = re.compile(r"^\s*(?:(?P<h>\d+)\s*h\s*(?P<hm>\d+)?\s*(?:min|m)?|(?P<m>\d+(?:[.,]\d+)?)\s*(?:min|m)|(?P<s>\d+)\s*s)\s*$")
@@ -115,6 +123,11 @@ class Checker:
             f"there are more than {MAX_PROBLEMS} problems in this file; reading stopped there.",
             "Fix the first problems, or check that this is really a scenario file.")])
 
+    def where(self, path: tuple) -> str:
+        """'file:line:column' of the value at `path`, as problems show it."""
+        position = self.doc.at(path)
+        return f"{self.doc.name}:{position.line}:{position.column}"
+
     def warn(self, path, code: str, message: str, hint: str = "", *, key: bool = False) -> None:
         p = self.doc.problem(tuple(path), code, message, hint, key=key)
         self.problems.append(Problem(p.file, p.line, p.column, p.code, p.message, p.hint, Severity.WARNING))
@@ -149,6 +162,10 @@ class Checker:
     def number(self, path, value, what, lo=None, hi=None, default=None, whole=False):
         v = self.typed(path, value, int if whole else (int, float), what, default)
         if v is default:
+            return default
+        if isinstance(v, float) and not math.isfinite(v):  # .inf and .nan pass every comparison test below
+            self.error(path, "S004", f"{what} must be a number between {lo} and {hi}, not {_yaml_number(v)}.",
+                       f"Use a value from {lo} to {hi}.")
             return default
         if (lo is not None and v < lo) or (hi is not None and v > hi):
             self.error(path, "S004", f"{what} must be between {lo} and {hi}, not {v}.", f"Use a value from {lo} to {hi}.")
@@ -233,8 +250,10 @@ class Checker:
             try:
                 templates[lang] = compile_template(str(text))
             except ExpressionError as exc:
-                self.error(path + (lang,), "X001", str(exc), exc.hint)
+                self.error(path + (lang,), exc.code, exc.message, exc.hint)
                 continue
+            if not templates[lang].plain:  # so that a limit met in play says where the text is written
+                templates[lang] = dataclasses.replace(templates[lang], where=self.where(path + (lang,)))
             if not in_call and not templates[lang].plain:
                 self.error(path + (lang,), "X002", f"the {lang} text of {what} has a '{{{{ }}}}' placeholder, but it is "
                            "shown outside the call, where nothing fills it in.",
@@ -262,8 +281,14 @@ class Checker:
     def duration(self, path: tuple, value: Any, what: str) -> int | None:
         seconds = parse_duration(value)
         if seconds is None:
-            self.error(path, "D001", f"{what} '{value}' is not a duration.",
+            shown = _yaml_number(value) if isinstance(value, float) else value
+            self.error(path, "D001", f"{what} '{shown}' is not a duration.",
                        "Write minutes as a number (5, 0.5) or as a text: '30s', '2 min', '1h30'.")
+        elif seconds > MAX_DURATION_SECONDS:
+            self.error(path, "D003", f"{what} '{value}' is longer than a day ({MAX_DURATION_SECONDS // 60:,} minutes).",
+                       "Simulated times are minutes or hours: write the time this step really takes, such as "
+                       "'5 min' or '2h'.")
+            return None
         return seconds
 
     def condition(self, path: tuple, value: Any) -> Condition | None:
@@ -274,9 +299,9 @@ class Checker:
                        "Write it as 'stress >= 70 and not located'.")
             return None
         try:
-            return compile_condition(value)
+            return dataclasses.replace(compile_condition(value), where=self.where(path))
         except ExpressionError as exc:
-            self.error(path, "X001", str(exc), exc.hint)
+            self.error(path, exc.code, exc.message, exc.hint)
             return None
 
     def coordinates(self, path, value, what) -> tuple[float, float] | None:
@@ -292,6 +317,15 @@ class Checker:
         return lat, lon
 
 
+def _yaml_number(value: float) -> str:
+    """A number as YAML writes it: '.inf' and '.nan' rather than Python's 'inf' and 'nan'."""
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    return str(value)
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "empty"
@@ -302,11 +336,13 @@ def _type_name(value: Any) -> str:
 
 
 def parse_duration(value: Any) -> int | None:
-    """Seconds from `5`, `0.5`, `'30s'`, `'2 min'`, `'1h30'`; None when malformed."""
+    """Seconds from `5`, `0.5`, `'30s'`, `'2 min'`, `'1h30'`; None when malformed (or not finite: `.inf`, `.nan`)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return int(round(value * 60)) if value >= 0 else None
+        if value < 0 or not math.isfinite(value):
+            return None
+        return int(round(value * 60)) if value < 1e300 else int(value) * 60
     if not isinstance(value, str):
         return None
     match = _DURATION.match(value)
@@ -372,6 +408,12 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory, 
         except ValueError:
             c.error(("clock_start",), "D002", f"clock_start '{root['clock_start']}' is not a date and time.",
                     "Write it as 2026-07-03T23:40 (local time where the call happens).")
+        else:
+            if not CLOCK_YEARS[0] <= clock_start.year <= CLOCK_YEARS[1]:
+                c.error(("clock_start",), "D003", f"clock_start '{root['clock_start']}' is not between the years "
+                        f"{CLOCK_YEARS[0]} and {CLOCK_YEARS[1]}.",
+                        "Write the date and time the call happens, such as 2026-07-03T23:40.")
+                clock_start = None
     traffic = _traffic(c, root.get("traffic"), directory)
     endings = _endings(c, root.get("endings"))
     cases: dict[str, m.Case] = {}
@@ -457,6 +499,10 @@ def _check_model(c: Checker, scenario: m.Scenario, directory: m.Directory) -> No
             c.error(("model", index), "M001", f"the model call cannot go on here: {exc}",
                     "Play the scenario to this point and pick an option that is offered.")
             return
+        except LimitError as exc:  # said where the condition or text is written, as lint says it
+            at = next((path for _, path, e in expressions_of(scenario, c.doc) if e is exc.expression), ("model", index))
+            c.error(at, exc.code, exc.message, exc.hint)
+            return
         except PlateauError as exc:
             c.error(("model", index), "M001", f"the model call stops here: {exc}", "Check the scenario at this point.")
             return
@@ -467,6 +513,47 @@ def _check_model(c: Checker, scenario: m.Scenario, directory: m.Directory) -> No
     if not session.ended:
         c.error(("model",), "M002", "the model call stops before the call ends.",
                 "Add the steps that lead to an ending.")
+
+
+def expressions_of(scenario: m.Scenario, doc: Document | None = None) -> Iterable[tuple[str, tuple, Condition | Template]]:
+    """Every condition and text of a scenario that Jinja may run: (case id, where it is written, it).
+
+    Endings belong to no case: theirs come with the first case's id. `doc`, when given, tells a list of
+    variants from a single text written as one (so the path is exact)."""
+    first = next(iter(scenario.cases), "")
+
+    def text(cid: str, path: tuple, value: m.Text | None):
+        for lang, template in value.values.items() if value else ():
+            if not template.plain:
+                yield cid, path + (lang,), template
+
+    def lines(cid: str, path: tuple, value: m.Lines | None):
+        if value is None:
+            return
+        listed = (doc.positions.get(path + (0,)) is not None if doc is not None
+                  else len(value.variants) > 1 or any(v.when is not None for v in value.variants))
+        for i, variant in enumerate(value.variants):
+            if variant.when is not None:
+                yield cid, path + (i, "when"), variant.when
+            yield from text(cid, path + (i, "text") if listed else path, variant.text)
+
+    for eid, ending in scenario.endings.items():
+        yield from lines(first, ("endings", eid, "debrief"), ending.variants)
+    for cid, case in scenario.cases.items():
+        yield from text(cid, ("cases", cid, "caller", "silence"), case.caller.silence)
+        yield from text(cid, ("cases", cid, "caller", "weak_line"), case.caller.weak_line)
+        for node in case.nodes.values():
+            yield from lines(cid, node.origin + ("say",), node.say)
+            for option in node.options:
+                if option.when is not None:
+                    yield cid, option.origin + ("when",), option.when
+                yield from text(cid, option.origin + ("text",), option.text)
+                yield from text(cid, option.origin + ("debrief",), option.debrief)
+                yield from lines(cid, option.origin + ("reply",), option.reply)
+        for event in case.events:
+            if event.when is not None:
+                yield cid, event.origin + ("when",), event.when
+            yield from lines(cid, event.origin + ("say",), event.say)
 
 
 def _traffic(c: Checker, raw, directory) -> dict[str, m.Traffic]:

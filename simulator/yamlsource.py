@@ -9,6 +9,8 @@ Semantic checks run later on the values; `Document.at(path)` still gives them th
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,10 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
+# What YAML 1.1 accepts in a file (PyYAML's own test), and names for the characters met in practice.
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+_CHARACTER_NAMES = {"\x0b": "vertical tab", "\x0c": "form feed", "\x08": "backspace", "\x1b": "escape",
+                    "\x7f": "delete", "\x1a": "end of file (Ctrl-Z)"}
 _MAP_TAG = "tag:yaml.org,2002:map"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 
@@ -114,10 +120,34 @@ def parse_yaml(source: bytes | str, name: str) -> Document:
         raise ScenarioError([Problem(name, pos.line, pos.column, "P001",
                                      f"the YAML cannot be read here: {what}.",
                                      "Check the indentation of this line and of the one above (spaces, not tabs), and put texts that contain ': ' or start with a special character between quotes.")]) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, UnicodeError) as exc:  # a lone surrogate in a str makes the C parser's encoding fail
+        found = _NOT_PRINTABLE.search(text)  # a reader error: the reader found a character it refuses
+        if found is not None:
+            raise ScenarioError([_bad_character(name, text, found.start())]) from None
         raise ScenarioError([Problem(name, 1, 1, "P001", f"the YAML cannot be read: {exc}.",
                                      "Check that this is a YAML text file.")]) from None
     return builder.document()
+
+
+def _at(text: str, index: int) -> tuple[int, int]:
+    """Line and column (from 1) of a character of `text`, as an editor counts them."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _bad_character(name: str, text: str, index: int) -> Problem:
+    """A character YAML does not allow, at its own line and column (the reader gives only an offset, in bytes
+    for the C parser)."""
+    character = text[index]
+    described = f"U+{ord(character):04X}"
+    if character in _CHARACTER_NAMES:
+        described = f"{_CHARACTER_NAMES[character]}, {described}"
+    line, column = _at(text, index)
+    what = "an invisible control character" if unicodedata.category(character) == "Cc" else "a character"
+    return Problem(name, line, column, "P001",
+                   f"the YAML cannot be read here: it holds {what} ({described}) that YAML does not allow.",
+                   "Delete it: editors seldom show it, and it often comes with text pasted from a word processor or "
+                   "a web page.")
 
 
 def _decode(source: bytes | str, name: str) -> str:
@@ -141,8 +171,7 @@ def _decode(source: bytes | str, name: str) -> str:
                                          "Save the file as UTF-8 in your editor.")]) from None
     nul = text.find("\x00")
     if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        line, column = _at(text, nul)
         raise ScenarioError([Problem(name, line, column, "P007", "this file contains binary data, not text.",
                                      "Open a scenario file saved as UTF-8 text.")])
     return text

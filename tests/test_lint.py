@@ -361,3 +361,52 @@ def test_every_authoring_command_has_help_with_an_example_and_is_documented(comm
     assert result.returncode == 0
     assert "Example:\n  plateau " + command in result.stdout
     assert f"plateau {command}" in DOCS.read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------------------ limits (X003, issue 18)
+
+
+def e411_with(tmp_path, old: str, new: str) -> Path:
+    from tests.conftest import scenario_text
+
+    path = tmp_path / "call.yaml"
+    path.write_text(scenario_text(**{old: new}), encoding="utf-8")
+    return path
+
+
+TOO_LONG_HINT = "A scenario text is a few sentences: look for a text or a list repeated with '*', or built up in a loop."
+
+
+def test_a_text_beyond_the_limits_with_the_values_a_call_starts_with_is_reported_at_its_line(tmp_path):
+    """The loader cannot tell (the text reads the caller's name); lint runs every text once and can."""
+    path = e411_with(tmp_path, 'say: {fr: "Je fais quoi ?"', 'say: {fr: "{{ caller * 100000000 }}"')
+    problems, _ = lint_paths([path])
+    assert [(p.line, p.column, p.severity.value, p.message, p.hint) for p in problems if p.code == "X003"] == [
+        (72, 19, "error", "the text '{{ caller * 100000000 }}' cannot be filled in: it would make a text longer than "
+                          "10,000 characters.", TOO_LONG_HINT)]
+
+
+def test_a_text_beyond_the_limits_that_no_path_reaches_is_reported_all_the_same(tmp_path):
+    path = e411_with(tmp_path, "      wait:\n", "      orphan:\n        say: {fr: \"{{ caller * 100000000 }}\", "
+                     "nl: \"...\", en: \"...\"}\n        end: resolved\n      wait:\n")
+    problems, _ = lint_paths([path])
+    assert [(p.line, p.column) for p in problems if p.code == "X003"] == [(106, 19)]
+
+
+def test_a_scenario_beyond_the_limits_is_not_followed_path_by_path(tmp_path):
+    path = e411_with(tmp_path, 'say: {fr: "Je fais quoi ?"', 'say: {fr: "{{ caller * 100000000 }}"')
+    _, notes = lint_paths([path])
+    assert [(n.code, n.message, n.hint) for n in notes] == [(
+        "L000", "the checks that follow every path (L001, L002, L003, L007, L009, L011, L012) were not done: a "
+                "condition or text goes beyond the limits (X003).", "Fix the X003 error, then lint again.")]
+
+
+def test_a_condition_beyond_the_limits_only_on_some_path_is_reported_with_the_answers_that_lead_there(tmp_path):
+    path = e411_with(tmp_path, "when: safe\n", "when: safe and stress ** stress ** stress > 1\n")
+    problems, _ = lint_paths([path])
+    assert [(p.line, p.column, p.message, p.hint) for p in problems if p.code == "X003"] == [(
+        95, 19, "the condition 'safe and stress ** stress ** stress > 1' cannot be worked out: it would make a number "
+                "with more than 100 digits (after: greet, behind-rail).",
+        "Conditions and texts work with small numbers (stress, minutes, eta): look for '**' or '*' applied to large "
+        "numbers.")]
+    assert [p for p in problems if p.code == "L012"] == []

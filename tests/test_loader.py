@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+import re
+from pathlib import Path
+
 from simulator.errors import ScenarioError
-from simulator.loader import parse_duration, parse_scenario
+from simulator.loader import build_rubric, load_directory, parse_duration, parse_scenario
+from simulator.yamlsource import load_yaml, parse_yaml
 from tests.conftest import scenario_text
+
+ROOT = Path(__file__).parent.parent
 
 
 def problems_of(text, lib):
@@ -66,6 +72,34 @@ CASES = {
         "a comma cuts the text of option 'behind-rail' in two."),
     "duplicate option id": (
         {"- id: where": "- id: behind-rail"}, "R008", 81, 17, "the option id 'behind-rail' is used twice in this case."),
+    # Values YAML can write but no call can use (issue 18): each refused at its line, never a crash.
+    "minutes that never end": (
+        {"minutes: 1\n": "minutes: .inf\n"}, "D001", 79, 22, "minutes '.inf' is not a duration."),
+    "minutes that are not a number": (
+        {"minutes: 1\n": "minutes: .nan\n"}, "D001", 79, 22, "minutes '.nan' is not a duration."),
+    "minutes longer than a day": (
+        {"minutes: 1\n": "minutes: 100000\n"}, "D003", 79, 22, "minutes '100000' is longer than a day (1,440 minutes)."),
+    "hours longer than a day": (
+        {"minutes: 1\n": "minutes: 99999999999999h\n"}, "D003", 79, 22,
+        "minutes '99999999999999h' is longer than a day (1,440 minutes)."),
+    "an event at the largest number there is": (
+        {"at: 2 min": "at: 1.0e+308"}, "D003", 115, 13, "at '1e+308' is longer than a day (1,440 minutes)."),
+    "a clock start in the year 9999": (
+        {"clock_start: 2026-03-12T08:10": "clock_start: 9999-12-31T23:59"}, "D003", 16, 14,
+        "clock_start '9999-12-31T23:59' is not between the years 1900 and 2100."),
+    "a clock start in the year 1": (
+        {"clock_start: 2026-03-12T08:10": "clock_start: 0001-01-01T00:00"}, "D003", 16, 14,
+        "clock_start '0001-01-01T00:00' is not between the years 1900 and 2100."),
+    "a tolerance that is not a number": (
+        {"tolerance_km: 0.5": "tolerance_km: .nan"}, "S004", 49, 23,
+        "tolerance_km must be a number between 0 and 100, not .nan."),
+    "a text beyond the limits": (
+        {'say: {fr: "Je fais quoi ?"': "say: {fr: \"{{ 'a'*10**9 }}\""}, "X003", 72, 19,
+        "the text '{{ 'a'*10**9 }}' cannot be filled in: it would make a text longer than 10,000 characters."),
+    "a condition nested beyond the limits": (
+        {"when: safe\n": "when: " + "(" * 80 + "safe" + ")" * 80 + "\n"}, "X003", 95, 19,
+        "the condition '" + "(" * 57 + "...' cannot be worked out: it is nested more than 30 levels deep (brackets, "
+        "operators or blocks inside one another)."),
 }
 
 
@@ -146,3 +180,59 @@ def test_a_placeholder_in_a_text_shown_outside_the_call_is_refused_alone(lib):
     assert [(p.line, p.column, p.code, p.message) for p in problems] == [
         (21, 57, "X002", "the en text of the debrief of ending 'resolved' has a '{{ }}' placeholder, but it is shown "
                          "outside the call, where nothing fills it in.")]
+
+
+# ------------------------------------------------------------------ characters YAML refuses, and ranges
+
+
+@pytest.mark.parametrize("character, described", [
+    ("\v", "an invisible control character (vertical tab, U+000B)"),
+    ("\x1b", "an invisible control character (escape, U+001B)"),
+    ("\x01", "an invisible control character (U+0001)"),
+    ("\ufffe", "a character (U+FFFE)"),
+])
+def test_a_character_yaml_refuses_is_reported_at_its_own_line_and_column(tmp_path, character, described):
+    """Line 100 of the fixture, after accented letters earlier in the file (the C parser counts bytes)."""
+    lines = scenario_text().split("\n")
+    lines[99] = lines[99] + character
+    path = tmp_path / "call.yaml"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_yaml(path)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column, problem.code) == (100, 28, "P001")
+    assert problem.message == f"the YAML cannot be read here: it holds {described} that YAML does not allow."
+
+
+def test_a_rubric_deadline_that_never_comes_is_refused_at_its_line():
+    text = (ROOT / "rubrics" / "roadside.yaml").read_text(encoding="utf-8")
+    deadline = re.search(r"(?m)(?<= )within: .+$", text)[0]
+    with pytest.raises(ScenarioError) as caught:
+        build_rubric(parse_yaml(text.replace(deadline, "within: .inf", 1), "r.yaml"))
+    line = text[:text.index(deadline)].count("\n") + 1
+    assert [(p.code, p.line, p.message) for p in caught.value.problems] == [(
+        "D001", line, "within '.inf' is not a duration.")]
+
+
+def test_a_provider_cost_that_is_not_a_number_is_refused_at_its_line(tmp_path):
+    provider = "  - {id: tow-a, name: A, kind: tow, place: Wavre, coordinates: [50.7, 4.6], cost: .nan}"
+    path = tmp_path / "providers.yaml"
+    path.write_text(f"providers:\n{provider}\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_directory([path])
+    assert [(p.code, p.line, p.column, p.message) for p in caught.value.problems] == [
+        ("S004", 2, provider.index(".nan") + 1, "cost must be a number between 0 and 1000000, not .nan.")]
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_a_number_that_is_not_finite_is_not_a_duration(value):
+    assert parse_duration(value) is None
+
+
+def test_a_model_call_meeting_a_text_beyond_the_limits_reports_the_text_not_the_step(lib):
+    model = "model:\n  - greet\n  - behind-rail\n"
+    text = scenario_text(**{"clock_start: 2026-03-12T08:10\n": "clock_start: 2026-03-12T08:10\n" + model,
+                            'say: {fr: "Je fais quoi ?"': 'say: {fr: "{{ caller * 100000000 }}"'})
+    assert [(p.code, p.line, p.column, p.message) for p in problems_of(text, lib)] == [(
+        "X003", 75, 19, "the text '{{ caller * 100000000 }}' cannot be filled in: it would make a text longer than "
+                        "10,000 characters.")]
