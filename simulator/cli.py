@@ -310,12 +310,14 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
     except Quit:
         writer.close()
         record_transcript(path, abandoned=True)
+        push_live(args, header, lang)
         console.print(t("saved_at", lang, path=display_path(path)), soft_wrap=True)  # a path to copy: never cut
         console.print(t("resume_hint", lang))
         return EXIT_OK, False
     except (KeyboardInterrupt, EOFError):
         writer.close()
         record_transcript(path, abandoned=True)
+        push_live(args, header, lang)
         console.print()
         console.print(t("saved_at", lang, path=display_path(path)), soft_wrap=True)  # a path to copy: never cut
         console.print(t("resume_hint", lang))
@@ -326,6 +328,7 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
     from simulator.scoring import score_actions
 
     record_transcript(path)
+    push_live(args, header, lang)
     score = score_actions(scenario, lib.rubrics[scenario.rubric_id], lib.directory, writer_actions(path))
     summary = final_summary(session)
     summary["transcript"] = str(path)
@@ -365,6 +368,13 @@ def _after_debrief(player, scenario, lib, lang, console) -> bool:
 def record_transcript(path: Path, *, abandoned: bool = False) -> None:
     from simulator.store import record_transcript as record
     record(path, abandoned=abandoned)
+
+
+def push_live(args, header: dict, lang: str) -> None:
+    """With an LRS configured (--lrs, or PLATEAU_LRS), send the call just recorded: its `stored` time witnesses it."""
+    if getattr(args, "lrs", None) or os.environ.get("PLATEAU_LRS"):
+        from simulator.desk_cli import push_call
+        push_call(header, getattr(args, "lrs", None), lang)
 
 
 def writer_actions(path: Path) -> list[dict]:
@@ -625,6 +635,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, metavar="N",
                    help="the order the options are shown in (default: a new one for each call); an answers file that "
                         "names options by number ('- 2') is played with the seed it was written for")
+    p.add_argument("--lrs", metavar="URL", help="send each call to this LRS as it ends (default: PLATEAU_LRS; user "
+                                                "and password from PLATEAU_LRS_USER and PLATEAU_LRS_PASSWORD)")
 
     p = add("resume", "Continue a call that was interrupted, exactly where it stopped.", "plateau resume", cmd_resume)
     p.add_argument("session", nargs="?", help="a session id or transcript file (default: the latest unfinished one)")

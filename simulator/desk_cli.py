@@ -8,6 +8,7 @@ that `plateau results` starts quickly.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from dataclasses import dataclass
@@ -95,6 +96,61 @@ WORDS: dict[str, dict[str, str]] = {
                        "en": "{n} in conflict: the LRS holds these ids with other content (did the rubric or the class change since they were sent?)."},
     "push.rejected": {"fr": "{n} refusées par le LRS, par exemple : {detail}", "nl": "{n} geweigerd door de LRS, bijvoorbeeld: {detail}",
                       "en": "{n} refused by the LRS, for example: {detail}"},
+    "push.odd": {"fr": "Le LRS a répondu à {n} requête(s) sans la liste des identifiants enregistrés que demande xAPI "
+                       "({example}) : Plateau a relu les déclarations une à une.",
+                 "nl": "De LRS beantwoordde {n} verzoek(en) zonder de lijst van opgeslagen id's die xAPI vraagt "
+                       "({example}): Plateau heeft de statements een voor een teruggelezen.",
+                 "en": "The LRS answered {n} request(s) without the list of stored ids xAPI asks for ({example}): "
+                       "Plateau read the statements back one by one."},
+    "push.unconfirmed": {"fr": "{n} déclarations non confirmées ({why}) : le LRS ne les a pas citées comme enregistrées "
+                               "et la relecture ne les a pas trouvées. Elles ne sont pas marquées comme envoyées : le "
+                               "prochain plateau push les renverra.",
+                         "nl": "{n} statements niet bevestigd ({why}): de LRS noemde ze niet als opgeslagen en bij het "
+                               "teruglezen werden ze niet gevonden. Ze zijn niet als verstuurd gemarkeerd: de volgende "
+                               "plateau push stuurt ze opnieuw.",
+                         "en": "{n} statements not confirmed ({why}): the LRS did not list them as stored, and reading "
+                               "them back did not find them. They are not marked as sent: the next plateau push sends "
+                               "them again."},
+    "push.cannot_read": {"fr": "L'utilisateur du LRS n'a pas le droit de relire les déclarations ({status}) : donnez-lui "
+                               "celui de lire les siennes (dans Ralph : statements/read/mine), pour que Plateau vérifie "
+                               "celles que le LRS ne cite pas.",
+                         "nl": "De gebruiker van de LRS mag de statements niet teruglezen ({status}): geef hem het recht "
+                               "zijn eigen statements te lezen (in Ralph: statements/read/mine), zodat Plateau kan "
+                               "nagaan wat de LRS niet noemt.",
+                         "en": "The LRS user may not read statements back ({status}): give it the right to read its "
+                               "own (in Ralph: statements/read/mine), so that Plateau can check those the LRS does not "
+                               "list."},
+    "push.insecure": {"fr": "attention : {lrs} est en http:// simple vers une autre machine : le mot de passe et les "
+                            "résultats des stagiaires circulent en clair. Utilisez l'adresse https:// du LRS.",
+                      "nl": "let op: {lrs} is gewoon http:// naar een andere machine: het wachtwoord en de resultaten "
+                            "van de cursisten gaan onversleuteld over het netwerk. Gebruik het https://-adres van de LRS.",
+                      "en": "warning: {lrs} is plain http:// to another machine: the password and the trainees' results "
+                            "travel unencrypted. Use the LRS's https:// address."},
+    # a call pushed as it ends (plateau play --lrs, or PLATEAU_LRS)
+    "live.sent": {"fr": "Envoyé au LRS ({lrs}) : {n} déclarations.", "nl": "Verstuurd naar de LRS ({lrs}): {n} statements.",
+                  "en": "Sent to the LRS ({lrs}): {n} statements."},
+    "live.not_sent": {"fr": "plateau : appel pas encore envoyé au LRS : {why} Il est enregistré et partira avec le "
+                            "prochain plateau push.",
+                      "nl": "plateau: oproep nog niet naar de LRS verstuurd: {why} Ze is opgeslagen en gaat mee met "
+                            "de volgende plateau push.",
+                      "en": "plateau: call not sent to the LRS yet: {why} It is saved, and goes with the next "
+                            "plateau push."},
+    "live.no_user": {"fr": "aucun utilisateur configuré (PLATEAU_LRS_USER).", "nl": "geen gebruiker ingesteld (PLATEAU_LRS_USER).",
+                     "en": "no user is configured (PLATEAU_LRS_USER)."},
+    "live.no_password": {"fr": "aucun mot de passe configuré (PLATEAU_LRS_PASSWORD).",
+                         "nl": "geen wachtwoord ingesteld (PLATEAU_LRS_PASSWORD).",
+                         "en": "no password is configured (PLATEAU_LRS_PASSWORD)."},
+    "live.not_recorded": {"fr": "l'appel n'est pas dans les résultats.", "nl": "de oproep staat niet in de resultaten.",
+                          "en": "the call is not in the results."},
+    "live.unconfirmed": {"fr": "le LRS n'a pas confirmé {n} déclarations.", "nl": "de LRS heeft {n} statements niet bevestigd.",
+                         "en": "the LRS did not confirm {n} statements."},
+    "live.refused": {"fr": "le LRS a refusé {n} déclarations ({detail}).", "nl": "de LRS heeft {n} statements geweigerd ({detail}).",
+                     "en": "the LRS refused {n} statements ({detail})."},
+    "live.interrupted": {"fr": "envoi interrompu.", "nl": "verzending onderbroken.", "en": "the push was interrupted."},
+    "live.failed": {"fr": "{reason}.", "nl": "{reason}.", "en": "{reason}."},
+    "actor.bad_env": {"fr": "PLATEAU_XAPI_ACTOR vaut « {value} » ; il faut pseudonym, email ou account.",
+                      "nl": "PLATEAU_XAPI_ACTOR is “{value}”; het moet pseudonym, email of account zijn.",
+                      "en": "PLATEAU_XAPI_ACTOR is '{value}'; it must be pseudonym, email or account."},
     "push.password": {"fr": "Mot de passe du LRS pour {user} : ", "nl": "Wachtwoord van de LRS voor {user}: ",
                       "en": "LRS password for {user}: "},
     "push.no_password": {"fr": "donnez le mot de passe du LRS dans la variable PLATEAU_LRS_PASSWORD (ou --password).",
@@ -546,18 +602,38 @@ def cmd_cohort(args) -> int:
 # ------------------------------------------------------------------ xAPI
 
 
+def _configured_actor() -> str:
+    """How statements name trainees when --actor is not given: PLATEAU_XAPI_ACTOR, else pseudonyms."""
+    return os.environ.get("PLATEAU_XAPI_ACTOR") or "pseudonym"
+
+
+def _configured_class() -> str | None:
+    """The class when --class is not given: PLATEAU_XAPI_CLASS, for computers that serve one class."""
+    return " ".join(os.environ.get("PLATEAU_XAPI_CLASS", "").split()) or None
+
+
 def _actors(args, lang: str):
-    """The actors --actor, --real-names, --homepage and --site ask for; the class list is read when they need it."""
+    """The actors --actor (or PLATEAU_XAPI_ACTOR), --real-names, --homepage and --site ask for."""
+    return actors_for(args.actor or _configured_actor(), lang, real_names=args.real_names, homepage=args.homepage,
+                      site=args.site)
+
+
+def actors_for(actor: str, lang: str, *, real_names: bool = False, homepage: str | None = None,
+               site: str | None = None):
+    """How statements name trainees; the class list is read when they need it."""
     from simulator.xapi import ActorKind, Actors, install_salt, site_of
 
-    kind = ActorKind(args.actor)
-    if args.real_names and kind is not ActorKind.PSEUDONYM:
+    try:
+        kind = ActorKind(actor.strip())
+    except ValueError:
+        raise PlateauError(say("actor.bad_env", lang, value=printable(actor))) from None
+    if real_names and kind is not ActorKind.PSEUDONYM:
         raise PlateauError(say("actor.real_names", lang, actor=kind.value))
-    if args.homepage and kind is not ActorKind.ACCOUNT:
+    if homepage and kind is not ActorKind.ACCOUNT:
         raise PlateauError(say("actor.homepage_alone", lang))
-    homepage = roster = None
+    roster = None
     if kind is ActorKind.ACCOUNT:
-        homepage = (args.homepage or os.environ.get("PLATEAU_XAPI_HOMEPAGE") or "").strip()
+        homepage = (homepage or os.environ.get("PLATEAU_XAPI_HOMEPAGE") or "").strip()
         if not homepage:
             raise PlateauError(say("actor.no_homepage", lang))
         if not homepage.startswith(("http://", "https://")):
@@ -565,13 +641,14 @@ def _actors(args, lang: str):
     if kind is not ActorKind.PSEUDONYM:
         from simulator.roster import load
         roster = load()
-    salt = install_salt() if kind is ActorKind.PSEUDONYM and not args.real_names else b""
-    return Actors(site_of(args.site), salt, args.real_names, kind, homepage, roster)
+    salt = install_salt() if kind is ActorKind.PSEUDONYM and not real_names else b""
+    return Actors(site_of(site), salt, real_names, kind, homepage or None, roster)
 
 
 def _class_name(args, lang: str) -> str | None:
+    """--class, else PLATEAU_XAPI_CLASS (a class's computers send each call under the class as it ends)."""
     if args.class_name is None:
-        return None
+        return _configured_class()
     name = " ".join(args.class_name.split())
     if not name:
         raise PlateauError(say("class.empty", lang))
@@ -608,19 +685,50 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def _lrs_url(lrs: str, lang: str) -> str:
+    """The statements resource of `lrs`, or a PlateauError in the interface language (never showing a password)."""
+    from simulator.xapi import PushError, statements_url
+    try:
+        return statements_url(lrs)
+    except PushError as exc:
+        raise PlateauError(exc.format(lang)) from None
+
+
+def _send(store, per_session, url: str, user: str, password: str, sent_as: str, **options):
+    """Push the statements of `per_session` ([(session row id, statements)]) and mark each call the LRS has shown
+    it holds whole, as it is confirmed: a push cut short keeps what was confirmed. Returns the PushReport; a
+    PushError carries it."""
+    from simulator.xapi import push
+    owner = {s["id"]: sid for sid, batch in per_session for s in batch}
+    remaining = {sid: len(batch) for sid, batch in per_session}
+
+    def confirmed(chunk, report) -> None:
+        finished = []
+        for s in chunk:
+            sid = owner[s["id"]]
+            remaining[sid] -= 1
+            if remaining[sid] == 0:
+                finished.append(sid)
+        if finished:
+            store.mark_pushed(finished, url, sent_as)
+
+    flat = [s for _, batch in per_session for s in batch]
+    return push(flat, url, user, password, on_batch=confirmed, **options)
+
+
 def cmd_push(args) -> int:
     from simulator.store import Store
-    from simulator.xapi import PushError, push, statements_url
+    from simulator.xapi import PushError
 
     lang = _lang(args)
     lrs = args.lrs or os.environ.get("PLATEAU_LRS")
     if not lrs:
         raise PlateauError(say("push.no_lrs", lang))
+    url = _lrs_url(lrs, lang)
     user = args.user or os.environ.get("PLATEAU_LRS_USER")
     if not user:
         raise PlateauError(say("push.no_user", lang))
     actors, class_name = _actors(args, lang), _class_name(args, lang)
-    url = statements_url(lrs)
     # A call is sent once to an LRS for each way of naming trainees (statement ids depend on it). The class is
     # not part of a statement's id: a call keeps the class it was first sent with.
     sent_as = actors.mode
@@ -633,30 +741,25 @@ def cmd_push(args) -> int:
         if not per_session:
             print(say("push.nothing", lang))
             return EXIT_OK
+        _warn_if_plain(url, lang)
         password = _password(args, user, lang)  # asked once the statements are known to be ready to go
-        owner = {s["id"]: sid for sid, batch in per_session for s in batch}
-        remaining = {sid: len(batch) for sid, batch in per_session}
-
-        def accepted(chunk, report) -> None:
-            finished = []
-            for s in chunk:
-                sid = owner[s["id"]]
-                remaining[sid] -= 1
-                if remaining[sid] == 0:
-                    finished.append(sid)
-            if finished:
-                store.mark_pushed(finished, url, sent_as)
-
-        flat = [s for _, batch in per_session for s in batch]
         try:
-            report = push(flat, url, user, password, batch=args.batch, retries=args.retries, wait=args.wait,
-                          on_batch=accepted)
+            report = _send(store, per_session, url, user, password, sent_as, batch=args.batch, retries=args.retries,
+                           wait=args.wait, deadline=args.deadline)
         except PushError as exc:
-            if exc.report is not None and exc.report.sent:
+            if exc.report is not None and (exc.report.sent or exc.report.unconfirmed):
                 _push_summary(exc.report, len(per_session), url, lang)
-            raise
+            raise PlateauError(exc.format(lang)) from None
     _push_summary(report, len(per_session), url, lang)
-    return EXIT_PROBLEM if report.conflicts or report.rejected else EXIT_OK
+    return EXIT_PROBLEM if report.conflicts or report.rejected or report.unconfirmed else EXIT_OK
+
+
+def _warn_if_plain(url: str, lang: str) -> None:
+    """Plain http:// to another machine goes on, with a warning: the password and the results travel unencrypted."""
+    from simulator.i18n import t
+    from simulator.xapi import plain_http_elsewhere, shown_address
+    if plain_http_elsewhere(url):
+        print(t("err.prefix", lang) + say("push.insecure", lang, lrs=shown_address(url)), file=sys.stderr)
 
 
 def _password(args, user: str, lang: str) -> str:
@@ -670,7 +773,8 @@ def _password(args, user: str, lang: str) -> str:
 
 
 def _push_summary(report, sessions: int, url: str, lang: str) -> None:
-    print(say("push.done", lang, sent=report.sent, sessions=sessions, lrs=url, requests=report.batches,
+    from simulator.xapi import shown_address
+    print(say("push.done", lang, sent=report.sent, sessions=sessions, lrs=shown_address(url), requests=report.batches,
               stored=report.stored, already=report.already))
     if report.retries:
         print(say("push.retries", lang, n=report.retries))
@@ -678,6 +782,69 @@ def _push_summary(report, sessions: int, url: str, lang: str) -> None:
         print(say("push.conflicts", lang, n=len(report.conflicts)))
     if report.rejected:
         print(say("push.rejected", lang, n=len(report.rejected), detail=report.rejected[0][1]))
+    if report.unconfirmed:
+        why = ", ".join(sorted({w for _, w in report.unconfirmed}))
+        print(say("push.unconfirmed", lang, n=len(report.unconfirmed), why=why))
+    if report.odd and report.unconfirmed:  # (Ralph answers 204 when it held them all: odd alone is no trouble)
+        print(say("push.odd", lang, n=len(report.odd), example=report.odd[0]))
+    if report.unreadable is not None:
+        print(say("push.cannot_read", lang, status=report.unreadable))
+
+
+# A call pushed as it ends waits for the LRS a short while only: the trainee is waiting for the debrief.
+LIVE_DEADLINE, LIVE_RETRIES = 15.0, 1
+
+
+def push_call(header: dict, lrs: str | None, lang: str) -> None:
+    """Send one call's statements to the LRS as the call ends or is stopped (`plateau play --lrs URL`, or
+    PLATEAU_LRS with PLATEAU_LRS_USER and PLATEAU_LRS_PASSWORD), right after it is recorded, so that the LRS's own
+    `stored` time witnesses it. Trainees are named as PLATEAU_XAPI_ACTOR says (pseudonyms by default), under
+    PLATEAU_XAPI_CLASS if set, as `plateau push` would name them.
+
+    Never asks for anything and never raises: a call that cannot go now goes with the next `plateau push`, and one
+    plain line on stderr says so.
+    """
+    lrs = lrs or os.environ.get("PLATEAU_LRS")
+    if not lrs:
+        return
+    from simulator.store import Filters, Store
+    from simulator.xapi import PushError, shown_address, statements_url
+
+    def not_sent(why: str) -> None:
+        print(say("live.not_sent", lang, why=why), file=sys.stderr)
+
+    try:
+        url = statements_url(lrs)
+        user, password = os.environ.get("PLATEAU_LRS_USER"), os.environ.get("PLATEAU_LRS_PASSWORD")
+        if not user:
+            return not_sent(say("live.no_user", lang))
+        if password is None:
+            return not_sent(say("live.no_password", lang))
+        actors, class_name = actors_for(_configured_actor(), lang), _configured_class()
+        with Store() as store:
+            filters = Filters(trainees=(str(header.get("trainee", "")),), scenarios=(str(header.get("scenario", "")),),
+                              assessments=True)
+            rows = [r for r in store.sessions(filters) if r.session == header.get("session")]
+            if not rows:
+                return not_sent(say("live.not_recorded", lang))
+            per_session = _statements(store, filters, actors, lang, class_name, sessions=rows)
+            _warn_if_plain(url, lang)
+            report = _send(store, per_session, url, user, password, actors.mode, retries=LIVE_RETRIES, wait=1.0,
+                           deadline=LIVE_DEADLINE)
+    except PushError as exc:
+        return not_sent(exc.what(lang))
+    except PlateauError as exc:
+        return not_sent(str(exc).rstrip(".") + ".")
+    except KeyboardInterrupt:
+        return not_sent(say("live.interrupted", lang))
+    except Exception as exc:  # never let the push break the end of a call
+        return not_sent(say("live.failed", lang, reason=f"{type(exc).__name__}: {exc}".replace("\n", " ").rstrip(".")))
+    if report.unconfirmed:
+        return not_sent(say("live.unconfirmed", lang, n=len(report.unconfirmed)))
+    if report.conflicts or report.rejected:
+        detail = report.rejected[0][1] if report.rejected else "409"
+        return not_sent(say("live.refused", lang, n=len(report.conflicts) + len(report.rejected), detail=detail))
+    print(say("live.sent", lang, lrs=shown_address(url), n=report.sent), file=sys.stderr)
 
 
 # ------------------------------------------------------------------ roster
@@ -792,9 +959,13 @@ def register(add) -> None:
     p.add_argument("--user", metavar="NAME", help="Basic auth user (default: PLATEAU_LRS_USER)")
     p.add_argument("--password", metavar="SECRET", help="Basic auth password (default: PLATEAU_LRS_PASSWORD, else asked)")
     p.add_argument("--all", action="store_true", help="send every selected call, also those this LRS already has")
-    p.add_argument("--batch", type=int, default=50, metavar="N", help="statements per request (default 50)")
-    p.add_argument("--retries", type=int, default=4, metavar="N", help="tries again after a passing error (default 4)")
-    p.add_argument("--wait", type=float, default=1.0, metavar="SECONDS", help="first pause before trying again, doubled each time")
+    p.add_argument("--batch", type=_batch, default=50, metavar="N", help="statements per request, 1 to 500 (default 50)")
+    p.add_argument("--retries", type=_retries, default=4, metavar="N",
+                   help="tries again after a passing error, 0 or more (default 4)")
+    p.add_argument("--wait", type=_wait, default=1.0, metavar="SECONDS",
+                   help="first pause before trying again, doubled each time (default 1)")
+    p.add_argument("--deadline", type=_deadline, default=300.0, metavar="SECONDS",
+                   help="the whole push stops after this long, keeping what the LRS confirmed (default 300)")
     _add_xapi(p)
 
     p = add("roster", "The class list: each trainee's e-mail address or LMS username, so that an LMS knows whose "
@@ -817,17 +988,52 @@ def register(add) -> None:
                    help="language of the output (default: from the system)")
 
 
+def _number(text: str) -> float | None:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _retries(text: str) -> int:
+    if not text.strip().isdecimal():
+        raise argparse.ArgumentTypeError(f"a whole number, 0 or more (0: a single try), not '{printable(text)}'")
+    return int(text)
+
+
+def _batch(text: str) -> int:
+    if not text.strip().isdecimal() or not 1 <= int(text) <= 500:
+        raise argparse.ArgumentTypeError(f"a whole number of statements from 1 to 500, not '{printable(text)}'")
+    return int(text)
+
+
+def _wait(text: str) -> float:
+    value = _number(text)
+    if value is None or value < 0:
+        raise argparse.ArgumentTypeError(f"a number of seconds, 0 or more, not '{printable(text)}'")
+    return value
+
+
+def _deadline(text: str) -> float:
+    value = _number(text)
+    if value is None or value <= 0:
+        raise argparse.ArgumentTypeError(f"a number of seconds above 0 (300 is five minutes), not '{printable(text)}'")
+    return value
+
+
 def _add_xapi(p) -> None:
     _add_filters(p)
-    p.add_argument("--actor", choices=["pseudonym", "email", "account"], default="pseudonym",
+    p.add_argument("--actor", choices=["pseudonym", "email", "account"],
                    help="how trainees are named: pseudonym (default, a salted hash of the name), email (their "
                         "address, from the class list) or account (their LMS username from the class list, on "
-                        "--homepage); see 'plateau roster'")
+                        "--homepage); see 'plateau roster' (default: PLATEAU_XAPI_ACTOR, else pseudonym)")
     p.add_argument("--homepage", metavar="URL",
                    help="with --actor account: the LMS's address, exactly as the LMS writes it "
                         "(default: PLATEAU_XAPI_HOMEPAGE)")
     p.add_argument("--class", dest="class_name", metavar="NAME",
-                   help="the class the calls belong to ('Mons 2026-12'): a grouping activity in every statement")
+                   help="the class the calls belong to ('Mons 2026-12'): a grouping activity in every statement "
+                        "(default: PLATEAU_XAPI_CLASS)")
     p.add_argument("--real-names", action="store_true",
                    help="with the default --actor pseudonym: name the account on --site after the trainee instead")
     p.add_argument("--site", metavar="URL",

@@ -15,10 +15,20 @@ E411 = FIXTURES / "e411-flat-tyre.yaml"
 TWO_CALLS = FIXTURES / "two-calls.yaml"
 
 
+# Settings a classroom computer may carry in its environment: no test may read the machine's own.
+CLASS_SETTINGS = (
+    "PLATEAU_LANG", "PLATEAU_LRS", "PLATEAU_LRS_USER", "PLATEAU_LRS_PASSWORD",
+    "PLATEAU_XAPI_ACTOR", "PLATEAU_XAPI_CLASS", "PLATEAU_XAPI_HOMEPAGE",
+    "PLATEAU_XAPI_SALT", "PLATEAU_XAPI_SITE",
+)
+
+
 @pytest.fixture(autouse=True)
 def plateau_home(tmp_path, monkeypatch):
     home = tmp_path / "plateau-home"
     monkeypatch.setenv("PLATEAU_HOME", str(home))
+    for name in CLASS_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
     return home
 
 

@@ -285,3 +285,26 @@ def test_a_class_pushed_by_email_reads_back_from_ralph_with_the_address_the_clas
         {"case": "lies", "step": "record", "critical": False}, {"case": "lies", "step": "safety_advice", "critical": False}]
     passed = [s for s in held if s["verb"]["id"] == "http://adlnet.gov/expapi/verbs/passed"]
     assert [(session(s), s["result"]["success"]) for s in passed] == [("a1000000003", True)]
+
+
+def test_a_call_sent_as_it_ends_is_witnessed_by_ralphs_stored_time(tmp_path, ralph_lrs):
+    """`plateau play --lrs`: the LRS's own `stored` time, not a file on the trainee's machine, says when the call was
+    played; and each statement the LRS holds is confirmed, so the next push has nothing to send."""
+    from datetime import datetime, timezone
+
+    from tests.conftest import E411
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("- {type: start, lang: fr}\n- greet\n- behind-rail\n- where\n- note-plate\n"
+                       "- {type: input, value: 1ABC234}\n- send-tow\n- {type: provider, id: fix-wavre-depannage}\n"
+                       "- give-eta\n", encoding="utf-8")
+    before = datetime.now(timezone.utc)
+    result = plateau("play", str(E411), "--answers", str(answers), "--json", "--trainee", "Amélie Dupont",
+                     "--lrs", ralph_lrs.url, PLATEAU_LRS_USER=USER, PLATEAU_LRS_PASSWORD=PASSWORD, PLATEAU_XAPI_SALT=SALT)
+    after = datetime.now(timezone.utc)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"Sent to the LRS ({ralph_lrs.url}statements): 9 statements.\n"
+    held = ralph_lrs.get(limit="500")
+    assert len(held) == 9
+    stored = {datetime.fromisoformat(s["stored"].replace("Z", "+00:00")) for s in held}
+    assert all(before <= moment <= after for moment in stored), (before, stored, after)
+    assert push(ralph_lrs.url).stdout == "Nothing to send: these calls are already in this LRS (--all sends them all again).\n"

@@ -15,6 +15,7 @@ import re
 import stat
 from collections import Counter
 import threading
+import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -512,7 +513,9 @@ def test_ralphs_models_do_refuse_a_broken_statement(three_calls, ralph_models):
 
 
 class StubLRS:
-    """A minimal xAPI statements resource on 127.0.0.1: keeps one copy per id, as an LRS does.
+    """A minimal xAPI statements resource on 127.0.0.1: keeps one copy per id, as an LRS does, answers a POST with
+    the ids it stored now (none for those it held), and a GET ?statementId=ID with that statement (404 if it has
+    none), as xAPI 1.0.3 asks.
 
     `failures` are the statuses to answer to the next POSTs instead of storing (None: store).
     """
@@ -520,12 +523,23 @@ class StubLRS:
     def __init__(self):
         self.stored: dict[str, dict] = {}
         self.requests: list[dict] = []
+        self.reads: list[str] = []  # the ids asked for with GET
         self.failures: list[int | None] = []
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):
                 pass
+
+            def do_GET(self):
+                query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+                [wanted] = query["statementId"]
+                stub.reads.append(wanted)
+                if self.headers["Authorization"] != "Basic " + base64.b64encode(b"centre:s3cret").decode():
+                    return self.answer(401, {"detail": "Invalid authentication credentials"})
+                if wanted not in stub.stored:
+                    return self.answer(404, {"detail": "No statement with this id"})
+                return self.answer(200, stub.stored[wanted])
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -682,6 +696,109 @@ def test_a_statement_the_lrs_holds_with_other_content_is_set_aside_and_the_other
         f"89 statements of 13 calls sent to {lrs.url}statements in 14 requests: 89 stored, 0 already there.",
         "1 in conflict: the LRS holds these ids with other content (did the rubric or the class change since they were sent?)."]
     assert lrs.stored[changed["id"]] == changed
+
+
+# ------------------------------------------------------------------ a call sent to the LRS as it ends
+
+CALL_ANSWERS = """\
+- {type: start, lang: fr}
+- greet
+- behind-rail
+- where
+- note-plate
+- {type: input, value: 1ABC234}
+- send-tow
+- {type: provider, id: fix-wavre-depannage}
+- give-eta
+"""
+
+
+def play(tmp_path, *args: str, answers: str = CALL_ANSWERS, **env: str):
+    """`plateau play` of the E411 call, scripted, as Amélie; `env` configures the LRS."""
+    from tests.conftest import E411
+    path = tmp_path / "answers.yaml"
+    path.write_text(answers, encoding="utf-8")
+    return plateau("play", str(E411), "--answers", str(path), "--json", "--trainee", "Amélie Dupont", *args,
+                   PLATEAU_XAPI_SALT=SALT, **env)
+
+
+LIVE = {"PLATEAU_LRS_USER": "centre", "PLATEAU_LRS_PASSWORD": "s3cret"}
+
+
+def test_a_call_is_sent_to_the_lrs_as_it_ends_and_the_next_push_has_nothing_to_send(tmp_path, lrs):
+    result = play(tmp_path, "--lrs", lrs.url, **LIVE)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["score"] == {"overall": 94.7, "passed": True}  # the JSON stays whole
+    held = list(lrs.stored.values())
+    assert Counter(verb(s) for s in held) == {"answered": 7, "completed": 1, "passed": 1}
+    assert result.stderr == f"Sent to the LRS ({lrs.url}statements): 9 statements.\n"
+    assert push(lrs).stdout == "Nothing to send: these calls are already in this LRS (--all sends them all again).\n"
+
+
+def test_a_call_is_sent_to_the_lrs_the_environment_names(tmp_path, lrs):
+    result = play(tmp_path, PLATEAU_LRS=lrs.url, **LIVE)
+    assert result.returncode == 0, result.stderr
+    assert len(lrs.stored) == 9
+
+
+def test_a_call_stopped_before_its_end_is_sent_as_suspended(tmp_path, lrs):
+    import subprocess
+    import sys
+    from tests.conftest import E411
+    env = {**os.environ, "NO_COLOR": "1", "PLATEAU_LRS": lrs.url, "PLATEAU_XAPI_SALT": SALT, **LIVE}
+    result = subprocess.run([sys.executable, "-m", "simulator", "play", str(E411), "--plain", "--trainee", "Amélie Dupont",
+                             "--lang", "en"], input="1\n", capture_output=True, text=True, encoding="utf-8", env=env,
+                            timeout=60)  # one answer, then the input ends: the call is stopped and saved
+    assert result.returncode == 130, result.stderr
+    assert [verb(s) for s in lrs.stored.values()] == ["suspended"]
+    assert "Sent to the LRS" in result.stderr
+
+
+def test_an_lrs_that_cannot_be_reached_loses_nothing_and_the_call_goes_with_the_next_push(tmp_path, lrs):
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/xAPI/"  # nothing listens there once the socket is closed
+    result = play(tmp_path, "--lrs", closed, **LIVE)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["score"]["passed"] is True
+    assert result.stderr == (f"plateau: call not sent to the LRS yet: the LRS at {closed}statements did not take the "
+                             "statements after 2 tries ([Errno 111] Connection refused). It is saved, and goes with the "
+                             "next plateau push.\n")
+    assert json.loads(plateau("results", "--json").stdout)[0]["passed"] is True  # recorded all the same
+    assert push(lrs).stdout == f"9 statements of 1 calls sent to {lrs.url}statements in 1 requests: 9 stored, 0 already there.\n"
+
+
+@pytest.mark.parametrize("missing, why", [
+    ("PLATEAU_LRS_PASSWORD", "no password is configured (PLATEAU_LRS_PASSWORD)."),
+    ("PLATEAU_LRS_USER", "no user is configured (PLATEAU_LRS_USER)."),
+])
+def test_without_credentials_configured_play_asks_nothing_and_says_the_call_waits(tmp_path, lrs, missing, why):
+    env = {k: v for k, v in LIVE.items() if k != missing}
+    result = play(tmp_path, "--lrs", lrs.url, **env)
+    assert result.returncode == 0
+    assert result.stderr == f"plateau: call not sent to the LRS yet: {why} It is saved, and goes with the next plateau push.\n"
+    assert lrs.requests == []
+
+
+def test_an_lrs_that_does_not_confirm_leaves_the_call_for_the_next_push(tmp_path, lrs):
+    lrs.server.RequestHandlerClass.do_POST = lambda handler: handler.answer(200, "<html>ok</html>")  # stores nothing
+    result = play(tmp_path, "--lrs", lrs.url, **LIVE)
+    assert result.returncode == 0
+    assert result.stderr == ("plateau: call not sent to the LRS yet: the LRS did not confirm 9 statements. It is saved, "
+                             "and goes with the next plateau push.\n")
+    with Store() as store:
+        assert store.pushed(f"{lrs.url}statements", "pseudonyms") == set()
+
+
+def test_a_password_in_the_lrs_address_is_never_shown_at_the_end_of_a_call(tmp_path, lrs):
+    address = lrs.url.replace("http://", "http://centre:pa55-in-url@")
+    result = play(tmp_path, "--lrs", address, **LIVE)
+    assert result.returncode == 0
+    assert "pa55" not in result.stderr + result.stdout
+    assert result.stderr.startswith("plateau: call not sent to the LRS yet: the LRS address holds a user name or "
+                                    "password (…@);")
+    assert lrs.requests == []
 
 
 def test_push_needs_an_lrs_a_user_and_a_password(class_store):
