@@ -2,8 +2,9 @@
 
 Reads the corpus in tests/free/corpus/ (sentences typed as trainees type them, each with the option it
 means, written apart from the scenarios' own phrasings) and prints, per scenario and language: the share
-understood at once as meant, the share sent to "pick one of two", the share understood at once as
-something else (confidently wrong), and the time to read one sentence.
+whose best reading is the one meant (top-1), the share understood at once as meant (sure), the share
+sent to "pick one of two", the share understood at once as something else (confidently wrong), the share
+not understood though it meant an option (missed), and the time to read one sentence.
 
     python bench/bench_understand.py [--json] [--mistakes]
 """
@@ -37,7 +38,7 @@ def measure() -> list[dict]:
         tally = read_corpus(scenario, items, lang)
         seconds = time.perf_counter() - started
         rows.append({"scenario": scenario_id, "lang": lang, "sentences": tally.sentences,
-                     "right": round(tally.share(tally.right), 3), "unsure": round(tally.share(tally.unsure), 3),
+                     "first": round(tally.share(tally.first), 3), "right": round(tally.share(tally.right), 3), "unsure": round(tally.share(tally.unsure), 3),
                      "wrong": round(tally.share(tally.wrong), 3), "missed": round(tally.share(tally.missed), 3),
                      "ms_per_sentence": round(1000 * seconds / max(1, tally.sentences), 2),
                      "mistakes": tally.mistakes})
@@ -53,9 +54,9 @@ def main() -> None:
     if args.json:
         print(json.dumps([{k: v for k, v in r.items() if k != "mistakes"} for r in rows], indent=2))
         return
-    print(f"{'scenario':<20} {'lang':<4} {'n':>4} {'right':>6} {'unsure':>7} {'wrong':>6} {'missed':>7} {'ms':>6}")
+    print(f"{'scenario':<20} {'lang':<4} {'n':>4} {'top-1':>6} {'sure':>6} {'pick 2':>7} {'wrong':>6} {'missed':>7} {'ms':>6}")
     for r in rows:
-        print(f"{r['scenario']:<20} {r['lang']:<4} {r['sentences']:>4} {r['right']:>6.1%} {r['unsure']:>7.1%} "
+        print(f"{r['scenario']:<20} {r['lang']:<4} {r['sentences']:>4} {r['first']:>6.1%} {r['right']:>6.1%} {r['unsure']:>7.1%} "
               f"{r['wrong']:>6.1%} {r['missed']:>7.1%} {r['ms_per_sentence']:>6}")
         if args.mistakes:
             for node, meant, said, kind, best in r["mistakes"]:

@@ -32,8 +32,8 @@ from functools import lru_cache
 from typing import Iterable
 
 SURE = 0.42           # the best reading is taken at once from this score on...
-MARGIN = 0.06         # ...when it leads the second by at least this much
-MAYBE = 0.24          # from this score on, the two best readings are offered to pick from...
+MARGIN = 0.18         # ...when it leads the second by at least this much
+MAYBE = 0.28          # from this score on, the two best readings are offered to pick from...
 RATIO = 0.5           # ...unless the second is far behind (at most this share of the best): then the best is taken
 FUZZY = 82            # rapidfuzz ratio from which a typed word counts as a misspelt option word
 NEGATED_WORDS = 3     # how many meaningful words a negation reaches
@@ -75,7 +75,7 @@ COURTESY = {
            "together", "take your time", "thank you", "sorry", "it s ok", "it s okay"),
 }
 WARM_TONES = {"reassuring", "empathetic"}
-TONE_NUDGE = 0.08
+TONE_NUDGE = 0.04
 CURT_WORDS = 6        # a sentence without courtesy of at most this many meaningful words sounds curt
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -311,6 +311,7 @@ class Tally:
     """How a set of typed sentences with known meanings was read."""
 
     sentences: int = 0
+    first: int = 0        # the best reading is the one meant (a sentence meaning nothing: not understood)
     right: int = 0        # understood at once, as meant (a sentence meaning nothing: not understood)
     unsure: int = 0       # two readings offered to pick from
     wrong: int = 0        # understood at once, as something else: the worst case
@@ -320,6 +321,7 @@ class Tally:
     def add(self, node: str, meant: str, said: str, reading: Understanding) -> None:
         self.sentences += 1
         best = reading.best.option if reading.best else None
+        self.first += best == meant if meant != "nothing" else reading.kind == "none"
         if reading.kind == "sure" and meant != "nothing" and best == meant or reading.kind == "none" and meant == "nothing":
             self.right += 1
             return
