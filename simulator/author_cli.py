@@ -444,7 +444,7 @@ def register(add) -> None:
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     p = add("understand", "Show how a typed sentence is read at a node (free-text answers), with the words that matched.",
-            "plateau understand dour-festival --node intake --lang fr \"vous êtes où exactement ?\"", cmd_understand)
+            "plateau understand dour-festival --node intake --lang fr \"est-ce que quelqu'un est blessé ?\"", cmd_understand)
     p.add_argument("scenario", help="a bundled scenario id or a path to a YAML file")
     p.add_argument("sentence", nargs="*", help="what the trainee typed")
     p.add_argument("--node", metavar="ID", help="the node the sentence is typed at (its options are the candidates)")

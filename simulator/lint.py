@@ -4,7 +4,7 @@ The loader already refuses what cannot be read (codes P, S, T, D, X, R). Lint ad
 checks that need the whole scenario, its rubric and the directory: nodes no path reaches,
 loops with no way out, endings never reached, options never offered, critical steps no
 path performs, translations copied from another language, options whose length gives the
-answer away, options off the model call that cost nothing, and more (codes L001-L014,
+answer away, options off the model call that cost nothing, and more (codes L001-L015,
 listed in LINT_CODES and in docs/authoring.md).
 
 Checks that follow every path (L001, L002, L007 on paths, L003, L009, L011, L012) play the
@@ -52,7 +52,11 @@ LINT_CODES: dict[str, tuple[Severity, str]] = {
     "L012": (ERROR, "a condition or text that fails on some path"),
     "L013": (WARNING, "a procedure step given away by the length of its option"),
     "L014": (WARNING, "an option off the model call that costs nothing and says nothing"),
+    "L015": (WARNING, "two options free-text answers cannot tell apart"),
 }
+
+# L015: how close (in the reading's score, out of about 1) another option may come to an option's own words.
+CONFUSABLE_GAP = 0.05
 
 # L013: how much longer than every other option at its node an option may be before its length
 # alone points a trainee at it.
@@ -183,6 +187,7 @@ def check_scenario(scenario: m.Scenario, doc: Document, rubric: m.Rubric, direct
         _check_graph(report, case)
         _check_duplicates(report, case)
         _check_giveaways(report, case)
+        _check_confusable(report, case)
         _check_providers(report, case, directory)
     _check_steps(report, scenario, rubric)
     _check_endings_named(report, scenario)
@@ -294,6 +299,48 @@ def _check_duplicates(report: _Report, case: m.Case) -> None:
                                "Reword one of them so that each choice says what it does.")
                     break
                 seen[key] = option.id
+
+
+def _conjuncts(option: m.Option) -> set[str]:
+    return {part.strip() for part in option.when.source.split(" and ")} if option.when else set()
+
+
+def _exclusive(a: m.Option, b: m.Option) -> bool:
+    """Never offered together, as far as their conditions say plainly: one requires `X`, the other `not X`."""
+    ca, cb = _conjuncts(a), _conjuncts(b)
+    return any(f"not {c}" in cb for c in ca) or any(f"not {c}" in ca for c in cb)
+
+
+def _check_confusable(report: _Report, case: m.Case) -> None:
+    """L015: in free-text mode, a trainee who types an option's own words is understood as another option,
+    or cannot be told from it, in a language the caller speaks."""
+    from simulator.understand import _PLACEHOLDER, _phrase, understand
+    for node in case.nodes.values():
+        if len(node.options) < 2:
+            continue
+        tones = {o.id: o.tone.value for o in node.options}
+        for lang in case.caller.languages:
+            known = {o.id: [_phrase(_PLACEHOLDER.sub(" ", o.text.values[lang].source), lang),
+                            *(_phrase(p, lang) for p in o.phrasings(lang))]
+                     for o in node.options if lang in o.text.values}
+            for option in node.options:
+                if option.id not in known:
+                    continue
+                rivals = {o.id: known[o.id] for o in node.options
+                          if o.id in known and (o is option or not _exclusive(option, o))}
+                if len(rivals) < 2:
+                    continue
+                reading = understand(_PLACEHOLDER.sub(" ", option.text.values[lang].source), rivals, lang,
+                                     {k: tones[k] for k in rivals})
+                own = next(r.score for r in reading.readings if r.option == option.id)
+                other = next(r for r in reading.readings if r.option != option.id)
+                if other.score >= own - CONFUSABLE_GAP:
+                    report.add(option.origin + ("text", lang), "L015",
+                               f"in free-text mode, a trainee who types the {_LANG_NAMES[lang]} words of '{option.id}' at node "
+                               f"'{node.id}' could be understood as '{other.option}': the two say nearly the same.",
+                               "Reword one of them so that its words say what sets it apart (try them with "
+                               f"'plateau understand FILE --node {node.id} --lang {lang} WORDS').")
+                    break
 
 
 def _check_giveaways(report: _Report, case: m.Case) -> None:

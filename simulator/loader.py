@@ -38,7 +38,8 @@ FACT_KEYS = {"value": True, "kind": False, "label": True, "coordinates": False, 
 NODE_KEYS = {"speaker": False, "say": False, "options": False, "end": False}
 OPTION_KEYS = {"id": True, "text": True, "step": False, "tone": False, "stress": False, "minutes": False,
                "when": False, "set": False, "unset": False, "reveal": False, "reply": False, "action": False,
-               "goto": False, "end": False, "repeatable": False, "debrief": False, "breaks": False, "hold": False}
+               "goto": False, "end": False, "repeatable": False, "debrief": False, "breaks": False, "hold": False,
+               "says": False}
 ACTION_KEYS = {"type": True, "field": False, "kind": False, "to": False}
 EVENT_KEYS = {"id": True, "at": False, "when": False, "speaker": False, "say": False, "stress": False,
               "set": False, "unset": False, "reveal": False, "goto": False, "end": False}
@@ -778,9 +779,44 @@ def _option(c: Checker, path, raw) -> m.Option | None:
         return None
     steps = c.strings(path + ("step",), raw.get("step"), "step")
     deviations = _breaks(c, path + ("breaks",), raw.get("breaks"))
+    says = _says(c, path + ("says",), raw["says"]) if "says" in raw else ()
     return m.Option(oid, text, steps[0] if steps else None, m.Tone(tone or "neutral"), effects, when,
                     reply, action, c.ref(path, raw, "goto"), c.ref(path, raw, "end"), bool(repeatable), debrief,
-                    tuple(d.step for d in deviations), path, steps, deviations, bool(hold))
+                    tuple(d.step for d in deviations), path, steps, deviations, bool(hold), says)
+
+
+def _says(c: Checker, path, raw) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Other ways a trainee may say an option in free-text mode, by language: {fr: [...], nl: [...], en: [...]}.
+    Any language may be left out; each phrasing is plain words, read as typed, never shown."""
+    if not isinstance(raw, dict):
+        c.error(path, "S003", f"'says' must list phrasings by language, not {_type_name(raw)}.",
+                "Write 'fr:', 'nl:' and 'en:' lines under 'says:', each with a list of sentences.")
+        return ()
+    out = []
+    for lang, value in raw.items():
+        if lang not in m.LANGS:
+            c.error(path + (lang,), "T002", f"unknown language '{lang}' in 'says'.",
+                    _choices_hint(str(lang), m.LANGS), key=True)
+            continue
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list):
+            c.error(path + (lang,), "S003", f"the {lang} phrasings must be a list of sentences, not {_type_name(value)}.",
+                    "Write each sentence on its own line starting with '- '.")
+            continue
+        kept = []
+        for i, item in enumerate(items):
+            where = path + (lang,) if isinstance(value, str) else path + (lang, i)
+            if not isinstance(item, str) or not item.strip():
+                c.error(where, "S003", f"each {lang} phrasing must be a sentence, not {_type_name(item)}.",
+                        "Write the sentence as a trainee would type it.")
+            elif "{{" in item or "{%" in item:
+                c.error(where, "X002", f"the {lang} phrasing '{item}' has a placeholder; phrasings are read as typed.",
+                        "Write the words a trainee would type, without '{{ }}'.")
+            else:
+                kept.append(item.strip())
+        if kept:
+            out.append((lang, tuple(kept)))
+    return tuple(out)
 
 
 def _level(c: Checker, path, value) -> m.DeviationLevel | None:

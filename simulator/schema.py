@@ -172,6 +172,11 @@ TYPES: dict[str, tuple[dict, dict[str, dict]]] = {
         "hold": {"type": "boolean", "description": "The agent puts this caller on hold to take another call: "
                  "the player switches to the next waiting call at once."},
         "debrief": _d(TEXT, "Shown in the debrief: why this choice was good or bad."),
+        "says": {"type": "object", "additionalProperties": False,
+                 "properties": {lang: {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}
+                                for lang in m.LANGS},
+                 "description": "Free-text mode: other ways a trainee may say it, by language (fr:, nl:, en:), "
+                                "each a list of sentences."},
         "breaks": _d(STEPS_WITH_LEVELS, "Procedure steps this choice goes against, with the level of the "
                      "deviation: [confirm_eta] or [{step: confirm_eta, level: major}]."),
     }),

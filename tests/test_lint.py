@@ -76,6 +76,21 @@ def test_two_options_saying_the_same_at_one_node():
                  "tell them apart.")]
 
 
+def test_two_options_a_free_text_answer_cannot_tell_apart():
+    assert found("L015.yaml", "L015") == [
+        (39, 62, "in free-text mode, a trainee who types the English words of 'locate' at node 'where' could be "
+                 "understood as 'locate-again': the two say nearly the same.")]
+
+
+def test_options_never_offered_together_are_not_compared_for_free_text(tmp_path):
+    text = (LINT / "L015.yaml").read_text(encoding="utf-8")
+    text = text.replace("          - id: locate\n", "          - id: locate\n            when: not located\n")
+    text = text.replace("          - id: locate-again\n", "          - id: locate-again\n            when: located\n")
+    path = tmp_path / "L015-exclusive.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert found(path, "L015") == []
+
+
 def test_a_path_where_the_call_gets_stuck_names_the_answers_that_lead_there():
     assert found("L009.yaml", "L009") == [
         (35, 7, "the call can get stuck at node 'where': the scenario offers nothing to do at node 'where' of case "

@@ -236,3 +236,31 @@ def test_a_model_call_meeting_a_text_beyond_the_limits_reports_the_text_not_the_
     assert [(p.code, p.line, p.column, p.message) for p in problems_of(text, lib)] == [(
         "X003", 75, 19, "the text '{{ caller * 100000000 }}' cannot be filled in: it would make a text longer than "
                         "10,000 characters.")]
+
+
+GREET = '''            text: {fr: "Bonjour, je suis là pour vous aider.", nl: "Goeiedag, ik help u graag.", en: "Hello, I am here to help you."}
+            step: greet
+'''
+
+
+def test_phrasings_for_free_text_are_kept_by_language(lib):
+    says = GREET + '''            says:
+              fr: ["bonjour, je vous écoute", "bonjour, assistance"]
+              en: "hello, how can I help?"
+'''
+    scenario = parse_scenario(scenario_text(**{GREET: says}), "call.yaml", lib.rubrics, lib.directory)
+    greet = next(o for o in scenario.cases["nadia"].nodes["opening"].options if o.id == "greet")
+    assert greet.phrasings("fr") == ("bonjour, je vous écoute", "bonjour, assistance")
+    assert greet.phrasings("en") == ("hello, how can I help?",)
+    assert greet.phrasings("nl") == ()
+
+
+@pytest.mark.parametrize("says, code, line, column, message", [
+    ("says: [bonjour]", "S003", 64, 19, "'says' must list phrasings by language, not a list (lines starting with '-')."),
+    ("says: {de: [hallo]}", "T002", 64, 20, "unknown language 'de' in 'says'."),
+    ("says: {fr: [bonjour, 12]}", "S003", 64, 34, "each fr phrasing must be a sentence, not a whole number."),
+    ("says: {fr: ['bonjour {{ caller }}']}", "X002", 64, 25,
+     "the fr phrasing 'bonjour {{ caller }}' has a placeholder; phrasings are read as typed."),
+])
+def test_a_malformed_phrasing_is_reported_at_its_place(lib, says, code, line, column, message):
+    check(lib, {GREET: GREET + "            " + says + "\n"}, code, line, column, message)

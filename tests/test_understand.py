@@ -81,3 +81,21 @@ def test_a_negation_ends_with_its_clause():
 
 def test_n_degree_is_a_number_not_a_negation():
     assert terms("votre n° de membre", "fr") == terms("votre numéro de membre", "fr") == ["numero", "membr"]
+
+
+def test_an_authors_phrasing_lets_a_sentence_the_option_text_misses_be_understood(lib):
+    from simulator.engine import Session
+    from simulator.loader import parse_scenario
+    from simulator.understand import understand_now
+    from tests.conftest import scenario_text
+    greet = '            step: greet\n'
+    typed = "allô, assistance dépannage, racontez-moi"
+    before = Session(parse_scenario(scenario_text(), "call.yaml", lib.rubrics, lib.directory), lib.directory)
+    before.apply({"type": "start", "lang": "fr"})
+    assert understand_now(before, typed).kind == "none"
+    text = scenario_text(**{greet: greet + '            says: {fr: ["assistance dépannage, racontez-moi ce qui se passe"]}\n'})
+    after = Session(parse_scenario(text, "call.yaml", lib.rubrics, lib.directory), lib.directory)
+    after.apply({"type": "start", "lang": "fr"})
+    reading = understand_now(after, typed)
+    assert (reading.kind, reading.best.option) == ("sure", "greet")
+    assert reading.best.via == "assistance dépannage, racontez-moi ce qui se passe"
