@@ -212,3 +212,15 @@ def test_a_transcript_reusing_a_recorded_session_id_is_refused_not_updated(colle
         "1 transcripts: 0 added, 0 updated, 0 already there, 1 refused."]
     with Store() as store:
         assert [r.trainee for r in store.sessions() if r.session == session] == [trainee]
+
+
+def test_a_file_far_too_large_to_be_a_transcript_is_refused_before_it_is_read(collected, tmp_path):
+    huge = tmp_path / "huge.jsonl"
+    with huge.open("wb") as f:  # 65 MB that take no room on disk: only its size is looked at
+        f.truncate(65 * 1024 * 1024)
+    good = sorted((collected / "amélie").glob("*.jsonl"))
+
+    result = plateau("import", str(huge), *map(str, good), "--lang", "en", "--scenarios", str(DESK))
+
+    assert result.stdout.splitlines()[0] == f"{huge}: refused, far too large to be a transcript (over 64 MB)."
+    assert len(sessions()) == len(good)
