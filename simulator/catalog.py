@@ -96,7 +96,11 @@ def scenario_path(name: str) -> Path:
 
 
 def open_scenario(name: str, *, check_model: bool = False) -> tuple[m.Scenario, Library]:
-    """A scenario ready to play, with its rubrics and providers (see load_scenario for check_model)."""
+    """A scenario ready to play, with its rubrics and providers; `check_model` also plays its model call
+    (simulator.modelcall) and refuses the file when the model call cannot be played to an end."""
     path = scenario_path(name)
     lib = library(path)
-    return load_scenario(path, lib.rubrics, lib.directory, check_model=check_model), lib
+    if check_model:
+        from simulator.modelcall import load_checked
+        return load_checked(path, lib.rubrics, lib.directory), lib
+    return load_scenario(path, lib.rubrics, lib.directory), lib

@@ -9,8 +9,7 @@ from __future__ import annotations
 import locale
 import os
 
-# The three languages of every text and screen, in the order they are shown.
-LANGS: tuple[str, ...] = ("fr", "nl", "en")
+from simulator.languages import LANGS
 
 STRINGS: dict[str, dict[str, str]] = {
     "case": {"fr": "Dossier", "nl": "Dossier", "en": "Case"},

@@ -164,6 +164,10 @@ def lint_paths(paths: Iterable[Path], *, max_states: int = LINT_STATES) -> tuple
             else:
                 lib = library(path)
                 scenario = build_scenario(doc, content_hash(path.read_bytes()), lib.rubrics, lib.directory)
+                from simulator.modelcall import model_problems
+                played = model_problems(scenario, doc, lib.directory)
+                if played:
+                    raise ScenarioError(played)
                 found, note = check_scenario(scenario, doc, lib.rubrics[scenario.rubric_id], lib.directory,
                                              max_states=max_states)
                 problems.extend(found)

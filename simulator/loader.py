@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from simulator import model as m
+from simulator.durations import DURATION as _DURATION, parse_duration  # noqa: F401  (parse_duration: part of the loader's API)
 from simulator.errors import Problem, ScenarioError, Severity
-from simulator.expressions import (Condition, ExpressionError, LimitError, Template, compile_condition,
+from simulator.expressions import (Condition, ExpressionError, Template, compile_condition,
                                    compile_template)
 from simulator.yamlsource import Document, load_yaml, parse_yaml
 
@@ -71,7 +72,6 @@ MAX_DURATION_SECONDS = 24 * 3600
 CLOCK_YEARS = (1900, 2100)
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_DURATION = re.compile(r"^\s*(?:(?P<h>\d+)\s*h\s*(?P<hm>\d+)?\s*(?:min|m)?|(?P<m>\d+(?:[.,]\d+)?)\s*(?:min|m)|(?P<s>\d+)\s*s)\s*$")
 _HOURS = re.compile(r"^(?:(?P<d1>Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:-(?P<d2>Mon|Tue|Wed|Thu|Fri|Sat|Sun))?\s+)?(?P<a>\d{1,2}):(?P<am>\d{2})-(?P<b>\d{1,2}):(?P<bm>\d{2})$")
 _DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -336,39 +336,19 @@ def _type_name(value: Any) -> str:
     return type(value).__name__
 
 
-def parse_duration(value: Any) -> int | None:
-    """Seconds from `5`, `0.5`, `'30s'`, `'2 min'`, `'1h30'`; None when malformed (or not finite: `.inf`, `.nan`)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        if value < 0 or not math.isfinite(value):
-            return None
-        return int(round(value * 60)) if value < 1e300 else int(value) * 60
-    if not isinstance(value, str):
-        return None
-    match = _DURATION.match(value)
-    if not match:
-        return None
-    if match["h"] is not None:
-        return int(match["h"]) * 3600 + int(match["hm"] or 0) * 60
-    if match["m"] is not None:
-        return int(round(float(match["m"].replace(",", ".")) * 60))
-    return int(match["s"])
-
-
 # ------------------------------------------------------------------ scenarios
 
 
 def load_scenario(path: Path | str, rubrics: dict[str, m.Rubric] | None = None,
-                  directory: m.Directory | None = None, *, check_model: bool = True) -> m.Scenario:
+                  directory: m.Directory | None = None) -> m.Scenario:
     """Load a scenario file; raise ScenarioError listing every problem in it.
 
-    `check_model` plays the model call through the engine (lint and tests do; the player,
-    which only shows it on request, skips it to start faster).
+    The model call is read, not played: `simulator.modelcall` plays it through the engine, which
+    sits above the loader (lint and the tests do; the player and the results do not need to).
     """
     path = Path(path)
     doc = load_yaml(path)
-    return build_scenario(doc, content_hash(path.read_bytes()), rubrics, directory, check_model=check_model)
+    return build_scenario(doc, content_hash(path.read_bytes()), rubrics, directory)
 
 
 def parse_scenario(text: str, name: str = "scenario.yaml", rubrics=None, directory=None) -> m.Scenario:
@@ -377,15 +357,15 @@ def parse_scenario(text: str, name: str = "scenario.yaml", rubrics=None, directo
 
 
 def build_scenario(doc: Document, digest: str, rubrics: dict[str, m.Rubric] | None = None,
-                   directory: m.Directory | None = None, *, check_model: bool = True) -> m.Scenario:
+                   directory: m.Directory | None = None) -> m.Scenario:
     c = Checker(doc)
     try:
-        return _build_scenario(c, doc, digest, rubrics, directory, check_model)
+        return _build_scenario(c, doc, digest, rubrics, directory)
     except TooManyProblems:
         raise c.too_many() from None
 
 
-def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory, check_model: bool) -> m.Scenario:
+def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory) -> m.Scenario:
     root = c.mapping((), doc.data, SCENARIO_KEYS, "the scenario")
     if not root:
         raise ScenarioError(c.problems or [doc.problem((), "S003", "the file is empty.", "Start from the example in docs/authoring.md.")])
@@ -441,10 +421,6 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory, 
         decision_seconds=decision, think_seconds=think if think is not None else 10, traffic=traffic, endings=endings, cases=cases, source=doc.name,
         content_hash=digest, model=model,
     )
-    if model and directory is not None and check_model:
-        _check_model(c, scenario, directory)
-        if c.problems:
-            raise ScenarioError(c.problems)
     return scenario
 
 
@@ -482,38 +458,6 @@ def _model_actions(c: Checker, raw) -> tuple[dict, ...]:
     if out and out[0]["type"] != "start":
         out.insert(0, {"type": "start", "lang": "fr"})
     return tuple(out)
-
-
-def _check_model(c: Checker, scenario: m.Scenario, directory: m.Directory) -> None:
-    """The model call must play to an ending: each step is offered when it comes."""
-    from simulator.engine import IllegalAction, Session
-    from simulator.errors import PlateauError
-
-    session = Session(scenario, directory)
-    explicit_start = 0 if isinstance(c.doc.data.get("model", [None])[0], dict) and \
-        c.doc.data["model"][0].get("type") == "start" else 1
-    for i, action in enumerate(scenario.model):
-        index = max(i - explicit_start, 0)
-        try:
-            session.apply(action)
-        except IllegalAction as exc:
-            c.error(("model", index), "M001", f"the model call cannot go on here: {exc}",
-                    "Play the scenario to this point and pick an option that is offered.")
-            return
-        except LimitError as exc:  # said where the condition or text is written, as lint says it
-            at = next((path for _, path, e in expressions_of(scenario, c.doc) if e is exc.expression), ("model", index))
-            c.error(at, exc.code, exc.message, exc.hint)
-            return
-        except PlateauError as exc:
-            c.error(("model", index), "M001", f"the model call stops here: {exc}", "Check the scenario at this point.")
-            return
-        if session.ended and i < len(scenario.model) - 1:
-            c.error(("model", index + 1), "M002", "the call is already over before this step of the model call.",
-                    "Remove the steps after the ending.")
-            return
-    if not session.ended:
-        c.error(("model",), "M002", "the model call stops before the call ends.",
-                "Add the steps that lead to an ending.")
 
 
 def expressions_of(scenario: m.Scenario, doc: Document | None = None) -> Iterable[tuple[str, tuple, Condition | Template]]:

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 from simulator.expressions import Condition, Template
 from simulator.safe import printable
 
-from simulator.i18n import LANGS  # noqa: E402  (one place for the list of languages)
+from simulator.languages import LANGS  # noqa: F401  (m.LANGS: one place for the list of languages)
 
 
 class Tone(str, Enum):

@@ -608,7 +608,7 @@ def score_case_file(scenario, rubric, criterion, records, session) -> CriterionR
 def score_timing(scenario, rubric, criterion, records, session) -> CriterionResult:
     """What the caller lives: how long until help is on site (dispatch time plus the provider's confirmed
     arrival) against `help_within`, counted twice, and the rubric's step targets."""
-    from simulator.loader import parse_duration
+    from simulator.durations import parse_duration
     targets = {step: parse_duration(v) for step, v in (criterion.settings.get("targets") or {}).items()}
     help_within = parse_duration(criterion.settings.get("help_within")) if criterion.settings.get("help_within") else None
     evidence, percents = [], []

@@ -144,23 +144,39 @@ def test_node_without_option_or_end_is_reported(lib):
         ("R009", 105, 7, "the node 'limbo' has no option and no end: the call would be stuck there.")]
 
 
+def model_problems_of(text, lib):
+    """The problems of a scenario whose model call is played (simulator.modelcall), as lint plays it."""
+    from simulator.modelcall import parse_checked
+    with pytest.raises(ScenarioError) as caught:
+        parse_checked(text, "call.yaml", lib.rubrics, lib.directory)
+    return caught.value.problems
+
+
+def test_the_loader_reads_a_model_call_without_playing_it(lib):
+    text = scenario_text(**{"clock_start: 2026-03-12T08:10\n": "clock_start: 2026-03-12T08:10\nmodel:\n  - greet\n  - send-tow\n"})
+    scenario = parse_scenario(text, "call.yaml", lib.rubrics, lib.directory)
+    assert scenario.model == ({"type": "start", "lang": "fr"}, {"type": "choose", "option": "greet"},
+                              {"type": "choose", "option": "send-tow"})
+
+
 def test_a_model_call_that_cannot_be_played_is_reported_at_its_step(lib):
     text = scenario_text(**{"clock_start: 2026-03-12T08:10\n": "clock_start: 2026-03-12T08:10\nmodel:\n  - greet\n  - send-tow\n"})
-    problems = problems_of(text, lib)
+    problems = model_problems_of(text, lib)
     assert [(p.code, p.line, p.column) for p in problems] == [("M001", 19, 5)]
     assert problems[0].message.startswith("the model call cannot go on here: the option 'send-tow' is not offered now.")
 
 
 def test_a_model_call_that_stops_early_is_reported(lib):
     text = scenario_text(**{"clock_start: 2026-03-12T08:10\n": "clock_start: 2026-03-12T08:10\nmodel:\n  - greet\n"})
-    assert [(p.code, p.line, p.message) for p in problems_of(text, lib)] == [
+    assert [(p.code, p.line, p.message) for p in model_problems_of(text, lib)] == [
         ("M002", 18, "the model call stops before the call ends.")]
 
 
 def test_a_model_call_that_plays_to_an_ending_is_kept(lib):
     model = "model:\n  - greet\n  - behind-rail\n  - send-tow\n  - {type: provider, id: fix-wavre-depannage}\n  - give-eta\n"
     text = scenario_text(**{"clock_start: 2026-03-12T08:10\n": "clock_start: 2026-03-12T08:10\n" + model})
-    scenario = parse_scenario(text, "call.yaml", lib.rubrics, lib.directory)
+    from simulator.modelcall import parse_checked
+    scenario = parse_checked(text, "call.yaml", lib.rubrics, lib.directory)
     assert scenario.model[0] == {"type": "start", "lang": "fr"}
     assert len(scenario.model) == 6
 
@@ -233,7 +249,7 @@ def test_a_model_call_meeting_a_text_beyond_the_limits_reports_the_text_not_the_
     model = "model:\n  - greet\n  - behind-rail\n"
     text = scenario_text(**{"clock_start: 2026-03-12T08:10\n": "clock_start: 2026-03-12T08:10\n" + model,
                             'say: {fr: "Je fais quoi ?"': 'say: {fr: "{{ caller * 100000000 }}"'})
-    assert [(p.code, p.line, p.column, p.message) for p in problems_of(text, lib)] == [(
+    assert [(p.code, p.line, p.column, p.message) for p in model_problems_of(text, lib)] == [(
         "X003", 75, 19, "the text '{{ caller * 100000000 }}' cannot be filled in: it would make a text longer than "
                         "10,000 characters.")]
 
