@@ -32,7 +32,8 @@ TARGETS = {"results": 0.2, "cohort": 3.0}  # seconds, from the issue
 
 def templates(scratch: Path):
     """The class's 13 calls as the store keeps them (rescored once)."""
-    from simulator.store import ScenarioFinder, build_record
+    from simulator.importing import ScenarioFinder
+    from simulator.results import build_record
     from simulator.transcript import read_transcript
     from tests.fixtures.desk.classroom import DESK, write_class
 

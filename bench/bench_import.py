@@ -38,7 +38,7 @@ def main() -> None:
     sizes = [int(n) for n in args.members.split(",")]
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["PLATEAU_HOME"] = str(Path(scratch) / "home")
-        from simulator.store import import_paths
+        from simulator.importing import import_paths
         rows = []
         for n in sizes:
             path = archive(Path(scratch), n)

@@ -366,7 +366,7 @@ def _after_debrief(player, scenario, lib, lang, console) -> bool:
 
 
 def record_transcript(path: Path, *, abandoned: bool = False) -> None:
-    from simulator.store import record_transcript as record
+    from simulator.importing import record_transcript as record
     record(path, abandoned=abandoned)
 
 

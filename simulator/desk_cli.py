@@ -560,7 +560,8 @@ def _print_results(rows, total: int, lang: str) -> None:
 
 def cmd_import(args) -> int:
     import json
-    from simulator.store import Outcome, explain, import_paths
+    from simulator.importing import import_paths
+    from simulator.results import Outcome, explain
 
     lang = _lang(args)
     items = import_paths(args.paths, scenario_folders=[Path(f) for f in args.scenarios])

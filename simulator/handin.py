@@ -162,7 +162,8 @@ def select(folder: Path, trainee: str | None, *, assessments: bool = False) -> S
     least one action). Names match as the results match them: accents, case and spacing do not count.
     A damaged file whose header is unreadable is reported whoever it belongs to: it may be the trainee's.
     """
-    from simulator.store import Refusal, Refused, read_checked, trainee_key
+    from simulator.importing import read_checked
+    from simulator.results import Refusal, Refused, trainee_key
     wanted = trainee_key(trainee) if trainee is not None else None
     calls, damaged, others = [], [], {}
     unfinished = skipped_assessments = 0
@@ -318,7 +319,7 @@ def _target(output: str | None, trainee: str | None, lang: str) -> Path:
 
 def _left_out(selection: Selection, lang: str) -> None:
     """What stays out and why: each damaged or edited file by name, then the unfinished calls and assessments counted."""
-    from simulator.store import Refusal, explain
+    from simulator.results import Refusal, explain
     for left in selection.damaged:
         reason = explain(left.reason, "", lang) if left.reason is Refusal.TAMPERED else say("unreadable", lang)
         print(say("left_out", lang, file=left.file, reason=reason))

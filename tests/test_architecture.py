@@ -35,6 +35,9 @@ def imports_of(module: str) -> set[str]:
     ("model", "i18n"),         # the list of languages comes from simulator.languages
     ("model", "engine"),
     ("expressions", "engine"),
+    ("store", "importing"),    # the store only persists: simulator.importing finds and checks transcripts
+    ("store", "scoring"),      # ...and simulator.results rescores them
+    ("results", "store"),
 ])
 def test_a_lower_layer_never_imports_a_higher_one(module, forbidden):
     assert forbidden not in imports_of(module)

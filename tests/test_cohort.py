@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from simulator.cohort import ComplianceShare, Week, build_cohort, render_html
-from simulator.store import Filters, Store, record_transcript
+from simulator.importing import record_transcript
+from simulator.store import Filters, Store
 from tests.conftest import table_headers, too_wide
 from tests.fixtures.desk.classroom import MONDAYS, PATHS, import_class, plateau, scenarios, write_transcript
 

@@ -18,7 +18,8 @@ from typing import Callable
 
 import pytest
 
-from simulator.store import Store, record_transcript
+from simulator.importing import record_transcript
+from simulator.store import Store
 from simulator.xapi import plain_http_elsewhere, shown_address, statements_url
 from tests.fixtures.desk.classroom import MONDAYS, PATHS, plateau, scenarios, write_transcript
 

@@ -22,7 +22,7 @@ def class_store(tmp_path):
 @pytest.fixture
 def class_with_a_long_name(class_store, tmp_path):
     """The class, and a trainee whose surname is one long word."""
-    from simulator.store import record_transcript
+    from simulator.importing import record_transcript
     loaded, lib = scenarios()
     record_transcript(write_transcript(tmp_path / "zoe.jsonl", loaded["e8"], lib, session="e5000000001",
                                        trainee="Zoë Vandenbroucke-Ngô", started=MONDAYS[2] + timedelta(hours=2),
@@ -155,7 +155,7 @@ def test_csv_in_dutch_with_decimal_points_and_an_abandoned_call(class_store):
 
 def test_a_name_that_looks_like_a_formula_stays_text_in_excel(tmp_path):
     from tests.fixtures.desk.classroom import MONDAYS, PATHS, scenarios, write_transcript
-    from simulator.store import record_transcript
+    from simulator.importing import record_transcript
     loaded, lib = scenarios()
     record_transcript(write_transcript(tmp_path / "t.jsonl", loaded["e8"], lib, session="x1",
                                        trainee='=HYPERLINK("http://evil.example","Amélie")', started=MONDAYS[0],
@@ -192,7 +192,7 @@ def test_every_desk_command_has_help_with_an_example(command):
 @pytest.fixture
 def class_with_a_self_assessment(class_store, tmp_path):
     """The class, and Amélie's self-assessment call ('plateau assess') recorded with it."""
-    from simulator.store import record_transcript
+    from simulator.importing import record_transcript
     loaded, lib = scenarios()
     record_transcript(write_transcript(tmp_path / "assess.jsonl", loaded["e8"], lib, session="e5000000002",
                                        trainee="Amélie Dupont", started=MONDAYS[2] + timedelta(hours=3),
@@ -272,7 +272,7 @@ def test_every_figure_of_a_french_csv_reads_as_a_number_in_a_belgian_locale(clas
     ("  -2+3", "'  -2+3"),
 ], ids=["nul-before-equals", "escape-before-at", "tab-before-equals", "spaces-before-minus"])
 def test_a_name_with_control_characters_before_a_formula_stays_text_in_excel(tmp_path, trainee, cell):
-    from simulator.store import record_transcript
+    from simulator.importing import record_transcript
     loaded, lib = scenarios()
     record_transcript(write_transcript(tmp_path / "t.jsonl", loaded["e8"], lib, session="x1", trainee=trainee,
                                        started=MONDAYS[0], actions=PATHS["good"]))
@@ -338,7 +338,7 @@ def test_xlsx_in_dutch_with_english_dates_when_the_decimal_point_is_asked(class_
 
 
 def test_xlsx_keeps_a_name_that_looks_like_a_formula_as_text(tmp_path):
-    from simulator.store import record_transcript
+    from simulator.importing import record_transcript
     loaded, lib = scenarios()
     record_transcript(write_transcript(tmp_path / "t.jsonl", loaded["e8"], lib, session="x1",
                                        trainee='=HYPERLINK("http://evil.example","Amélie")', started=MONDAYS[0],

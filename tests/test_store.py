@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.store import (DETAIL, SCHEMA_VERSION, Filters, Outcome, Store, StoreError, build_record,
-                             record_transcript, store_path, trainee_key)
+from simulator.importing import record_transcript
+from simulator.results import Outcome, build_record, trainee_key
+from simulator.store import DETAIL, SCHEMA_VERSION, Filters, Store, StoreError, store_path
 from simulator.transcript import read_transcript
 from tests.fixtures.desk.classroom import MONDAYS, PATHS, scenarios, write_transcript
 
@@ -196,7 +197,7 @@ def test_a_call_that_is_continued_after_its_recorded_turns_replaces_its_row(call
 
 
 def _rebuilt(path: Path):
-    from simulator.store import ScenarioFinder
+    from simulator.importing import ScenarioFinder
     transcript = read_transcript(path)
     scenario, lib = ScenarioFinder().find(transcript.header)
     return build_record(transcript, scenario, lib)

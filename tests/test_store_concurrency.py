@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.store import SCHEMA_VERSION, Store, build_record, ScenarioFinder
+from simulator.importing import ScenarioFinder
+from simulator.results import build_record
+from simulator.store import SCHEMA_VERSION, Store
 from simulator.transcript import read_transcript
 from tests.fixtures.desk.classroom import DESK, MONDAYS, PATHS, scenarios, write_transcript
 
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RECORD = """
 import sys, time
 from pathlib import Path
-from simulator.store import record_transcript
+from simulator.importing import record_transcript
 go = Path(sys.argv[1])
 while not go.exists():  # start together
     time.sleep(0.002)

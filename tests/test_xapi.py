@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 from simulator.roster import Entry, Roster
-from simulator.store import Filters, Store, record_transcript
+from simulator.importing import record_transcript
+from simulator.store import Filters, Store
 from simulator.xapi import ActorKind, Actors, class_activity, duration, install_salt, pseudonym, site_of, statements
 from tests.fixtures.desk import ralph
 from tests.fixtures.desk.classroom import CLASS, MONDAYS, PATHS, import_class, plateau, scenarios, write_transcript

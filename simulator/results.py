@@ -1,0 +1,328 @@
+"""What the results keep of a call: the record built by rescoring its transcript, and why a transcript is refused.
+
+`build_record` replays a transcript once against its scenario and collects the overall and
+per-criterion scores, each decision with the points it lost, and each procedure step as
+performed, late, out of order, broken or missed; `simulator.store` persists it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+from pathlib import Path
+
+from simulator.errors import PlateauError
+from simulator.safe import printable
+
+
+def trainee_key(name: str) -> str:
+    """A name as it is matched: accents, case and spacing do not count ("Amélie  DUPONT" = "amelie dupont")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+def utc_iso(text: str | None) -> str:
+    """An ISO 8601 moment as UTC to the second ('2026-03-12T08:10:00+00:00'); a moment without zone is UTC."""
+    try:
+        moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+        return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+    except (TypeError, ValueError, OverflowError):  # not a moment, or one out of the calendar's range in UTC
+        return ""
+
+# ------------------------------------------------------------------ what is recorded
+
+
+@dataclass(frozen=True)
+class CriterionScore:
+    id: str
+    score: float
+    max: float
+    percent: float
+    level: dict | None
+    applies: bool
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One choice of the trainee: an option said or done, or a provider picked."""
+
+    turn: int
+    case: str
+    node: str
+    kind: str  # "option" or "provider"
+    option: str
+    step: str | None
+    tone: str | None
+    lang: str
+    minutes: float  # simulated minutes since the first call rang
+    at: str  # when it was chosen (UTC), or the session's start when the transcript has no times
+    points: float  # points lost (negative) or 0, summed over the criteria
+    breaks: tuple[str, ...]
+    offered: tuple[str, ...]
+    wrong: bool  # lost points, or goes against a procedure step
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """A procedure step of the rubric that the case called for, and what became of it."""
+
+    case: str
+    step: str
+    critical: bool
+    performed: bool
+    broken: bool
+    late: bool
+    out_of_order: bool
+    turn: int | None
+    minutes: float | None  # simulated minutes since the case rang
+
+
+@dataclass(frozen=True)
+class Record:
+    """A session as the store keeps it: built by rescoring its transcript."""
+
+    session: str
+    trainee: str
+    scenario: str
+    scenario_version: int | None
+    content_hash: str
+    rubric: str
+    lang: str
+    mode: str
+    started: str
+    ended: str
+    status: str  # "finished" or "abandoned"
+    ending: str | None
+    outcome: str | None
+    overall: float
+    passed: bool
+    pass_mark: float
+    compliance: str
+    critical_failures: tuple[dict, ...]
+    minutes: float
+    turns: int
+    last_hash: str
+    transcript: str
+    plateau: str
+    criteria: tuple[CriterionScore, ...]
+    decisions: tuple[Decision, ...] = ()
+    steps: tuple[StepResult, ...] = ()
+    labels: tuple[tuple[str, str, dict], ...] = ()  # (kind, key, {lang: text})
+    # The transcript's chain: where it starts, then the hash after each turn. A call recorded again must
+    # continue the chain stored for it (a resumed call); anything else under its id is another call.
+    chain: tuple[str, ...] = ()
+
+
+class Outcome(str, Enum):
+    ADDED = "added"
+    UPDATED = "updated"
+    DUPLICATE = "duplicate"
+
+
+class Refusal(str, Enum):
+    """Why a transcript was not recorded."""
+
+    NOT_TRANSCRIPT = "not_transcript"
+    TAMPERED = "tampered"
+    UNKNOWN_SCENARIO = "unknown_scenario"
+    OTHER_VERSION = "other_version"
+    NOT_REPLAYABLE = "not_replayable"
+    EMPTY = "empty"
+    SAME_ID = "same_id"
+    BAD_ARCHIVE = "bad_archive"
+    LOCKED_ARCHIVE = "locked_archive"
+    TOO_LARGE = "too_large"
+
+
+class Refused(PlateauError):
+    def __init__(self, reason: Refusal, detail: str = ""):
+        self.reason = reason
+        self.detail = detail
+        super().__init__(explain(reason, detail, "en"))
+
+
+REFUSALS: dict[Refusal, dict[str, str]] = {
+    Refusal.TAMPERED: {
+        "fr": "modifié après l'enregistrement (les sommes de contrôle ne correspondent pas).",
+        "nl": "gewijzigd na de opname (de controlesommen kloppen niet).",
+        "en": "edited after it was recorded (its checksums do not match)."},
+    Refusal.UNKNOWN_SCENARIO: {
+        "fr": "scénario inconnu « {detail} » ; donnez son dossier avec --scenarios DOSSIER.",
+        "nl": "onbekend scenario « {detail} »; geef de map ervan met --scenarios MAP.",
+        "en": "unknown scenario '{detail}'; give its folder with --scenarios FOLDER."},
+    Refusal.OTHER_VERSION: {
+        "fr": "joué sur une autre version du scénario ({detail}) ; donnez le dossier de cette version avec --scenarios DOSSIER.",
+        "nl": "gespeeld op een andere versie van het scenario ({detail}); geef de map van die versie met --scenarios MAP.",
+        "en": "played on another version of the scenario ({detail}); give the folder of that version with --scenarios FOLDER."},
+    Refusal.NOT_TRANSCRIPT: {
+        "fr": "illisible comme transcription : {detail}",
+        "nl": "onleesbaar als transcript: {detail}",
+        "en": "cannot be read as a transcript: {detail}"},
+    Refusal.NOT_REPLAYABLE: {
+        "fr": "ne peut pas être rejoué sur le scénario : {detail}",
+        "nl": "kan niet opnieuw afgespeeld worden op het scenario: {detail}",
+        "en": "cannot be replayed on the scenario: {detail}"},
+    Refusal.SAME_ID: {
+        "fr": "un autre appel est déjà enregistré sous le même identifiant ({detail}) ; ce fichier ne le "
+              "continue pas, il ne le remplace donc pas. Vérifiez qu'il n'a pas été copié ou modifié.",
+        "nl": "er is al een andere oproep bewaard onder hetzelfde kenmerk ({detail}); dit bestand zet die niet "
+              "voort en vervangt ze dus niet. Ga na of het niet gekopieerd of gewijzigd werd.",
+        "en": "another call is already recorded under the same id ({detail}); this file does not continue it, "
+              "so it does not replace it. Check that it was not copied or edited."},
+    Refusal.BAD_ARCHIVE: {
+        "fr": "ce n'est pas une archive zip lisible (vide, incomplète ou abîmée) ; refaites l'archive.",
+        "nl": "dit is geen leesbaar zip-archief (leeg, onvolledig of beschadigd); maak het archief opnieuw.",
+        "en": "not a zip archive that can be read (empty, cut short or damaged); make the archive again."},
+    Refusal.LOCKED_ARCHIVE: {
+        "fr": "protégé par un mot de passe dans l'archive zip ; refaites l'archive sans mot de passe.",
+        "nl": "beveiligd met een wachtwoord in het zip-archief; maak het archief opnieuw zonder wachtwoord.",
+        "en": "protected by a password in the zip archive; make the archive again without one."},
+    Refusal.TOO_LARGE: {
+        "fr": "bien trop grand pour être une transcription (plus de 64 Mo).",
+        "nl": "veel te groot voor een transcript (meer dan 64 MB).",
+        "en": "far too large to be a transcript (over 64 MB)."},
+    Refusal.EMPTY: {
+        "fr": "l'appel n'a jamais commencé.",
+        "nl": "de oproep is nooit begonnen.",
+        "en": "the call never started."},
+}
+NOT_RECORDED = {"fr": "plateau : {path} : appel non enregistré dans les résultats, {reason}",
+                "nl": "plateau: {path}: oproep niet bewaard in de resultaten, {reason}",
+                "en": "plateau: {path}: call not recorded in the results, {reason}"}
+
+
+def explain(reason: Refusal, detail: str, lang: str) -> str:
+    """Why a transcript was refused, as a sentence in `lang`."""
+    entry = REFUSALS[reason]
+    return entry.get(lang, entry["en"]).format(detail=detail)
+
+# ------------------------------------------------------------------ rescoring a transcript
+
+
+def build_record(transcript, scenario, lib, *, transcript_path: str | None = None) -> Record:
+    """Rescore a transcript against its scenario and collect what the store keeps of it."""
+    from simulator import model as m
+    from simulator.scoring import replay_record, score_records
+    from simulator.transcript import seed
+
+    header = transcript.header
+    rubric = lib.rubrics[scenario.rubric_id]
+    actions = transcript.actions
+    try:
+        session, records = replay_record(scenario, lib.directory, actions)  # one replay scores and describes the call
+        score = score_records(scenario, rubric, lib.directory, session, records)
+    except (PlateauError, StopIteration, KeyError, TypeError, ValueError) as exc:
+        raise Refused(Refusal.NOT_REPLAYABLE, str(exc)) from None
+
+    started = utc_iso(header.get("started")) or utc_iso(datetime.now(timezone.utc).isoformat())
+    at = [utc_iso(turn.get("at")) or started for turn in transcript.turns]
+    ended = at[-1] if at else started
+
+    lost: dict[int, float] = {}
+    for criterion in score.criteria.values():
+        for e in criterion.evidence:
+            if e.turn is not None and e.points < 0:
+                lost[e.turn] = lost.get(e.turn, 0.0) + e.points
+    verdicts = {e.turn: e.extra.get("verdict") for e in score.criteria.get("provider").evidence} \
+        if "provider" in score.criteria else {}
+
+    decisions: list[Decision] = []
+    labels: dict[tuple[str, str], dict] = {("scenario", scenario.id): scenario.title.render_all()}
+    for cid, rec in records.items():
+        for turn in rec.turns:
+            option = turn.option
+            points = round(lost.get(turn.number, 0.0), 2)
+            ends_badly = option.end is not None and scenario.endings[option.end].outcome in (m.Outcome.UNSAFE, m.Outcome.FAILED)
+            decisions.append(Decision(turn.number, cid, turn.node, "option", option.id, option.step, option.tone.value,
+                                      turn.lang, round(turn.clock, 2), at[turn.number - 1], points,
+                                      tuple(option.breaks), tuple(o.id for o in turn.offered),
+                                      bool(option.breaks) or points < 0 or ends_badly))
+            for offered in turn.offered:
+                labels[("option", f"{scenario.id}/{offered.id}")] = _label(offered.text)
+        for provider in rec.providers:
+            number = provider["turn"]
+            # The provider answers the option that asked for one (dispatch or book) just before.
+            asking = [t for t in rec.turns if t.number < number and t.option.action is not None
+                      and t.option.action.type in (m.ActionType.DISPATCH, m.ActionType.BOOK)]
+            ask = asking[-1] if asking else None
+            points = round(lost.get(number, 0.0), 2)
+            decisions.append(Decision(number, cid, ask.node if ask else "", "provider", provider["id"],
+                                      ask.option.step if ask else None, None,
+                                      ask.lang if ask else str(header.get("lang") or "en"),
+                                      round(provider["clock"] / 60, 2), at[number - 1], points, (), (),
+                                      points < 0 or verdicts.get(number) == "unsuitable"))
+            labels[("provider", provider["id"])] = {lang: provider["name"] for lang in m.LANGS}
+    decisions.sort(key=lambda d: d.turn)
+
+    steps: list[StepResult] = []
+    for cid, rec in records.items():
+        case = scenario.cases[cid]
+        performable = {s for node in case.nodes.values() for o in node.options for s in o.steps}
+        for step in rubric.protocol.values():
+            if step.id not in performable:
+                continue
+            labels[("step", f"{rubric.id}/{step.id}")] = step.label.render_all()
+            done = rec.steps.get(step.id)
+            broken = [turn for turn, s in rec.broken if s == step.id]
+            late = out_of_order = False
+            turn_number = minutes = None
+            if done is not None:
+                turn_number = done[0]
+                minutes = round(done[1] - case.rings_at_seconds / 60, 2)
+                late = step.within_seconds is not None and minutes * 60 > step.within_seconds
+                # Done while a step the protocol wants first was not done yet (as scoring counts it).
+                out_of_order = any(o.then == step.id and o.first in performable and
+                                   (rec.steps[o.first][0] > done[0] if o.first in rec.steps
+                                    else not rubric.protocol[o.first].critical) for o in rubric.orders)
+            elif broken:
+                turn_number = broken[0].number
+            steps.append(StepResult(cid, step.id, step.critical, done is not None, bool(broken), late, out_of_order,
+                                    turn_number, minutes))
+    timing = rubric.criteria.get("timing")
+    if timing is not None:
+        from simulator.loader import parse_duration
+        for step_id, target in (timing.settings.get("targets") or {}).items():
+            seconds = parse_duration(target)
+            if seconds is not None:
+                labels[("target", f"{rubric.id}/{step_id}")] = {"minutes": seconds / 60}
+    labels[("rubric", rubric.id)] = rubric.title.render_all()
+
+    procedure = score.criteria.get("procedure")
+    compliance = score.compliance if procedure is not None and procedure.applies else ""
+    criteria = tuple(CriterionScore(cid, c.score, c.weight, round(c.percent, 1),
+                                    c.level.name.render_all() if c.level else None, c.applies)
+                     for cid, c in score.criteria.items())
+    return Record(
+        session=str(header.get("session") or transcript.path.stem), trainee=printable(str(header.get("trainee") or "")),
+        scenario=scenario.id, scenario_version=scenario.version, content_hash=scenario.content_hash, rubric=rubric.id,
+        lang=str(header.get("lang") or "en"), mode=str(header.get("mode") or "practice"), started=started, ended=ended,
+        status="finished" if session.ended else "abandoned", ending=score.ending, outcome=score.outcome,
+        overall=score.overall, passed=score.passed, pass_mark=score.pass_mark, compliance=compliance,
+        critical_failures=tuple(score.critical_failures), minutes=round(session.state.clock / 60, 2),
+        turns=len(transcript.turns), last_hash=transcript.last_hash,
+        transcript=transcript_path or str(Path(transcript.path).resolve()), plateau=str(header.get("plateau") or ""),
+        criteria=criteria, decisions=tuple(decisions), steps=tuple(steps),
+        labels=tuple((kind, key, text) for (kind, key), text in labels.items()),
+        chain=(seed(header), *(str(turn.get("hash")) for turn in transcript.turns)))
+
+
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)[^}]*\}\}")
+
+
+def _label(text) -> dict:
+    """An option's text in every language, out of any call: placeholders stay as their names ('‹provider›')."""
+    out = {}
+    for lang, template in text.values.items():
+        try:
+            out[lang] = template.render({})
+        except PlateauError:
+            out[lang] = _PLACEHOLDER.sub(lambda m: f"‹{m.group(1)}›", template.source)
+        except Exception:
+            out[lang] = template.source
+    return out
