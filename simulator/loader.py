@@ -1201,7 +1201,7 @@ def _order_items(c: Checker, path, raw, what: str) -> list[tuple[tuple, str, m.D
             out.append((p, item, None))
         else:
             c.error(p, "S003", f"each item of '{what}' must be a step, or a mapping with 'step' and 'level'.",
-                    f"Write [identify] or [{{step: identify, level: major}}].")
+                    "Write [identify] or [{step: identify, level: major}].")
     return out
 
 

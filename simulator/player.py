@@ -175,7 +175,7 @@ class Player:
         return t("speaker." + event["speaker"], self.lang)
 
     def draw_event(self, event: dict) -> None:
-        kind, lang, c = event["type"], self.lang, self.console
+        kind, lang = event["type"], self.lang
         if kind == "said":
             said = Text.assemble((self.speaker_name(event) + t("debrief.colon", lang) + " ", "bold cyan"),
                                  event["text"][event["lang"]])
