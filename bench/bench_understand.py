@@ -45,12 +45,40 @@ def measure() -> list[dict]:
     return rows
 
 
+def first_prompts(runs: int = 7) -> tuple[float, float]:
+    """Median seconds from launching `plateau play dour-festival` to its first prompt, plain and with --free,
+    in a real pseudo-terminal, alternating the two (after one warm-up of each)."""
+    import os
+    import statistics
+    import tempfile
+    import pexpect
+    env = {**os.environ, "PLATEAU_HOME": tempfile.mkdtemp(prefix="plateau-bench-"), "NO_COLOR": "1",
+           "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "80", "LINES": "24"}
+    times: dict[bool, list[float]] = {False: [], True: []}
+    for n in range(runs + 1):
+        for free in (False, True):
+            started = time.perf_counter()
+            child = pexpect.spawn(sys.executable, ["-m", "simulator", "play", "dour-festival", "--lang", "fr",
+                                                   "--trainee", "Bench", *(["--free"] if free else [])],
+                                  env=env, encoding="utf-8", timeout=30)
+            child.expect("Que dites-vous" if free else "Votre choix")
+            if n:
+                times[free].append(time.perf_counter() - started)
+            child.terminate(force=True)
+    return statistics.median(times[False]), statistics.median(times[True])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--mistakes", action="store_true", help="list the sentences not understood as meant")
+    parser.add_argument("--start-up", action="store_true",
+                        help="also time the first prompt of 'play dour-festival --free' against the plain player's")
     args = parser.parse_args()
-    rows = measure()
+    if args.start_up:
+        plain, free = first_prompts()
+        print(f"first prompt: plain {plain * 1000:.0f} ms, --free {free * 1000:.0f} ms, ratio {free / plain:.2f}x "
+              f"(goal: at most 1.3x)")
     if args.json:
         print(json.dumps([{k: v for k, v in r.items() if k != "mistakes"} for r in rows], indent=2))
         return
