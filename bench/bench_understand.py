@@ -79,6 +79,7 @@ def main() -> None:
         plain, free = first_prompts()
         print(f"first prompt: plain {plain * 1000:.0f} ms, --free {free * 1000:.0f} ms, ratio {free / plain:.2f}x "
               f"(goal: at most 1.3x)")
+    rows = measure()
     if args.json:
         print(json.dumps([{k: v for k, v in r.items() if k != "mistakes"} for r in rows], indent=2))
         return

@@ -34,7 +34,7 @@ from typing import Iterable
 SURE = 0.42           # the best reading is taken at once from this score on...
 MARGIN = 0.18         # ...when it leads the second by at least this much
 MAYBE = 0.28          # from this score on, the two best readings are offered to pick from...
-RATIO = 0.5           # ...unless the second is far behind (at most this share of the best): then the best is taken
+RATIO = 0.6           # ...unless the second is far behind (at most this share of the best): then the best is taken
 FUZZY = 82            # rapidfuzz ratio from which a typed word counts as a misspelt option word
 NEGATED_WORDS = 3     # how many meaningful words a negation reaches
 
