@@ -542,7 +542,9 @@ class _Late(Exception):
     """The push's deadline passed during a request."""
 
 
-class _WatchedHTTP(http.client.HTTPConnection):
+class _Watched:
+    """A connection that hands its socket to `watch` once connected (to bound every read by the deadline)."""
+
     def __init__(self, *args, watch: Callable, **kwargs):
         super().__init__(*args, **kwargs)
         self._watch = watch
@@ -552,14 +554,12 @@ class _WatchedHTTP(http.client.HTTPConnection):
         self._watch(self.sock)
 
 
-class _WatchedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, *args, watch: Callable, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._watch = watch
+class _WatchedHTTP(_Watched, http.client.HTTPConnection):
+    pass
 
-    def connect(self):
-        super().connect()
-        self._watch(self.sock)
+
+class _WatchedHTTPS(_Watched, http.client.HTTPSConnection):
+    pass
 
 
 class _PlainHandler(urllib.request.HTTPHandler):
