@@ -6,8 +6,9 @@ for choosing that option: `- greet` is `- {type: choose, option: greet}`. A whol
 names an option by the number it is shown with at that moment: `- 2` is
 `- {type: choose, number: 2}`, and `{type: provider, number: 1}` is the first row of the
 directory at a provider prompt. `- say: "vous êtes où ?"` is a sentence typed in the trainee's own words, read
-against the options offered at that moment as `plateau play --free` reads it (the best reading is taken when
-two are close: a file cannot be asked which one it meant). Options are shown in an order drawn for each session, so a
+against the options offered at that moment as `plateau play --free` reads it; when two readings are close, the
+trainee would pick one of the two shown: the file picks the one it `means:` if it is among them, else the closer.
+Options are shown in an order drawn for each session, so a
 file with numbers is played with `plateau play --seed N`; the numbers become option ids as
 the call is played (`order.resolve_number`), and the transcript stores ids. A transcript
 (`.jsonl`) can be given too: its actions are replayed.
@@ -46,8 +47,8 @@ def load_answers(path: Path | str) -> list[Located]:
             item = {"type": "choose", "option": item}
         elif isinstance(item, dict) and "say" in item and set(item) <= {"say", "means"} and isinstance(item["say"], str) \
                 and item["say"].strip():
-            # A typed sentence, read as `plateau play --free` reads it; `means` (the option meant) is for
-            # `plateau understand --answers`, which lists the sentences read otherwise.
+            # A typed sentence, read as `plateau play --free` reads it; `means` (the option meant) is picked when
+            # two readings are offered, and `plateau understand --answers` lists the sentences read otherwise.
             item = {"type": "say", "text": item["say"], **({"means": str(item["means"])} if "means" in item else {})}
         elif _is_number(item):
             item = {"type": "choose", "number": item}
@@ -64,6 +65,18 @@ def load_answers(path: Path | str) -> list[Located]:
     if problems:
         raise ScenarioError(problems)
     return out
+
+
+def said_action(session, item: dict) -> dict:
+    """The action a typed sentence of an answers file stands for at the session's current choice, read as
+    `plateau play --free` reads it. When the reading is unsure, the player shows the two closest readings and the
+    trainee picks the one they meant: the file picks its `means` when it is one of the two, else the closer."""
+    from simulator.understand import as_action, understand_now
+    reading = understand_now(session, item["text"])
+    two = [r.option for r in reading.readings[:2]]
+    if reading.kind == "unsure" and item.get("means") in two:
+        return {"type": "choose", "option": item["means"], "said": item["text"], "free": True}
+    return as_action(reading, item["text"], pick_unsure=True)
 
 
 # The key that names what a number picks, for the actions that may give a number instead.

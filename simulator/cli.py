@@ -287,10 +287,10 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
                     break
                 try:
                     if action.get("type") == "say":  # a typed sentence: read as the free-text mode reads it
-                        from simulator.understand import as_action, understand_now
+                        from simulator.answers import said_action
                         if session.state.status is not Status.AWAITING_CHOICE:
                             raise IllegalAction("a sentence is said when the call waits for a choice.", session.possible())
-                        action = as_action(understand_now(session, action["text"]), action["text"], pick_unsure=True)
+                        action = said_action(session, action)
                     player.act(resolve_number(session, seed, action))  # the transcript stores ids, not numbers
                 except NotShown as exc:
                     raise ScenarioError([Problem(answers_name, pos.line, pos.column, "A002", str(exc),
