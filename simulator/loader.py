@@ -1,28 +1,45 @@
-"""Load scenario, rubric and provider files into the model, reporting every problem at once.
+"""Load scenario files into the model, reporting every problem at once.
 
 Each problem is `file:line:column: CODE message` with a hint. The positions of semantic
 problems found after parsing (a `goto` to a node that does not exist) come from the
 Document's path-to-position map, so they still point at the right line.
+
+The work is shared out: `simulator.checking` reads values and collects the problems,
+`simulator.cross_references` checks that the names a case uses exist, `simulator.rubric_loader`
+loads rubrics and `simulator.directory_loader` the provider files. Their public names are
+importable from here too.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import math
-import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Iterable
 
 from simulator import model as m
-from simulator.durations import DURATION as _DURATION, parse_duration  # noqa: F401  (parse_duration: part of the loader's API)
-from simulator.errors import Problem, ScenarioError, Severity
-from simulator.expressions import (Condition, ExpressionError, Template, compile_condition,
-                                   compile_template)
+from simulator.checking import (DEVIATION_LEVELS, MAX_DURATION_SECONDS, MAX_PROBLEMS, TYPE_NAMES, VARIANT_KEYS, _ID,
+                                Checker, TooManyProblems, _choices_hint, _type_name, content_hash, suggest)
+from simulator.cross_references import BUILTIN_NAMES, check_ending_names, check_references
+from simulator.directory_loader import PROVIDER_KEYS, load_directory
+from simulator.durations import DURATION as _DURATION, parse_duration
+from simulator.errors import ScenarioError, Severity
+from simulator.expressions import Condition, Template
+from simulator.rubric_loader import (COMPLIANCE_LEVELS, CRITERIA, CRITERION_KEYS, CRITERION_SETTINGS, LEVEL_KEYS,
+                                     ORDER_KEYS, RUBRIC_KEYS, STEP_KEYS, build_rubric, load_rubric)
 from simulator.yamlsource import Document, load_yaml, parse_yaml
 
-# --- Keys each object accepts: name -> required. One place, used by the loader and the schema.
+__all__ = [
+    "ACTION_KEYS", "BREAK_KEYS", "BUILTIN_NAMES", "CALLER_KEYS", "CASE_KEYS", "CASE_ORDER_KEYS", "CLOCK_YEARS",
+    "COMPLIANCE_LEVELS", "CRITERIA", "CRITERION_KEYS", "CRITERION_SETTINGS", "DEVIATION_LEVELS", "ENDING_KEYS",
+    "EVENT_KEYS", "FACT_KEYS", "LEVEL_KEYS", "MAX_DURATION_SECONDS", "MAX_PROBLEMS", "NODE_KEYS", "OPTION_KEYS",
+    "ORDER_KEYS", "PROVIDER_KEYS", "RUBRIC_KEYS", "SCENARIO_KEYS", "STEP_KEYS", "TRAFFIC_KEYS", "TYPE_NAMES",
+    "VARIANT_KEYS", "_DURATION", "_ID", "Checker", "TooManyProblems", "build_rubric", "build_scenario",
+    "content_hash", "expressions_of", "load_directory", "load_rubric", "load_scenario", "parse_duration",
+    "parse_scenario", "suggest",
+]
+
+# --- Keys each object accepts: name -> required. One place, used by the loader and the schema
+# (the rubric's tables are in simulator.rubric_loader, the provider's in simulator.directory_loader).
 
 SCENARIO_KEYS = {"id": True, "version": True, "title": True, "summary": True, "briefing": True,
                  "difficulty": True, "minutes": True, "rubric": True, "clock_start": True,
@@ -44,299 +61,11 @@ OPTION_KEYS = {"id": True, "text": True, "step": False, "tone": False, "stress":
 ACTION_KEYS = {"type": True, "field": False, "kind": False, "to": False}
 EVENT_KEYS = {"id": True, "at": False, "when": False, "speaker": False, "say": False, "stress": False,
               "set": False, "unset": False, "reveal": False, "goto": False, "end": False}
-VARIANT_KEYS = {"when": False, "text": True}
 TRAFFIC_KEYS = {"factor": False, "delay": False}
-PROVIDER_KEYS = {"id": True, "name": True, "kind": True, "place": True, "coordinates": True,
-                 "capabilities": False, "hours": False, "languages": False, "partner": False, "cost": False,
-                 "speed_kmh": False, "phone": False, "note": False}
-RUBRIC_KEYS = {"id": True, "title": True, "pass_mark": True, "critical_cap": False, "compliance": True,
-               "levels": True, "criteria": True, "protocol": True, "deviations": False, "passing_compliance": False}
-LEVEL_KEYS = {"min": True, "name": True, "description": True}
-CRITERION_KEYS = {"weight": True, "levels": False, "settings": False, "minimum": False}
-STEP_KEYS = {"id": True, "label": True, "critical": False, "within": False, "before": False, "requires": False,
-             "weight": False, "why": False, "optional": False}
-ORDER_KEYS = {"step": True, "level": False}
 BREAK_KEYS = {"step": True, "level": False}
-DEVIATION_LEVELS = tuple(level.value for level in m.DeviationLevel)
 
-CRITERIA = ("calm", "procedure", "provider", "case_file", "timing", "language")
-COMPLIANCE_LEVELS = ("high_compliance", "compliant", "partial", "low", "non_compliant")
-
-# Names a condition or text may use besides the flags the scenario sets.
-BUILTIN_NAMES = {"stress", "minutes", "time", "known", "file", "dispatched", "eta", "lang", "caller",
-                 "provider", "reference", "booked", "weak_language"} | set(m.ACTION_FLAGS.values())
-
-# Ranges the schema cannot state as a type: a duration (an option's minutes, an event's time, a deadline)
-# lasts at most a day, and a call happens in years a clock can count on from there.
-MAX_DURATION_SECONDS = 24 * 3600
+# A range the schema cannot state as a type: a call happens in years a clock can count on.
 CLOCK_YEARS = (1900, 2100)
-
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_HOURS = re.compile(r"^(?:(?P<d1>Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:-(?P<d2>Mon|Tue|Wed|Thu|Fri|Sat|Sun))?\s+)?(?P<a>\d{1,2}):(?P<am>\d{2})-(?P<b>\d{1,2}):(?P<bm>\d{2})$")
-_DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-
-TYPE_NAMES = {str: "a text", int: "a whole number", float: "a number", bool: "true or false",
-              dict: "a mapping (keys with ':')", list: "a list (lines starting with '-')"}
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A 'did you mean' hint, or '' when nothing is close."""
-    import difflib  # only when a name is wrong
-
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
-    return f"Did you mean '{close[0]}'?" if close else ""
-
-
-def _choices_hint(word: str, choices: Iterable[str]) -> str:
-    choices = sorted(choices)
-    guess = suggest(word, choices)
-    listed = ", ".join(choices[:12]) + (", ..." if len(choices) > 12 else "")
-    return (guess + " " if guess else "") + f"Possible values: {listed}."
-
-
-MAX_PROBLEMS = 200
-
-
-class TooManyProblems(Exception):
-    """Raised inside a Checker once MAX_PROBLEMS are found: past that, a file is not worth reading on."""
-
-
-class Checker:
-    """Collects problems while reading a Document; never stops at the first one (up to MAX_PROBLEMS)."""
-
-    def __init__(self, doc: Document):
-        self.doc = doc
-        self.problems: list[Problem] = []
-
-    def error(self, path, code: str, message: str, hint: str = "", *, key: bool = False) -> None:
-        self.problems.append(self.doc.problem(tuple(path), code, message, hint, key=key))
-        if len(self.problems) >= MAX_PROBLEMS:
-            raise TooManyProblems()
-
-    def too_many(self) -> ScenarioError:
-        first = self.problems[0]
-        return ScenarioError(self.problems + [Problem(
-            first.file, first.line, first.column, "P008",
-            f"there are more than {MAX_PROBLEMS} problems in this file; reading stopped there.",
-            "Fix the first problems, or check that this is really a scenario file.")])
-
-    def where(self, path: tuple) -> str:
-        """'file:line:column' of the value at `path`, as problems show it."""
-        position = self.doc.at(path)
-        return f"{self.doc.name}:{position.line}:{position.column}"
-
-    def warn(self, path, code: str, message: str, hint: str = "", *, key: bool = False) -> None:
-        p = self.doc.problem(tuple(path), code, message, hint, key=key)
-        self.problems.append(Problem(p.file, p.line, p.column, p.code, p.message, p.hint, Severity.WARNING))
-
-    # --- shapes
-
-    def mapping(self, path: tuple, value: Any, keys: dict[str, bool], what: str) -> dict:
-        if not isinstance(value, dict):
-            self.error(path, "S003", f"{what} must be {TYPE_NAMES[dict]}, not {_type_name(value)}.",
-                       "Write it as 'key: value' lines, indented under its name.")
-            return {}
-        for key in value:
-            if key not in keys:
-                guess = suggest(key, keys)
-                self.error(path + (key,), "S001", f"unknown key '{key}' in {what}.",
-                           guess or f"Keys allowed here: {', '.join(keys)}.", key=True)
-        for key, required in keys.items():
-            if required and key not in value:
-                self.error(path, "S002", f"{what} has no '{key}'.", f"Add a '{key}:' line to {what}.", key=bool(path))
-        return value
-
-    def typed(self, path: tuple, value: Any, kind: type | tuple, what: str, default=None):
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
-        if not ok:
-            names = " or ".join(TYPE_NAMES[k] for k in kinds if not (k is int and float in kinds))
-            self.error(path, "S003", f"{what} must be {names}, not {_type_name(value)}.",
-                       "Check the value after the ':'.")
-            return default
-        return value
-
-    def number(self, path, value, what, lo=None, hi=None, default=None, whole=False):
-        v = self.typed(path, value, int if whole else (int, float), what, default)
-        if v is default:
-            return default
-        if isinstance(v, float) and not math.isfinite(v):  # .inf and .nan pass every comparison test below
-            self.error(path, "S004", f"{what} must be a number between {lo} and {hi}, not {_yaml_number(v)}.",
-                       f"Use a value from {lo} to {hi}.")
-            return default
-        if (lo is not None and v < lo) or (hi is not None and v > hi):
-            self.error(path, "S004", f"{what} must be between {lo} and {hi}, not {v}.", f"Use a value from {lo} to {hi}.")
-            return default
-        return v
-
-    def choice(self, path, value, choices: Iterable[str], what: str, default=None):
-        choices = list(choices)
-        if value is None:
-            self.error(path, "S002", f"{what} is empty.", _choices_hint("", choices))
-            return default
-        if not isinstance(value, str) or value not in choices:
-            self.error(path, "S004", f"{what} cannot be '{value}'.", _choices_hint(str(value), choices))
-            return default
-        return value
-
-    def ref(self, path, raw: dict, key: str) -> str | None:
-        """A reference by name (goto, end, start...): a plain word, or None when absent or malformed."""
-        if key not in raw or raw[key] is None:
-            return None
-        value = raw[key]
-        if not isinstance(value, str):
-            self.error(path + (key,), "S003", f"'{key}' must name one thing, not {_type_name(value)}.",
-                       f"Write a single name after '{key}:'.")
-            return None
-        return value
-
-    def ident(self, path, value, what: str) -> str | None:
-        if value is None:
-            self.error(path, "S002", f"{what} is empty.", "Write a name: lowercase letters, digits, '-' and '_'.")
-            return None
-        if not isinstance(value, str) or not _ID.match(value):
-            self.error(path, "S004", f"{what} '{value}' is not a valid name.",
-                       "Use lowercase letters, digits, '-' and '_', starting with a letter or digit.")
-            return None
-        return value
-
-    def strings(self, path, value, what: str) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.error(path, "S003", f"{what} must be a list, not {_type_name(value)}.", "Write it as [a, b].")
-            return ()
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, (str, int)) or isinstance(item, bool):
-                self.error(path + (i,), "S003", f"each item of {what} must be a text.", "Write it as [a, b].")
-            else:
-                out.append(str(item))
-        return tuple(out)
-
-    # --- values with a grammar
-
-    def text(self, path: tuple, value: Any, what: str, *, in_call: bool = False) -> m.Text | None:
-        """A text in fr, nl and en. `in_call`: said or shown during the call, so it may hold `{{ }}`
-        placeholders (their names are checked against the case later); other texts (titles, briefing,
-        endings, labels) are shown outside any call, where a placeholder has nothing to fill it."""
-        if isinstance(value, str):
-            self.error(path, "T001", f"{what} is written in one language only.",
-                       "Write it as a mapping with fr:, nl: and en: lines.")
-            return None
-        if not isinstance(value, dict):
-            self.error(path, "S003", f"{what} must be a text in fr, nl and en, not {_type_name(value)}.",
-                       "Write it as a mapping with fr:, nl: and en: lines.")
-            return None
-        templates: dict[str, Template] = {}
-        for lang, text in value.items():
-            if lang not in m.LANGS:
-                if text is None and not _ID.match(str(lang)):
-                    self.error(path + (lang,), "T003", f"a comma cuts {what} in two.",
-                               "Inside { }, a comma ends the text: put the whole text between double quotes.", key=True)
-                else:
-                    self.error(path + (lang,), "T002", f"unknown language '{lang}' in {what}.",
-                               _choices_hint(str(lang), m.LANGS), key=True)
-                continue
-            if not isinstance(text, (str, int, float)) or isinstance(text, bool) or str(text).strip() == "":
-                self.error(path + (lang,), "T001", f"the {lang} text of {what} is empty or not a text.",
-                           f"Write the {lang} text after '{lang}:'.")
-                continue
-            try:
-                templates[lang] = compile_template(str(text))
-            except ExpressionError as exc:
-                self.error(path + (lang,), exc.code, exc.message, exc.hint)
-                continue
-            if not templates[lang].plain:  # so that a limit met in play says where the text is written
-                templates[lang] = dataclasses.replace(templates[lang], where=self.where(path + (lang,)))
-            if not in_call and not templates[lang].plain:
-                self.error(path + (lang,), "X002", f"the {lang} text of {what} has a '{{{{ }}}}' placeholder, but it is "
-                           "shown outside the call, where nothing fills it in.",
-                           "Write the text in full; placeholders work in what is said during the call "
-                           "(say, reply, option texts and debriefs, events, the silence line).")
-        missing = [lang for lang in m.LANGS if lang not in value]
-        if missing:
-            self.error(path, "T001", f"{what} has no {' or '.join(missing)} translation.",
-                       f"Add a '{missing[0]}:' line with the translation.")
-        return m.Text(templates) if len(templates) == len(m.LANGS) else None
-
-    def lines(self, path: tuple, value: Any, what: str, *, in_call: bool = True) -> m.Lines | None:
-        if isinstance(value, list):
-            variants = []
-            for i, item in enumerate(value):
-                item = self.mapping(path + (i,), item, VARIANT_KEYS, f"variant {i + 1} of {what}")
-                cond = self.condition(path + (i, "when"), item["when"]) if "when" in item else None
-                text = self.text(path + (i, "text"), item.get("text"), what, in_call=in_call) if "text" in item else None
-                if text is not None:
-                    variants.append(m.Variant(cond, text))
-            return m.Lines(tuple(variants))
-        text = self.text(path, value, what, in_call=in_call)
-        return m.Lines((m.Variant(None, text),)) if text else None
-
-    def duration(self, path: tuple, value: Any, what: str) -> int | None:
-        seconds = parse_duration(value)
-        if seconds is None:
-            shown = _yaml_number(value) if isinstance(value, float) else value
-            self.error(path, "D001", f"{what} '{shown}' is not a duration.",
-                       "Write minutes as a number (5, 0.5) or as a text: '30s', '2 min', '1h30'.")
-        elif seconds > MAX_DURATION_SECONDS:
-            self.error(path, "D003", f"{what} '{value}' is longer than a day ({MAX_DURATION_SECONDS // 60:,} minutes).",
-                       "Simulated times are minutes or hours: write the time this step really takes, such as "
-                       "'5 min' or '2h'.")
-            return None
-        return seconds
-
-    def condition(self, path: tuple, value: Any) -> Condition | None:
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        if not isinstance(value, str):
-            self.error(path, "S003", f"a condition must be a text, not {_type_name(value)}.",
-                       "Write it as 'stress >= 70 and not located'.")
-            return None
-        try:
-            return dataclasses.replace(compile_condition(value), where=self.where(path))
-        except ExpressionError as exc:
-            self.error(path, exc.code, exc.message, exc.hint)
-            return None
-
-    def coordinates(self, path, value, what) -> tuple[float, float] | None:
-        if (not isinstance(value, list) or len(value) != 2
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
-            self.error(path, "S003", f"{what} must be [latitude, longitude].", "For example [50.3961, 3.7779].")
-            return None
-        lat, lon = float(value[0]), float(value[1])
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            self.error(path, "S004", f"{what} [{lat}, {lon}] is not on Earth: latitude is between -90 and 90, longitude between -180 and 180.",
-                       "Check that latitude comes first (Belgium is around [50.5, 4.5]).")
-            return None
-        return lat, lon
-
-
-def _yaml_number(value: float) -> str:
-    """A number as YAML writes it: '.inf' and '.nan' rather than Python's 'inf' and 'nan'."""
-    if math.isnan(value):
-        return ".nan"
-    if math.isinf(value):
-        return ".inf" if value > 0 else "-.inf"
-    return str(value)
-
-
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "empty"
-    for kind in (bool, int, float, str, dict, list):
-        if isinstance(value, kind):
-            return TYPE_NAMES[kind]
-    return type(value).__name__
-
-
-# ------------------------------------------------------------------ scenarios
 
 
 def load_scenario(path: Path | str, rubrics: dict[str, m.Rubric] | None = None,
@@ -409,7 +138,7 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory) 
         case = _case(c, ("cases", case_id), case_id, raw, endings, rubric, directory)
         if case is not None:
             cases[case_id] = case
-    _check_ending_names(c, endings, cases)
+    check_ending_names(c, endings, cases)
     model = _model_actions(c, root.get("model"))
     if raw_cases and not cases and not c.problems:
         c.error(("cases",), "S002", "the scenario has no playable case.", "Check each case's caller, truth and nodes.")
@@ -424,30 +153,10 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory) 
     return scenario
 
 
-def _check_ending_names(c: Checker, endings: dict[str, m.Ending], cases: dict[str, m.Case]) -> None:
-    """An ending's debrief variants read the state of the case that ended: its flags and the built-in names."""
-    names = set(BUILTIN_NAMES)
-    for case in cases.values():
-        for node in case.nodes.values():
-            for option in node.options:
-                names.update(option.effects.set, option.effects.unset)
-        for event in case.events:
-            names.update(event.effects.set, event.effects.unset)
-    for ending in endings.values():
-        for i, variant in enumerate(ending.variants.variants if ending.variants else ()):
-            if variant.when is None:
-                continue
-            for name in sorted(variant.when.names.names):
-                if name not in names:
-                    c.error(("endings", ending.id, "debrief", i, "when"), "R007",
-                            f"'{name}' is neither a flag set in this scenario nor a known variable.",
-                            suggest(name, names) or "Flags exist once an option or event sets them ('set: [name]').")
-
-
 def _model_actions(c: Checker, raw) -> tuple[dict, ...]:
     """The model call: the answers a senior agent would give, in the answers-file form."""
     out = []
-    for i, item in enumerate(_list(c, ("model",), raw, "model")):
+    for i, item in enumerate(c.list_of(("model",), raw, "model")):
         if isinstance(item, str):
             item = {"type": "choose", "option": item}
         if not isinstance(item, dict) or not isinstance(item.get("type"), str):
@@ -585,8 +294,8 @@ def _case(c: Checker, path: tuple, case_id: str, raw, endings, rubric, directory
         if node is not None:
             nodes[node_id] = node
     events = tuple(e for e in (_event(c, path + ("events", i), item)
-                               for i, item in enumerate(_list(c, path + ("events",), raw.get("events"), "events"))) if e)
-    _check_references(c, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes or {})
+                               for i, item in enumerate(c.list_of(path + ("events",), raw.get("events"), "events"))) if e)
+    check_references(c, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes or {})
     orders = _case_orders(c, path + ("orders",), raw.get("orders"), rubric)
     situation = c.text(path + ("situation",), raw["situation"], f"the situation of case '{case_id}'") \
         if "situation" in raw else None
@@ -600,11 +309,11 @@ def _case(c: Checker, path: tuple, case_id: str, raw, endings, rubric, directory
 def _case_orders(c: Checker, path, raw, rubric) -> dict[tuple[str, str], m.Order]:
     """A case's own levels for the rubric's order rules: `- {first: safety_check, then: identify, level: moderate}`."""
     out = {}
-    for i, item in enumerate(_list(c, path, raw, "orders")):
+    for i, item in enumerate(c.list_of(path, raw, "orders")):
         item = c.mapping(path + (i,), item, CASE_ORDER_KEYS, "an order rule")
         if not all(isinstance(item.get(k), str) for k in CASE_ORDER_KEYS):
             continue
-        level = _level(c, path + (i, "level"), item["level"])
+        level = c.deviation_level(path + (i, "level"), item["level"])
         known = {(o.first, o.then) for o in rubric.orders} if rubric is not None else None
         if known is not None and (item["first"], item["then"]) not in known:
             rules = ", ".join(f"{a} before {b}" for a, b in sorted(known))
@@ -614,16 +323,6 @@ def _case_orders(c: Checker, path, raw, rubric) -> dict[tuple[str, str], m.Order
         if level is not None:
             out[(item["first"], item["then"])] = m.Order(item["first"], item["then"], level)
     return out
-
-
-def _list(c: Checker, path, value, what) -> list:
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        c.error(path, "S003", f"{what} must be a list (lines starting with '-'), not {_type_name(value)}.",
-                "Start each item with '- '.")
-        return []
-    return value
 
 
 def _caller(c: Checker, path, raw, endings) -> m.Caller | None:
@@ -691,7 +390,7 @@ def _node(c: Checker, path, node_id, raw, option_ids) -> m.Node | None:
     speaker = c.choice(path + ("speaker",), raw.get("speaker", "caller"), [s.value for s in m.Speaker], "speaker", "caller")
     say = c.lines(path + ("say",), raw["say"], f"what is said at '{node_id}'") if "say" in raw else None
     options = []
-    for i, item in enumerate(_list(c, path + ("options",), raw.get("options"), "options")):
+    for i, item in enumerate(c.list_of(path + ("options",), raw.get("options"), "options")):
         option = _option(c, path + ("options", i), item)
         if option is None:
             continue
@@ -763,20 +462,15 @@ def _says(c: Checker, path, raw) -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(out)
 
 
-def _level(c: Checker, path, value) -> m.DeviationLevel | None:
-    level = c.choice(path, value, DEVIATION_LEVELS, "the level")
-    return m.DeviationLevel(level) if level else None
-
-
 def _breaks(c: Checker, path, raw) -> tuple[m.Deviation, ...]:
     """`breaks: [confirm_eta]` or `breaks: [{step: confirm_eta, level: major}]`."""
     out = []
-    for i, item in enumerate([raw] if isinstance(raw, (str, dict)) else _list(c, path, raw, "breaks")):
+    for i, item in enumerate([raw] if isinstance(raw, (str, dict)) else c.list_of(path, raw, "breaks")):
         p = path + (i,) if isinstance(raw, list) else path
         if isinstance(item, dict):
             item = c.mapping(p, item, BREAK_KEYS, "what the option breaks")
             if "step" in item and isinstance(item["step"], str):
-                out.append(m.Deviation(item["step"], _level(c, p + ("level",), item["level"]) if "level" in item else None))
+                out.append(m.Deviation(item["step"], c.deviation_level(p + ("level",), item["level"]) if "level" in item else None))
         elif isinstance(item, str):
             out.append(m.Deviation(item))
         else:
@@ -822,408 +516,3 @@ def _event(c: Checker, path, raw) -> m.Event | None:
         return None
     return m.Event(eid, at, when, m.Speaker(speaker or "caller"), say, effects, c.ref(path, raw, "goto"),
                    c.ref(path, raw, "end"), path)
-
-
-def _check_references(c: Checker, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes) -> None:
-    """Every goto, end, step, fact and flag named in a case must exist."""
-    node_ids = list(raw_nodes)
-    start = raw.get("start")
-    if "start" in raw and start is None:
-        c.error(path + ("start",), "S002", "'start' names no node.", "Write the name of the node the call starts at.")
-    elif start is not None and not isinstance(start, str):
-        c.error(path + ("start",), "S003", f"'start' must name one node, not {_type_name(start)}.", "Write the first node's name.")
-    elif start is not None and start not in raw_nodes:
-        c.error(path + ("start",), "R001", f"the start node '{start}' does not exist.", _choices_hint(str(start), node_ids))
-    flags = set()
-    for node in nodes.values():
-        for option in node.options:
-            flags.update(option.effects.set, option.effects.unset)
-    for event in events:
-        flags.update(event.effects.set, event.effects.unset)
-    names = BUILTIN_NAMES | flags
-    steps = list(rubric.protocol) if rubric is not None else None
-
-    def check_effects(p, effects):
-        for key in ("reveal",):
-            for i, fact in enumerate(getattr(effects, key)):
-                if fact not in truth:
-                    c.error(p + (key, i), "R003", f"there is no fact '{fact}' in this case's truth.", _choices_hint(fact, truth))
-
-    def check_target(p, goto, end):
-        if goto is not None and goto not in raw_nodes:
-            c.error(p + ("goto",), "R001", f"there is no node '{goto}' in this case.", _choices_hint(str(goto), node_ids))
-        if end is not None and end not in endings:
-            c.error(p + ("end",), "R004", f"there is no ending '{end}'.", _choices_hint(str(end), endings))
-
-    def check_names(p, names_of):
-        for name in sorted(names_of.names):
-            if name not in names:
-                c.error(p, "R007", f"'{name}' is neither a flag set in this case nor a known variable.",
-                        suggest(name, names) or "Flags exist once an option or event sets them ('set: [name]').")
-        for obj, attr in sorted(names_of.attributes):
-            if obj in ("known", "file") and attr not in truth:
-                c.error(p, "R003", f"there is no fact '{attr}' in this case's truth.", _choices_hint(attr, truth))
-
-    def check_text(p, text):
-        for lang, template in text.values.items() if text is not None else ():
-            check_names(p + (lang,), template.names)
-
-    def check_lines(p, lines):
-        if lines is None:
-            return
-        varied = c.doc.positions.get(p + (0, "text")) is not None  # a list of variants, not one text
-        for i, variant in enumerate(lines.variants):
-            if variant.when is not None:
-                check_names(p + (i, "when"), variant.when.names)
-            check_text(p + (i, "text") if varied else p, variant.text)
-
-    for node in nodes.values():
-        check_target(node.origin, None, node.end)
-        check_lines(node.origin + ("say",), node.say)
-        if not node.options and node.end is None:
-            c.error(node.origin, "R009", f"the node '{node.id}' has no option and no end: the call would be stuck there.",
-                    "Add options, or 'end: ENDING' to finish the call here.", key=True)
-        for option in node.options:
-            p = option.origin
-            check_target(p, option.goto, option.end)
-            check_effects(p, option.effects)
-            check_lines(p + ("reply",), option.reply)
-            check_text(p + ("text",), option.text)
-            check_text(p + ("debrief",), option.debrief)
-            if option.when is not None:
-                check_names(p + ("when",), option.when.names)
-            many = isinstance(c.doc.data_at(p + ("step",)), list)
-            for i, step_id in enumerate(option.steps):
-                if steps is not None and step_id not in steps:
-                    c.error(p + ("step", i) if many else p + ("step",), "R002",
-                            f"the step '{step_id}' is not in the '{rubric.id}' rubric's protocol.", _choices_hint(step_id, steps))
-            listed = isinstance(c.doc.data_at(p + ("breaks",)), list)
-            for i, broken in enumerate(option.breaks):
-                if steps is not None and broken not in steps:
-                    at = p + ("breaks", i) if listed else p + ("breaks",)
-                    if isinstance(c.doc.data_at(at), dict):
-                        at = at + ("step",)
-                    c.error(at, "R002", f"the step '{broken}' is not in the '{rubric.id}' rubric's protocol.",
-                            _choices_hint(broken, steps))
-            if option.action and option.action.type is m.ActionType.RECORD and option.action.field not in truth:
-                c.error(p + ("action", "field"), "R003", f"there is no fact '{option.action.field}' to record.", _choices_hint(str(option.action.field), truth))
-    for event in events:
-        check_target(event.origin, event.goto, event.end)
-        check_effects(event.origin, event.effects)
-        check_lines(event.origin + ("say",), event.say)
-        if event.when is not None:
-            check_names(event.origin + ("when",), event.when.names)
-    if caller is not None:
-        check_text(path + ("caller", "silence"), caller.silence)
-    if caller is not None and caller.hangs_up_at <= 100 and caller.hang_up_ending is None:
-        c.error(path + ("caller",), "S002", "the caller can hang up but 'hang_up_ending' is missing.",
-                "Add 'hang_up_ending: NAME' naming an ending with outcome hung_up.")
-
-
-# ------------------------------------------------------------------ providers
-
-
-def load_directory(paths: Iterable[Path]) -> m.Directory:
-    """Load every provider file; raise ScenarioError listing every problem across them."""
-    providers: list[m.Provider] = []
-    problems: list[Problem] = []
-    seen: dict[str, str] = {}
-    for path in sorted(paths):
-        try:
-            doc = load_yaml(path)
-        except ScenarioError as exc:
-            problems.extend(exc.problems)
-            continue
-        c = Checker(doc)
-        try:
-            root = c.mapping((), doc.data, {"providers": True}, "the provider file")
-            for i, raw in enumerate(_list(c, ("providers",), root.get("providers"), "providers")):
-                provider = _provider(c, ("providers", i), raw)
-                if provider is None:
-                    continue
-                if provider.id in seen:
-                    c.error(("providers", i, "id"), "R008", f"the provider id '{provider.id}' is already used in {seen[provider.id]}.",
-                            "Give each provider its own id.")
-                    continue
-                seen[provider.id] = doc.name
-                providers.append(provider)
-        except TooManyProblems:
-            problems.extend(c.too_many().problems)
-            continue
-        problems.extend(c.problems)
-    if problems:
-        raise ScenarioError(problems)
-    return m.Directory(tuple(providers))
-
-
-def _provider(c: Checker, path, raw) -> m.Provider | None:
-    raw = c.mapping(path, raw, PROVIDER_KEYS, "the provider")
-    if not raw or any(k not in raw for k, req in PROVIDER_KEYS.items() if req):
-        return None
-    pid = c.ident(path + ("id",), raw["id"], "the provider id")
-    kind = c.choice(path + ("kind",), raw["kind"], m.PROVIDER_KINDS, "the provider kind")
-    coords = c.coordinates(path + ("coordinates",), raw["coordinates"], "coordinates")
-    hours_raw = raw.get("hours", "24/7")
-    hours = _hours(c, path + ("hours",), hours_raw)
-    speed = c.number(path + ("speed_kmh",), raw.get("speed_kmh", 50), "speed_kmh", 5, 200, default=50)
-    cost = c.number(path + ("cost",), raw.get("cost", 0), "cost", 0, 1_000_000, default=0)
-    partner = c.typed(path + ("partner",), raw.get("partner", False), bool, "partner", default=False)
-    if pid is None or kind is None or coords is None or hours is None:
-        return None
-    note = c.text(path + ("note",), raw["note"], f"the note on provider '{pid}'") if "note" in raw else None
-    hours_text = hours_raw if isinstance(hours_raw, str) else ", ".join(map(str, hours_raw))
-    return m.Provider(pid, str(raw["name"]), kind, str(raw["place"]), coords,
-                      frozenset(c.strings(path + ("capabilities",), raw.get("capabilities"), "capabilities")),
-                      hours, c.strings(path + ("languages",), raw.get("languages"), "languages"),
-                      bool(partner), int(cost), float(speed), str(raw.get("phone", "")), hours_text, note)
-
-
-def _hours(c: Checker, path, raw) -> tuple[m.Hours, ...] | None:
-    if raw == "24/7":
-        return m.ALWAYS_OPEN
-    items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else None
-    if items is None:
-        c.error(path, "S003", "hours must be '24/7' or a list such as ['Mon-Fri 07:00-19:00'].", "See 'Providers' in docs/authoring.md.")
-        return None
-    out = []
-    for i, item in enumerate(items):
-        match = _HOURS.match(str(item).strip())
-        p = path + (i,) if isinstance(raw, list) else path
-        if not match:
-            c.error(p, "D002", f"'{item}' is not an opening time.", "Write 'Mon-Fri 07:00-19:00', 'Sat 08:00-12:00' or '24/7'.")
-            continue
-        d1 = _DAYS.index(match["d1"]) if match["d1"] else 0
-        d2 = _DAYS.index(match["d2"]) if match["d2"] else (d1 if match["d1"] else 6)
-        days = frozenset(range(d1, d2 + 1)) if d1 <= d2 else frozenset(list(range(d1, 7)) + list(range(0, d2 + 1)))
-        start = int(match["a"]) * 60 + int(match["am"])
-        end = int(match["b"]) * 60 + int(match["bm"])
-        if start >= 24 * 60 or end > 24 * 60:
-            c.error(p, "D002", f"'{item}' is not an opening time.", "Hours go from 00:00 to 24:00.")
-            continue
-        out.append(m.Hours(days, start, end))
-    return tuple(out) if out else None
-
-
-# ------------------------------------------------------------------ rubrics
-
-
-def load_rubric(path: Path | str) -> m.Rubric:
-    path = Path(path)
-    return build_rubric(load_yaml(path), content_hash(path.read_bytes()))
-
-
-def build_rubric(doc: Document, digest: str = "") -> m.Rubric:
-    c = Checker(doc)
-    try:
-        return _build_rubric(c, doc, digest)
-    except TooManyProblems:
-        raise c.too_many() from None
-
-
-def _build_rubric(c: Checker, doc: Document, digest: str) -> m.Rubric:
-    root = c.mapping((), doc.data, RUBRIC_KEYS, "the rubric")
-    if not root:
-        raise ScenarioError(c.problems)
-    rid = c.ident(("id",), root.get("id"), "the rubric id") if "id" in root else None
-    title = c.text(("title",), root["title"], "the title") if "title" in root else None
-    pass_mark = c.number(("pass_mark",), root.get("pass_mark"), "pass_mark", 0, 100, default=70) if "pass_mark" in root else 70
-    cap = c.number(("critical_cap",), root.get("critical_cap", min(pass_mark - 1, 49)), "critical_cap", 0, 100, default=49)
-    if cap >= pass_mark:
-        c.error(("critical_cap",), "S004", f"critical_cap ({cap}) must be below the pass mark ({pass_mark}).",
-                "A missed critical step must make the call fail: lower critical_cap.")
-    compliance = _compliance(c, root.get("compliance"))
-    levels = _levels(c, ("levels",), root.get("levels"))
-    criteria = {}
-    raw_criteria = root.get("criteria")
-    if isinstance(raw_criteria, dict):
-        for cid, raw in raw_criteria.items():
-            cpath = ("criteria", cid)
-            if cid not in CRITERIA:
-                c.error(cpath, "R010", f"there is no criterion '{cid}'.", _choices_hint(str(cid), CRITERIA), key=True)
-                continue
-            raw = c.mapping(cpath, raw, CRITERION_KEYS, f"the criterion '{cid}'")
-            if not raw:
-                continue
-            weight = c.number(cpath + ("weight",), raw.get("weight"), "weight", 0, 100, default=None) if "weight" in raw else None
-            own = _levels(c, cpath + ("levels",), raw["levels"]) if "levels" in raw else levels
-            settings = _criterion_settings(c, cpath + ("settings",), cid, raw.get("settings"))
-            minimum = c.number(cpath + ("minimum",), raw["minimum"], "minimum", 0, 100) if "minimum" in raw else None
-            if weight is not None:
-                criteria[cid] = m.Criterion(cid, float(weight), dict(settings), own,
-                                            float(minimum) if minimum is not None else None)
-    elif "criteria" in root:
-        c.error(("criteria",), "S003", "criteria must be a mapping of criterion names.", f"Criteria: {', '.join(CRITERIA)}.")
-    protocol = {}
-    placed = []
-    orders: list[tuple[tuple, str, str, m.DeviationLevel | None]] = []  # (path, first, then, level)
-    for i, raw in enumerate(_list(c, ("protocol",), root.get("protocol"), "protocol")):
-        step = _step(c, ("protocol", i), raw, orders)
-        if step is None:
-            continue
-        if step.id in protocol:
-            c.error(("protocol", i, "id"), "R008", f"the step '{step.id}' is defined twice.", "Keep one definition per step.")
-        protocol[step.id] = step
-        placed.append((i, step))
-    rules: dict[tuple[str, str], m.Order] = {}
-    for at, first, then, level in orders:
-        for name in (first, then):
-            if name not in protocol:
-                c.error(at, "R002", f"the step '{name}' is not in this protocol.", _choices_hint(str(name), protocol))
-        if first in protocol and then in protocol:
-            # Breaking the order of a critical step is a critical failure unless the rubric says otherwise.
-            default = m.DeviationLevel.CRITICAL if protocol[first].critical else m.DeviationLevel.MODERATE
-            rules[(first, then)] = m.Order(first, then, level or default)
-    costs = dict(m.DEFAULT_DEVIATION_COSTS)
-    raw_costs = root.get("deviations")
-    if raw_costs is not None:
-        if not isinstance(raw_costs, dict):
-            c.error(("deviations",), "S003", "deviations must map levels to the procedure points they cost.",
-                    "For example 'major: 15', 'moderate: 8', 'minor: 3' (a critical deviation always fails the call).")
-        else:
-            for level, cost in raw_costs.items():
-                if level not in ("major", "moderate", "minor"):
-                    c.error(("deviations", level), "S001", f"'{level}' is not a level with a cost.",
-                            "Levels with a cost: major, moderate, minor. A critical deviation fails the call: it has no cost.",
-                            key=True)
-                    continue
-                value = c.number(("deviations", level), cost, level, 0, 100)
-                if value is not None:
-                    costs[level] = float(value)
-    passing = tuple(c.strings(("passing_compliance",), root.get("passing_compliance"), "passing_compliance")) \
-        or ("high_compliance", "compliant")
-    for i, level in enumerate(passing):
-        if level not in COMPLIANCE_LEVELS:
-            c.error(("passing_compliance", i), "S004", f"there is no compliance level '{level}'.",
-                    _choices_hint(level, COMPLIANCE_LEVELS))
-    if "timing" in criteria:
-        for step in criteria["timing"].settings.get("targets") or {}:
-            if step not in protocol:
-                c.error(("criteria", "timing", "settings", "targets", step), "R002", f"the step '{step}' is not in this protocol.",
-                        _choices_hint(str(step), protocol), key=True)
-    if c.problems:
-        raise ScenarioError(c.problems)
-    return m.Rubric(rid, title, float(pass_mark), float(cap), compliance, criteria, protocol, doc.name, digest,
-                    tuple(rules.values()), costs, passing)
-
-
-# Settings each criterion understands: name -> kind ("number" 0-100, or "targets": step -> duration).
-CRITERION_SETTINGS = {
-    "calm": {"curt_penalty": "number", "alarming_penalty": "number", "silence_penalty": "number",
-             "calm_bonus_drop": "number"},
-    "timing": {"targets": "targets", "help_within": "duration"},
-}
-
-
-def _criterion_settings(c: Checker, path, cid: str, raw) -> dict:
-    if raw is None:
-        return {}
-    known = CRITERION_SETTINGS.get(cid, {})
-    if not isinstance(raw, dict):
-        c.error(path, "S003", f"settings must be a mapping, not {_type_name(raw)}.", "See docs/rubrics.md.")
-        return {}
-    out = {}
-    for key, value in raw.items():
-        kind = known.get(key)
-        if kind is None:
-            c.error(path + (key,), "S001", f"the criterion '{cid}' has no setting '{key}'.",
-                    suggest(key, known) or (f"Settings here: {', '.join(known)}." if known else "This criterion has no settings."),
-                    key=True)
-        elif kind == "number":
-            number = c.number(path + (key,), value, key, 0, 100)
-            if number is not None:
-                out[key] = number
-        elif kind == "duration":
-            if c.duration(path + (key,), value, key) is not None:
-                out[key] = value
-        elif kind == "targets":
-            if not isinstance(value, dict):
-                c.error(path + (key,), "S003", "targets must map steps to durations.", "For example 'safety_check: 3 min'.")
-                continue
-            out[key] = {step: target for step, target in value.items()
-                        if c.duration(path + (key, step), target, f"the target for '{step}'") is not None}
-    return out
-
-
-def _compliance(c: Checker, raw) -> tuple[tuple[str, float], ...]:
-    if not isinstance(raw, dict):
-        c.error(("compliance",), "S003", "compliance must map each level to its lowest procedure score.",
-                "For example 'high_compliance: 90', down to 'non_compliant: 0'.")
-        return ()
-    for key in raw:
-        if key not in COMPLIANCE_LEVELS:
-            c.error(("compliance", key), "S001", f"unknown compliance level '{key}'.", _choices_hint(str(key), COMPLIANCE_LEVELS), key=True)
-    bands = []
-    for level in COMPLIANCE_LEVELS:
-        if level not in raw:
-            c.error(("compliance",), "S002", f"the compliance level '{level}' has no lowest score.", f"Add '{level}: NUMBER'.")
-            continue
-        value = c.number(("compliance", level), raw[level], level, 0, 100)
-        if value is not None:
-            bands.append((level, float(value)))
-    for (hi, hi_min), (lo, lo_min) in zip(bands, bands[1:]):
-        if lo_min >= hi_min:
-            c.error(("compliance", lo), "S005", f"the bands overlap: '{lo}' starts at {lo_min:g}, not below '{hi}' ({hi_min:g}).",
-                    "Each level must start lower than the one above it.")
-    if bands and bands[-1][1] != 0:
-        c.error(("compliance", bands[-1][0]), "S005", f"the bands leave a gap: scores below {bands[-1][1]:g} have no level.",
-                f"Set '{bands[-1][0]}: 0'.")
-    return tuple(bands)
-
-
-def _levels(c: Checker, path, raw) -> tuple[m.Level, ...]:
-    out = []
-    for i, item in enumerate(_list(c, path, raw, "levels")):
-        item = c.mapping(path + (i,), item, LEVEL_KEYS, "the level")
-        if not item or "min" not in item:
-            continue
-        low = c.number(path + (i, "min"), item["min"], "min", 0, 100)
-        name = c.text(path + (i, "name"), item.get("name"), "the level name") if "name" in item else None
-        desc = c.text(path + (i, "description"), item.get("description"), "the level description") if "description" in item else None
-        if low is not None and name and desc:
-            out.append(m.Level(float(low), name, desc))
-    out.sort(key=lambda level: -level.min)
-    if out and out[-1].min != 0:
-        c.error(path, "S005", f"the levels leave a gap: scores below {out[-1].min:g} have no level.", "Give the lowest level 'min: 0'.")
-    return tuple(out)
-
-
-def _order_items(c: Checker, path, raw, what: str) -> list[tuple[tuple, str, m.DeviationLevel | None]]:
-    """`before: [identify]` or `before: [{step: identify, level: major}]` (likewise `requires`)."""
-    out = []
-    items = [raw] if isinstance(raw, (str, dict)) else _list(c, path, raw, what)
-    for i, item in enumerate(items):
-        p = path + (i,) if isinstance(raw, list) else path
-        if isinstance(item, dict):
-            item = c.mapping(p, item, ORDER_KEYS, f"an item of '{what}'")
-            if isinstance(item.get("step"), str):
-                out.append((p + ("step",), item["step"], _level(c, p + ("level",), item["level"]) if "level" in item else None))
-        elif isinstance(item, str):
-            out.append((p, item, None))
-        else:
-            c.error(p, "S003", f"each item of '{what}' must be a step, or a mapping with 'step' and 'level'.",
-                    "Write [identify] or [{step: identify, level: major}].")
-    return out
-
-
-def _step(c: Checker, path, raw, orders: list) -> m.Step | None:
-    raw = c.mapping(path, raw, STEP_KEYS, "the step")
-    if not raw or "id" not in raw:
-        return None
-    sid = c.ident(path + ("id",), raw["id"], "the step id")
-    label = c.text(path + ("label",), raw["label"], f"the label of '{sid}'") if "label" in raw else None
-    critical = c.typed(path + ("critical",), raw.get("critical", False), bool, "critical", default=False)
-    within = c.duration(path + ("within",), raw["within"], "within") if "within" in raw else None
-    before_items = _order_items(c, path + ("before",), raw.get("before"), "before")
-    before = tuple(name for _, name, _ in before_items)
-    if sid is not None:
-        orders.extend((at, sid, name, level) for at, name, level in before_items)
-        orders.extend((at, name, sid, level) for at, name, level in _order_items(c, path + ("requires",), raw.get("requires"), "requires"))
-    weight = c.number(path + ("weight",), raw.get("weight", 1), "weight", 0, 100, default=1)
-    why = c.text(path + ("why",), raw["why"], f"the explanation of '{sid}'") if "why" in raw else None
-    optional = c.typed(path + ("optional",), raw.get("optional", False), bool, "optional", default=False)
-    if critical and optional:
-        c.error(path + ("optional",), "S004", "a critical step cannot be optional.",
-                "A critical step must be possible in every call of this rubric: remove 'optional' or 'critical'.")
-    if sid is None or label is None:
-        return None
-    return m.Step(sid, label, bool(critical), within, before, float(weight), why, bool(optional))
