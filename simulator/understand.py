@@ -199,13 +199,15 @@ def understand(sentence: str, options: dict[str, list[Phrase]], lang: str,
     def weight(word: str) -> float:
         return 1.0 + math.log((n + 1) / (df.get(word, 0) + 0.5))
 
-    vocabulary = set(df)
-    # Each typed word as it stands for an option word: itself, or the closest option word (a typo).
+    # Each typed word as it stands for an option word: itself, or the closest option word (a typo), looked for
+    # in a fixed order so that a typo equally close to two words reads the same in every run.
+    vocabulary: list[str] | None = None
     resolved: list[tuple[str, float]] = []
     for word in typed:
-        if word in vocabulary:
+        if word in df:
             resolved.append((word, 1.0))
         else:
+            vocabulary = sorted(df) if vocabulary is None else vocabulary
             near = _fuzzy(word, vocabulary)
             resolved.append(near if near else (word, 0.0))
     total = sum(weight(w) for w, _ in resolved) or 1.0

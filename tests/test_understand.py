@@ -99,3 +99,27 @@ def test_an_authors_phrasing_lets_a_sentence_the_option_text_misses_be_understoo
     reading = understand_now(after, typed)
     assert (reading.kind, reading.best.option) == ("sure", "greet")
     assert reading.best.via == "assistance dépannage, racontez-moi ce qui se passe"
+
+
+def test_the_development_benchmark_reads_each_phrasing_without_it_against_its_whole_node():
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "bench" / "understand_dev.py"
+    spec = importlib.util.spec_from_file_location("understand_dev", path)
+    dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(dev)
+    cell = next(c for c in dev.cells(["namur-breakdown"]) if c["node"] == "opening" and c["lang"] == "fr")
+    seen = []
+
+    def read(said, options, lang, tones):
+        seen.append(said)
+        if len(seen) <= len(cell["said"]):  # a held-out phrasing: gone from its option, nothing else missing
+            meant = next(o for o, _, p in cell["said"] if p == said)
+            assert said not in [p.text for p in options[meant]]
+            assert {o: len(ps) for o, ps in options.items()} == {
+                o: len(ps) - (o == meant) for o, ps in cell["phrases"].items()}
+        return understand(said, options, lang, tones)
+
+    [row] = dev.measure(read, all_cells=[cell])
+    assert seen[:len(cell["said"])] == [p for _, _, p in cell["said"]]
+    assert row["sentences"] == len(cell["said"]) and 0 < row["first"] <= 1
