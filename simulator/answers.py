@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 
 from simulator.errors import Position, Problem, ScenarioError, display_path
+from simulator.shorthand import expand
 from simulator.transcript import read_transcript
 from simulator.yamlsource import load_yaml
 
@@ -43,16 +44,10 @@ def load_answers(path: Path | str) -> list[Located]:
     out, problems = [], []
     for i, item in enumerate(doc.data):
         pos = doc.at((i,))
-        if isinstance(item, str):
-            item = {"type": "choose", "option": item}
-        elif isinstance(item, dict) and "say" in item and set(item) <= {"say", "means"} and isinstance(item["say"], str) \
-                and item["say"].strip():
-            # A typed sentence, read as `plateau play --free` reads it; `means` (the option meant) is picked when
-            # two readings are offered, and `plateau understand --answers` lists the sentences read otherwise.
-            item = {"type": "say", "text": item["say"], **({"means": str(item["means"])} if "means" in item else {})}
-        elif _is_number(item):
-            item = {"type": "choose", "number": item}
-        if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+        # A `say` (a typed sentence) is read as `plateau play --free` reads it; its `means` (the option meant) is
+        # picked when two readings are offered, and `plateau understand --answers` lists the sentences read otherwise.
+        item = expand(item)
+        if item is None:
             problems.append(Problem(name, pos.line, pos.column, "A001", "this answer is not an action.",
                                     "Write an option id ('- greet'), the number shown on screen ('- 2') or an action "
                                     "('- {type: input, value: GH-512-KL}')."))

@@ -11,6 +11,7 @@ from typing import Any
 from simulator import model as m
 from simulator.engine import CaseStatus, Session, Status
 from simulator.scoring import field_matches, rank_providers
+from simulator.shorthand import contract
 
 WRONG_VALUE = "?"
 PROVIDER_SAMPLE = 4
@@ -74,4 +75,4 @@ def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bo
 
 def as_answer(action: dict) -> Any:
     """An action as written in an answers file: a bare option id for a choice."""
-    return action["option"] if action["type"] == "choose" else action
+    return contract(action)

@@ -26,6 +26,7 @@ from simulator.errors import ScenarioError, Severity
 from simulator.expressions import Condition, Template
 from simulator.rubric_loader import (COMPLIANCE_LEVELS, CRITERIA, CRITERION_KEYS, CRITERION_SETTINGS, LEVEL_KEYS,
                                      ORDER_KEYS, RUBRIC_KEYS, STEP_KEYS, build_rubric, load_rubric)
+from simulator.shorthand import expand
 from simulator.yamlsource import Document, load_yaml, parse_yaml
 
 __all__ = [
@@ -157,9 +158,9 @@ def _model_actions(c: Checker, raw) -> tuple[dict, ...]:
     """The model call: the answers a senior agent would give, in the answers-file form."""
     out = []
     for i, item in enumerate(c.list_of(("model",), raw, "model")):
-        if isinstance(item, str):
-            item = {"type": "choose", "option": item}
-        if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+        item = expand(item)
+        # Numbers (a place on screen) and typed sentences depend on the session: the model call names options.
+        if item is None or "number" in item or item["type"] == "say":
             c.error(("model", i), "S003", "each step of the model call must be an option id or an action.",
                     "Write '- greet' or '- {type: input, value: GH-512-KL}'.")
             continue

@@ -280,3 +280,9 @@ def test_phrasings_for_free_text_are_kept_by_language(lib):
 ])
 def test_a_malformed_phrasing_is_reported_at_its_place(lib, says, code, line, column, message):
     check(lib, {GREET: GREET + "            " + says + "\n"}, code, line, column, message)
+
+
+def test_a_model_call_names_options_not_their_place_on_screen(lib):
+    problems = problems_of(scenario_text(**{"version: 1\n": "version: 1\nmodel:\n  - 2\n"}), lib)
+    assert [(p.code, p.line, p.column, p.message) for p in problems] == [
+        ("S003", 5, 5, "each step of the model call must be an option id or an action.")]
