@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator import model as m
+from simulator.i18n import Table, t
 from simulator.scoring import Score
 
 ASSESS_SCENARIOS = ("namur-breakdown", "brussels-ring-two-calls")
@@ -17,56 +18,14 @@ QUALITIES = ("composure", "empathy", "languages", "multitasking", "procedure", "
 # A quality no call can measure: only what the candidate says counts.
 SELF_REPORTED = ("schedule",)
 
-QUESTIONS: dict[str, dict[str, str]] = {
-    "composure": {"fr": "Je garde mon calme quand tout le monde autour de moi panique.",
-                  "nl": "Ik blijf kalm wanneer iedereen rondom mij in paniek slaat.",
-                  "en": "I stay calm when everyone around me panics."},
-    "empathy": {"fr": "Aider les autres, même au téléphone, me procure de la satisfaction.",
-                "nl": "Anderen helpen, ook aan de telefoon, geeft me voldoening.",
-                "en": "Helping others, even over the phone, gives me satisfaction."},
-    "languages": {"fr": "Je suis à l'aise pour passer du français au néerlandais ou à l'anglais en pleine conversation.",
-                  "nl": "Ik schakel vlot over van Nederlands naar Frans of Engels midden in een gesprek.",
-                  "en": "I am at ease switching between French, Dutch and English mid-conversation."},
-    "multitasking": {"fr": "Je gère plusieurs tâches complexes en même temps sans perdre le fil.",
-                     "nl": "Ik beheer meerdere complexe taken tegelijk zonder de draad kwijt te raken.",
-                     "en": "I handle several complex tasks at once without losing track."},
-    "procedure": {"fr": "Je suis une procédure précise même dans le feu de l'action.",
-                  "nl": "Ik volg een precieze procedure, ook als het heet wordt.",
-                  "en": "I follow a precise procedure even in the heat of the moment."},
-    "schedule": {"fr": "Travailler la nuit, le week-end et les jours fériés ne me fait pas peur.",
-                 "nl": "Werken 's nachts, in het weekend en op feestdagen schrikt me niet af.",
-                 "en": "Working nights, weekends and public holidays does not put me off."},
-}
+VERDICT_IDS = ("strength", "underestimated", "overestimated", "to_practise", "self_reported")
 
-NAMES: dict[str, dict[str, str]] = {
-    "composure": {"fr": "Sang-froid", "nl": "Kalmte", "en": "Composure"},
-    "empathy": {"fr": "Empathie", "nl": "Empathie", "en": "Empathy"},
-    "languages": {"fr": "Langues", "nl": "Talen", "en": "Languages"},
-    "multitasking": {"fr": "Plusieurs tâches à la fois", "nl": "Meerdere taken tegelijk", "en": "Several tasks at once"},
-    "procedure": {"fr": "Respect de la procédure", "nl": "Procedure volgen", "en": "Following procedure"},
-    "schedule": {"fr": "Horaires de nuit et de week-end", "nl": "Nacht- en weekendwerk", "en": "Night and weekend work"},
-}
-
-ADVICE: dict[str, dict[str, str]] = {
-    "composure": {"fr": "Entraînez-vous à ralentir votre débit et à reformuler quand l'appelant s'emballe ; rejouez les appels en mode chronométré (--timed).",
-                  "nl": "Oefen om trager te praten en te herformuleren wanneer de beller panikeert; speel de oproepen opnieuw met tijdslimiet (--timed).",
-                  "en": "Practise slowing down and rephrasing when the caller spirals; replay the calls in timed mode (--timed)."},
-    "empathy": {"fr": "Commencez chaque réponse par une phrase qui rassure avant la question suivante ; évitez les réponses sèches.",
-                "nl": "Begin elk antwoord met een geruststellende zin voor de volgende vraag; vermijd kortaffe antwoorden.",
-                "en": "Start each answer with a reassuring sentence before the next question; avoid curt replies."},
-    "languages": {"fr": "Passez à la langue de l'appelant dès la première phrase (/langue) et pratiquez le néerlandais et l'anglais chaque jour.",
-                  "nl": "Schakel vanaf de eerste zin over naar de taal van de beller (/taal) en oefen elke dag Frans en Engels.",
-                  "en": "Switch to the caller's language from the first sentence (/speak) and practise French and Dutch daily."},
-    "multitasking": {"fr": "Quand deux appels arrivent, sécurisez d'abord celui qui est en danger, puis revenez vers l'autre en le prévenant.",
-                     "nl": "Bij twee oproepen: beveilig eerst wie in gevaar is, kom dan terug bij de andere en verwittig die.",
-                     "en": "With two calls, secure the one in danger first, then come back to the other and tell them so."},
-    "procedure": {"fr": "Apprenez l'ordre : sécurité, rappel, identification, localisation, panne, envoi, délai confirmé, conseils, dossier.",
-                  "nl": "Leer de volgorde: veiligheid, terugbelnummer, identificatie, locatie, probleem, inzet, bevestigde tijd, advies, dossier.",
-                  "en": "Learn the order: safety, call-back number, identity, location, problem, dispatch, confirmed ETA, advice, case file."},
-    "schedule": {"fr": "Parlez des horaires tournants (24 h/24, 7 j/7) avec des agents en poste avant de vous engager.",
-                 "nl": "Praat over wisselende uren (24/7) met agenten die het werk doen voor je je engageert.",
-                 "en": "Talk about rotating shifts (24/7) with agents on the job before committing."},
-}
+# The words are the catalog's messages (simulator/locale): assess.question.QUALITY (the questionnaire),
+# assess.quality.QUALITY (its name), assess.advice.QUALITY, assess.verdict.VERDICT and assess.KEY.
+QUESTIONS = Table("assess.question.", QUALITIES)
+NAMES = Table("assess.quality.", QUALITIES)
+ADVICE = Table("assess.advice.", QUALITIES)
+VERDICTS = Table("assess.verdict.", VERDICT_IDS)
 
 
 @dataclass(frozen=True)
@@ -155,34 +114,5 @@ def profile(answers: dict[str, int], measured: dict[str, float | None]) -> list[
     return out
 
 
-VERDICTS: dict[str, dict[str, str]] = {
-    "strength": {"fr": "Point fort", "nl": "Sterk punt", "en": "Strength"},
-    "underestimated": {"fr": "Meilleur que vous ne le pensez", "nl": "Beter dan u denkt", "en": "Better than you think"},
-    "overestimated": {"fr": "Vous vous surestimez", "nl": "U overschat zichzelf", "en": "You rate yourself higher than measured"},
-    "to_practise": {"fr": "À travailler", "nl": "Werkpunt", "en": "To practise"},
-    "self_reported": {"fr": "Selon vous seulement (aucun appel ne le mesure)", "nl": "Enkel volgens u (geen oproep meet het)",
-                      "en": "Your word only (no call measures it)"},
-}
-
-WORDS: dict[str, dict[str, str]] = {
-    "intro": {"fr": "Ce métier vous convient-il ? Répondez à six questions (1 = pas du tout, 5 = tout à fait), puis prenez deux appels courts. Vous verrez ensuite votre profil.",
-              "nl": "Past deze job bij u? Beantwoord zes vragen (1 = helemaal niet, 5 = helemaal wel) en neem daarna twee korte oproepen. Daarna ziet u uw profiel.",
-              "en": "Does this job suit you? Answer six questions (1 = not at all, 5 = fully), then take two short calls. You will then see your profile."},
-    "scale": {"fr": "Votre réponse (1 à 5)", "nl": "Uw antwoord (1 tot 5)", "en": "Your answer (1 to 5)"},
-    "bad_scale": {"fr": "Tapez un chiffre de 1 à 5.", "nl": "Typ een cijfer van 1 tot 5.", "en": "Type a digit from 1 to 5."},
-    "call": {"fr": "Appel {n} sur 2", "nl": "Oproep {n} van 2", "en": "Call {n} of 2"},
-    "title": {"fr": "Votre profil", "nl": "Uw profiel", "en": "Your profile"},
-    "quality": {"fr": "Qualité", "nl": "Kwaliteit", "en": "Quality"},
-    "believed": {"fr": "Selon vous", "nl": "Volgens u", "en": "You said"},
-    "measured": {"fr": "Mesuré", "nl": "Gemeten", "en": "Measured"},
-    "verdict": {"fr": "Bilan", "nl": "Besluit", "en": "Verdict"},
-    "advice": {"fr": "Conseils", "nl": "Tips", "en": "Advice"},
-    "saved": {"fr": "Profil enregistré : {path}", "nl": "Profiel bewaard: {path}", "en": "Profile saved: {path}"},
-    "stopped": {"fr": "Auto-évaluation arrêtée : rien n'est gardé. Recommencez quand vous voulez avec : plateau assess",
-                "nl": "Zelftest gestopt: er wordt niets bewaard. Begin opnieuw wanneer u wilt met: plateau assess",
-                "en": "Self-assessment stopped: nothing is kept. Start again whenever you like with: plateau assess"},
-}
-
-
 def word(key: str, lang: str, **values) -> str:
-    return WORDS[key][lang].format(**values)
+    return t("assess." + key, lang, **values)

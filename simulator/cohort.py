@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from simulator import i18n
 from simulator.report import half_up, percent, quote
 from simulator.store import Filters, Store
 
@@ -26,111 +27,10 @@ TIMED_STEPS = ("safety_check", "dispatch")
 BINS = 10  # score distribution: 0-9, 10-19, ..., 90-100
 CHART_POINTS = 30  # a trainee's chart shows their last 30 finished calls (first, best and trend count them all)
 
-WORDS: dict[str, dict[str, str]] = {
-    "title": {"fr": "Rapport de classe", "nl": "Klasrapport", "en": "Class report"},
-    "period": {"fr": "Du {first} au {last}", "nl": "Van {first} tot {last}", "en": "From {first} to {last}"},
-    "totals": {"fr": "Appels : {sessions} · stagiaires : {trainees} · scénarios : {scenarios} · abandonnés : {abandoned}",
-               "nl": "Oproepen: {sessions} · cursisten: {trainees} · scenario's: {scenarios} · afgebroken: {abandoned}",
-               "en": "Calls: {sessions} · trainees: {trainees} · scenarios: {scenarios} · abandoned: {abandoned}"},
-    "pass_rate": {"fr": "Réussis : {passed} sur {finished} appels terminés ({share})",
-                  "nl": "Geslaagd: {passed} van {finished} afgewerkte oproepen ({share})",
-                  "en": "Passed: {passed} of {finished} finished calls ({share})"},
-    "empty": {"fr": "Aucun appel enregistré pour cette sélection.", "nl": "Geen oproepen bewaard voor deze selectie.",
-              "en": "No call recorded for this selection."},
-    "filters": {"fr": "Sélection", "nl": "Selectie", "en": "Selection"},
-    "weeks": {"fr": "La classe, semaine par semaine", "nl": "De klas, week per week", "en": "The class, week by week"},
-    "week": {"fr": "Semaine du", "nl": "Week van", "en": "Week of"},
-    "mean": {"fr": "Score moyen", "nl": "Gemiddelde score", "en": "Mean score"},
-    "median": {"fr": "Médiane", "nl": "Mediaan", "en": "Median"},
-    "trainees": {"fr": "Progression par stagiaire", "nl": "Vooruitgang per cursist", "en": "Progress per trainee"},
-    "trainee": {"fr": "Stagiaire", "nl": "Cursist", "en": "Trainee"},
-    "calls": {"fr": "Appels", "nl": "Oproepen", "en": "Calls"},
-    "passed": {"fr": "Réussis", "nl": "Geslaagd", "en": "Passed"},
-    "abandoned": {"fr": "Abandonnés", "nl": "Afgebroken", "en": "Abandoned"},
-    "first": {"fr": "Premier", "nl": "Eerste", "en": "First"},
-    "last": {"fr": "Dernier", "nl": "Laatste", "en": "Last"},
-    "best": {"fr": "Meilleur", "nl": "Beste", "en": "Best"},
-    "trend": {"fr": "Tendance", "nl": "Trend", "en": "Trend"},
-    "scores": {"fr": "Scores dans le temps", "nl": "Scores in de tijd", "en": "Scores over time"},
-    "trend_hint": {"fr": "Tendance : moyenne des derniers appels terminés moins celle des premiers (trois de chaque "
-                         "au plus, la moitié s'il y en a moins de six).",
-                   "nl": "Trend: gemiddelde van de laatste afgewerkte oproepen min dat van de eerste (elk hoogstens "
-                         "drie, de helft als het er minder dan zes zijn).",
-                   "en": "Trend: mean of the last finished calls minus that of the first ones (three of each at "
-                         "most, half of them when there are fewer than six)."},
-    "chart_hint": {"fr": "Les graphiques montrent au plus les {n} derniers appels terminés de chaque stagiaire.",
-                   "nl": "De grafieken tonen hoogstens de laatste {n} afgewerkte oproepen van elke cursist.",
-                   "en": "Charts show at most each trainee's last {n} finished calls."},
-    "more_trainees": {"fr": "… et {n} autres stagiaires (voir le rapport HTML).",
-                      "nl": "… en nog {n} cursisten (zie het HTML-rapport).",
-                      "en": "… and {n} more trainees (see the HTML report)."},
-    "scenarios": {"fr": "Par scénario", "nl": "Per scenario", "en": "Per scenario"},
-    "scenario": {"fr": "Scénario", "nl": "Scenario", "en": "Scenario"},
-    "success": {"fr": "Taux de réussite", "nl": "Slaagpercentage", "en": "Pass rate"},
-    "distribution": {"fr": "Répartition des scores", "nl": "Verdeling van de scores", "en": "Score distribution"},
-    "compliance": {"fr": "Conformité à la procédure", "nl": "Naleving van de procedure", "en": "Procedure compliance"},
-    "compliance_hint": {"fr": "Comme en revue de dossiers : un centre accrédité garde Partiel et Faible sous 10 % "
-                              "des appels revus chacun, et Non conforme sous 7 %.",
-                        "nl": "Zoals bij dossierreview: een geaccrediteerde centrale houdt Gedeeltelijk en Laag elk "
-                              "onder 10 % van de nagekeken oproepen, en Niet conform onder 7 %.",
-                        "en": "As in case review: an accredited centre keeps Partial and Low under 10% of reviewed "
-                              "calls each, and Non-compliant under 7%."},
-    "level": {"fr": "Niveau", "nl": "Niveau", "en": "Level"},
-    "share": {"fr": "Part", "nl": "Aandeel", "en": "Share"},
-    "limit": {"fr": "Maximum", "nl": "Maximum", "en": "At most"},
-    "over": {"fr": "au-dessus du maximum", "nl": "boven het maximum", "en": "above the limit"},
-    "no_compliance": {"fr": "Aucun appel terminé avec une procédure évaluée.",
-                      "nl": "Geen afgewerkte oproep met een beoordeelde procedure.",
-                      "en": "No finished call with an assessed procedure."},
-    "steps": {"fr": "Étapes de procédure les plus manquées", "nl": "Vaakst overgeslagen procedurestappen",
-              "en": "Most-missed procedure steps"},
-    "step": {"fr": "Étape", "nl": "Stap", "en": "Step"},
-    "missed": {"fr": "Manquée", "nl": "Overgeslagen", "en": "Missed"},
-    "broken": {"fr": "Enfreinte", "nl": "Overtreden", "en": "Broken"},
-    "late": {"fr": "En retard", "nl": "Te laat", "en": "Late"},
-    "order": {"fr": "Hors ordre", "nl": "Verkeerde volgorde", "en": "Out of order"},
-    "of_calls": {"fr": "Sur", "nl": "Op", "en": "Of"},
-    "critical": {"fr": "critique", "nl": "kritiek", "en": "critical"},
-    "no_steps": {"fr": "Aucune étape manquée.", "nl": "Geen overgeslagen stappen.", "en": "No step missed."},
-    "options": {"fr": "Mauvais choix les plus fréquents", "nl": "Vaakst gemaakte foute keuzes",
-                "en": "Most-chosen wrong options"},
-    "option": {"fr": "Choix", "nl": "Keuze", "en": "Choice"},
-    "chosen": {"fr": "Appels", "nl": "Oproepen", "en": "Calls"},
-    "why": {"fr": "Pourquoi", "nl": "Waarom", "en": "Why"},
-    "why_breaks": {"fr": "contre l'étape « {steps} »", "nl": "tegen de stap « {steps} »", "en": "against “{steps}”"},
-    "why_points": {"fr": "{points} points perdus en moyenne", "nl": "gemiddeld {points} punten verloren",
-                   "en": "{points} points lost on average"},
-    "why_ending": {"fr": "mène à une issue dangereuse", "nl": "leidt tot een onveilige afloop",
-                   "en": "leads to an unsafe ending"},
-    "provider": {"fr": "prestataire : {name}", "nl": "hulpverlener: {name}", "en": "provider: {name}"},
-    "options_hint": {"fr": "Un choix est compté comme mauvais s'il a coûté des points, va contre une étape de la "
-                           "procédure ou mène à une issue dangereuse. Part : appels terminés de ce scénario où il a été fait.",
-                     "nl": "Een keuze telt als fout als ze punten kostte, tegen een procedurestap ingaat of tot een "
-                           "onveilige afloop leidt. Aandeel: afgewerkte oproepen van dat scenario waarin ze gemaakt werd.",
-                     "en": "A choice counts as wrong when it cost points, goes against a procedure step or leads to "
-                           "an unsafe ending. Share: finished calls of that scenario in which it was made."},
-    "no_options": {"fr": "Aucun mauvais choix.", "nl": "Geen foute keuzes.", "en": "No wrong choice."},
-    "timings": {"fr": "Délais", "nl": "Tijden", "en": "Timings"},
-    "timing_hint": {"fr": "Minutes simulées depuis le début de l'appel.", "nl": "Gesimuleerde minuten sinds het begin van de oproep.",
-                    "en": "Simulated minutes since the call began."},
-    "p90": {"fr": "9 appels sur 10 en", "nl": "9 op 10 oproepen binnen", "en": "9 calls in 10 within"},
-    "target": {"fr": "Objectif", "nl": "Doel", "en": "Target"},
-    "within": {"fr": "Dans l'objectif", "nl": "Binnen het doel", "en": "Within target"},
-    "never": {"fr": "Jamais fait", "nl": "Nooit gedaan", "en": "Never done"},
-    "no_timings": {"fr": "Pas de délai mesuré.", "nl": "Geen tijden gemeten.", "en": "No timing measured."},
-    "min": {"fr": "{n} min", "nl": "{n} min", "en": "{n} min"},
-    "compliance.high_compliance": {"fr": "Conformité élevée", "nl": "Hoge conformiteit", "en": "High compliance"},
-    "compliance.compliant": {"fr": "Conforme", "nl": "Conform", "en": "Compliant"},
-    "compliance.partial": {"fr": "Partiel", "nl": "Gedeeltelijk", "en": "Partial"},
-    "compliance.low": {"fr": "Faible", "nl": "Laag", "en": "Low"},
-    "compliance.non_compliant": {"fr": "Non conforme", "nl": "Niet conform", "en": "Non-compliant"},
-    "all": {"fr": "tous les appels enregistrés", "nl": "alle bewaarde oproepen", "en": "every recorded call"},
-}
-
 
 def word(key: str, lang: str, **values) -> str:
-    entry = WORDS[key]
-    return entry.get(lang, entry["en"]).format(**values)
+    """The report's words are the catalog's messages `cohort.KEY` (simulator/locale)."""
+    return i18n.t("cohort." + key, lang, **values)
 
 
 # ------------------------------------------------------------------ the figures
@@ -440,7 +340,8 @@ def describe_filters(filters: Filters, lang: str) -> str:
 
 def view(cohort: Cohort, lang: str) -> dict:
     """Everything the report shows, as words and numbers in one language (the template only lays it out)."""
-    w = {key: word(key, lang) for key in WORDS if "{" not in WORDS[key]["en"]}
+    w = {key[len("cohort."):]: i18n.template(key, lang)  # the template's words: those without placeholders
+         for key in i18n.keys("cohort.") if "{" not in i18n.template(key, "en")}
     return {
         "lang": lang, "w": w, "c": cohort,
         "selection": describe_filters(cohort.filters, lang),
@@ -461,7 +362,7 @@ def view(cohort: Cohort, lang: str) -> dict:
                        "abandoned": s.abandoned, "passed": s.passed, "pass_rate": percent(s.pass_rate, lang),
                        "median": _num(s.median, lang), "mean": _num(s.mean, lang), "bins": list(s.bins),
                        "peak": max(s.bins) or 1} for s in cohort.scenarios],
-        "compliance": [{"level": c.level, "name": word("compliance." + c.level, lang), "count": c.count,
+        "compliance": [{"level": c.level, "name": i18n.t("compliance." + c.level, lang), "count": c.count,
                         "share": c.share, "share_text": percent(c.share, lang),
                         "limit": percent(c.limit, lang) if c.limit is not None else "", "over": c.over}
                        for c in cohort.compliance],
@@ -472,8 +373,8 @@ def view(cohort: Cohort, lang: str) -> dict:
                      "quoted": _option_text(o, lang) if o.kind == "provider" else quote(_option_text(o, lang), lang),
                      "share": percent(o.share, lang), "why": _why(o, lang)} for o in cohort.options],
         "timings": [{"label": _text(t.label, lang, t.step), "count": t.count, "never": t.never,
-                     "median": word("min", lang, n=_num(t.median, lang)), "p90": word("min", lang, n=_num(t.p90, lang)),
-                     "target": word("min", lang, n=_num(t.target, lang)) if t.target is not None else "–",
+                     "median": i18n.t("min", lang, n=_num(t.median, lang)), "p90": i18n.t("min", lang, n=_num(t.p90, lang)),
+                     "target": i18n.t("min", lang, n=_num(t.target, lang)) if t.target is not None else "–",
                      "within": percent(t.within, lang)} for t in cohort.timings],
     }
 
@@ -528,7 +429,7 @@ def render_terminal(cohort: Cohort, lang: str, console, *, max_trainees: int = 4
         [[t["name"], str(t["calls"]), str(t["passed"]), str(t["abandoned"]), t["first"], t["last"], t["best"], t["trend"],
           sparkline([p["score"] for p in t["points"]])] for t in v["trainees"][:max_trainees]]))
     if len(v["trainees"]) > max_trainees:
-        console.print(word("more_trainees", lang, n=len(v["trainees"]) - max_trainees))
+        console.print(i18n.tn("cohort.more_trainees", len(v["trainees"]) - max_trainees, lang))
 
     console.print(table(w["scenarios"], [
         Column(w["scenario"]), Column(w["calls"], **figure, rank=1), Column(w["success"], **figure),

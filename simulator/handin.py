@@ -32,77 +32,16 @@ MANIFEST = "plateau-handin.json"  # not .jsonl: `plateau import` skips it, in a 
 MANIFEST_FORMAT = 1
 MAX_NUMBERED = 99  # plateau-remise-...-99.zip: past that, something else is going on
 
-WORDS: dict[str, dict[str, str]] = {
-    "file.word": {"fr": "remise", "nl": "inlevering", "en": "handin"},
-    "file.all": {"fr": "tous", "nl": "alle", "en": "all"},
-    "file.nobody": {"fr": "stagiaire", "nl": "cursist", "en": "trainee"},
-    "trainee.one": {"fr": "Stagiaire : {names}", "nl": "Cursist: {names}", "en": "Trainee: {names}"},
-    "trainee.many": {"fr": "Stagiaires : {names}", "nl": "Cursisten: {names}", "en": "Trainees: {names}"},
-    "nameless": {"fr": "(sans nom)", "nl": "(zonder naam)", "en": "(no name)"},
-    "calls.one": {"fr": "1 appel", "nl": "1 oproep", "en": "1 call"},
-    "calls.many": {"fr": "{n} appels", "nl": "{n} oproepen", "en": "{n} calls"},
-    "scenarios.one": {"fr": "1 scénario", "nl": "1 scenario", "en": "1 scenario"},
-    "scenarios.many": {"fr": "{n} scénarios", "nl": "{n} scenario's", "en": "{n} scenarios"},
-    "packed": {"fr": "Remis : {calls}, {scenarios} ({list})", "nl": "Ingeleverd: {calls}, {scenarios} ({list})",
-               "en": "Handed in: {calls}, {scenarios} ({list})"},
-    "written": {"fr": "Fichier : {path}", "nl": "Bestand: {path}", "en": "File: {path}"},
-    "send": {"fr": "Envoyez ce fichier à votre formateur, par exemple en pièce jointe d'un e-mail.",
-             "nl": "Stuur dit bestand naar uw opleider, bijvoorbeeld als bijlage bij een e-mail.",
-             "en": "Send this file to your instructor, for example as an e-mail attachment."},
-    "left_out": {"fr": "{file} : non remis, {reason}", "nl": "{file}: niet ingeleverd, {reason}",
-                 "en": "{file}: not handed in, {reason}"},
-    "unreadable": {"fr": "illisible : ce n'est pas (ou plus) une transcription de Plateau.",
-                   "nl": "onleesbaar: dit is geen (of niet langer een) transcript van Plateau.",
-                   "en": "unreadable: this is not (or no longer) a Plateau transcript."},
-    "unfinished.one": {"fr": "1 appel non terminé n'est pas remis : reprenez-le avec plateau resume, "
-                             "puis relancez plateau handin.",
-                       "nl": "1 onafgewerkte oproep wordt niet ingeleverd: hervat hem met plateau resume "
-                             "en start daarna opnieuw plateau handin.",
-                       "en": "1 unfinished call is not handed in: resume it with plateau resume, "
-                             "then run plateau handin again."},
-    "unfinished.many": {"fr": "{n} appels non terminés ne sont pas remis : reprenez-les avec plateau resume "
-                              "(plateau sessions les montre), puis relancez plateau handin.",
-                        "nl": "{n} onafgewerkte oproepen worden niet ingeleverd: hervat ze met plateau resume "
-                              "(plateau sessions toont ze) en start daarna opnieuw plateau handin.",
-                        "en": "{n} unfinished calls are not handed in: resume them with plateau resume "
-                              "(plateau sessions lists them), then run plateau handin again."},
-    "assess.one": {"fr": "1 auto-évaluation n'est pas remise (ajoutez --assessments pour la joindre).",
-                   "nl": "1 zelftest wordt niet ingeleverd (voeg --assessments toe om hem mee te sturen).",
-                   "en": "1 self-assessment call is not handed in (add --assessments to include it)."},
-    "assess.many": {"fr": "{n} auto-évaluations ne sont pas remises (ajoutez --assessments pour les joindre).",
-                    "nl": "{n} zelftests worden niet ingeleverd (voeg --assessments toe om ze mee te sturen).",
-                    "en": "{n} self-assessment calls are not handed in (add --assessments to include them)."},
-    "err.no_name": {"fr": "aucun nom de stagiaire n'est retenu sur cet ordinateur : donnez le vôtre avec "
-                          "--trainee NOM (ou --all pour les appels de tout le monde).",
-                    "nl": "er is geen naam van een cursist onthouden op deze computer: geef de uwe met "
-                          "--trainee NAAM (of --all voor de oproepen van iedereen).",
-                    "en": "no trainee name is remembered on this computer: give yours with --trainee NAME "
-                          "(or --all for everyone's calls)."},
-    "err.nothing": {"fr": "aucun appel terminé à remettre pour {name} ; aucun fichier n'a été écrit.",
-                    "nl": "geen afgewerkte oproep om in te leveren voor {name}; er is geen bestand geschreven.",
-                    "en": "no finished call to hand in for {name}; no file was written."},
-    "err.nothing_all": {"fr": "aucun appel terminé à remettre ; aucun fichier n'a été écrit.",
-                        "nl": "geen afgewerkte oproep om in te leveren; er is geen bestand geschreven.",
-                        "en": "no finished call to hand in; no file was written."},
-    "err.others": {"fr": " Cet ordinateur garde aussi des appels au nom de : {names} (--trainee NOM pour les remettre).",
-                   "nl": " Deze computer bewaart ook oproepen op naam van: {names} (--trainee NAAM om ze in te leveren).",
-                   "en": " This computer also keeps calls under the names: {names} (--trainee NAME to hand them in)."},
-    "err.exists": {"fr": "{path} existe déjà et n'est pas remplacé : choisissez un autre nom avec -o, "
-                         "ou supprimez d'abord l'ancien fichier.",
-                   "nl": "{path} bestaat al en wordt niet vervangen: kies een andere naam met -o, "
-                         "of verwijder eerst het oude bestand.",
-                   "en": "{path} already exists and is not replaced: choose another name with -o, "
-                         "or delete the old file first."},
-}
-
-
 def say(key: str, lang: str, **values) -> str:
-    entry = WORDS[key]
-    return entry.get(lang, entry["en"]).format(**values)
+    """The words of plateau handin are the catalog's messages `handin.KEY` (simulator/locale)."""
+    from simulator.i18n import t
+    return t("handin." + key, lang, **values)
 
 
 def _count(key: str, n: int, lang: str) -> str:
-    return say(f"{key}.one" if n == 1 else f"{key}.many", lang, n=n)
+    """`handin.KEY` in the form for `n`: "1 appel", "2 appels"."""
+    from simulator.i18n import tn
+    return tn("handin." + key, n, lang)
 
 
 # ------------------------------------------------------------------ which calls go in
@@ -331,7 +270,7 @@ def _left_out(selection: Selection, lang: str) -> None:
 
 def cmd_handin(args) -> int:
     from simulator import __version__
-    from simulator.i18n import detect_lang, t
+    from simulator.i18n import detect_lang, t, tn
     from simulator.sessions import remembered_trainee, sessions_dir
     from simulator.store import trainee_key
 
@@ -361,7 +300,7 @@ def cmd_handin(args) -> int:
     shown = [name or say("nameless", lang) for name in shown]
     per_scenario = Counter(call.scenario for call in selection.calls)
     listed = ", ".join(f"{s} ×{n}" if n > 1 else s for s, n in sorted(per_scenario.items()))
-    print(say("trainee.one" if len(shown) == 1 else "trainee.many", lang, names=", ".join(shown)))
+    print(tn("handin.trainee", len(shown), lang, names=", ".join(shown)))
     print(say("packed", lang, calls=_count("calls", len(selection.calls), lang),
               scenarios=_count("scenarios", len(per_scenario), lang), list=listed))
     print(say("written", lang, path=target.resolve()))

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from simulator.errors import PlateauError
+from simulator.i18n import t
 from simulator.store import trainee_key
 
 FILE_NAME = "roster.json"
@@ -145,38 +146,8 @@ class Problem(str, Enum):
     SHARED_USERNAME = "shared_username"
 
 
-MESSAGES: dict[Problem, dict[str, str]] = {
-    Problem.NO_NAME: {
-        "fr": "pas de nom de stagiaire ; écrivez son nom dans la colonne « {column} », ou supprimez la ligne.",
-        "nl": "geen naam van een cursist; schrijf de naam in de kolom “{column}”, of verwijder de regel.",
-        "en": "no trainee name; write the name in the '{column}' column, or delete the line."},
-    Problem.NO_IDENTITY: {
-        "fr": "ni adresse e-mail ni identifiant pour {name} ; complétez la ligne, ou supprimez-la.",
-        "nl": "geen e-mailadres en geen gebruikersnaam voor {name}; vul de regel aan, of verwijder ze.",
-        "en": "neither an e-mail address nor a username for {name}; fill the line in, or delete it."},
-    Problem.BAD_EMAIL: {
-        "fr": "« {value} » n'est pas une adresse e-mail ; écrivez-la en entier, par exemple amelie.dupont@example.be.",
-        "nl": "“{value}” is geen e-mailadres; schrijf het volledig, bijvoorbeeld bram.peeters@example.be.",
-        "en": "'{value}' is not an e-mail address; write it in full, for example amelie.dupont@example.be."},
-    Problem.BAD_USERNAME: {
-        "fr": "l'identifiant « {value} » contient un espace ; écrivez-le tel que la plateforme l'affiche.",
-        "nl": "de gebruikersnaam “{value}” bevat een spatie; schrijf hem zoals het platform hem toont.",
-        "en": "the username '{value}' has a space in it; write it as the platform shows it."},
-    Problem.DUPLICATE: {
-        "fr": "{name} figure déjà à la ligne {other}, avec une autre identité ; gardez une seule ligne par stagiaire.",
-        "nl": "{name} staat al op regel {other}, met een andere identiteit; hou één regel per cursist.",
-        "en": "{name} is already on line {other}, with another identity; keep one line per trainee."},
-    Problem.SHARED_EMAIL: {
-        "fr": "l'adresse {value} est déjà celle d'un autre stagiaire : {other} ; chacun a la sienne, corrigez l'une des deux.",
-        "nl": "het adres {value} is al dat van een andere cursist: {other}; elk heeft een eigen adres, verbeter een van beide.",
-        "en": "the address {value} is already another trainee's: {other}; each has their own, correct one of them."},
-    Problem.SHARED_USERNAME: {
-        "fr": "l'identifiant {value} est déjà celui d'un autre stagiaire : {other} ; chacun a le sien, corrigez l'un des deux.",
-        "nl": "de gebruikersnaam {value} is al die van een andere cursist: {other}; elk heeft een eigen, verbeter een van beide.",
-        "en": "the username {value} is already another trainee's: {other}; each has their own, correct one of them."},
-}
-ON_LINE = {"fr": "{name} (ligne {line})", "nl": "{name} (regel {line})", "en": "{name} (line {line})"}
-IN_LIST = {"fr": "{name} dans la liste de la classe", "nl": "{name} in de klaslijst", "en": "{name} in the class list"}
+# The messages are the catalog's (simulator/locale): roster.problem.PROBLEM, roster.on_line, roster.in_list
+# and roster.file.KEY.
 
 
 @dataclass(frozen=True)
@@ -193,10 +164,8 @@ class RosterProblem:
         values = dict(self.values)
         if self.problem in (Problem.SHARED_EMAIL, Problem.SHARED_USERNAME):
             name, line = values["other"]  # someone on another line of this file, or already in the kept list
-            where = ON_LINE if line else IN_LIST
-            values["other"] = where.get(lang, where["en"]).format(name=name, line=line)
-        entry = MESSAGES[self.problem]
-        return f"{self.path}:{self.line}: " + entry.get(lang, entry["en"]).format(**values)
+            values["other"] = t("roster.on_line" if line else "roster.in_list", lang, name=name, line=line)
+        return f"{self.path}:{self.line}: " + t("roster.problem." + self.problem.value, lang, **values)
 
 
 class RosterFileError(PlateauError):
@@ -207,35 +176,8 @@ class RosterFileError(PlateauError):
         super().__init__(self.format("en"))
 
     def format(self, lang: str) -> str:
-        entry = FILE_MESSAGES[self.key]
         prefix = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        return prefix + entry.get(lang, entry["en"]).format(**self.values)
-
-
-FILE_MESSAGES: dict[str, dict[str, str]] = {
-    "unreadable": {
-        "fr": "impossible de lire ce fichier ({reason}).",
-        "nl": "dit bestand kan niet gelezen worden ({reason}).",
-        "en": "this file cannot be read ({reason})."},
-    "empty": {
-        "fr": "le fichier est vide ; sa première ligne nomme les colonnes, par exemple : stagiaire;email",
-        "nl": "het bestand is leeg; de eerste regel noemt de kolommen, bijvoorbeeld: cursist;email",
-        "en": "the file is empty; its first line names the columns, for example: trainee;email"},
-    "no_name_column": {
-        "fr": "aucune colonne pour le nom du stagiaire parmi « {columns} » ; la première ligne nomme les colonnes, "
-              "par exemple : stagiaire;email ou stagiaire;identifiant",
-        "nl": "geen kolom voor de naam van de cursist in “{columns}”; de eerste regel noemt de kolommen, "
-              "bijvoorbeeld: cursist;email of cursist;gebruikersnaam",
-        "en": "no column for the trainee's name among '{columns}'; the first line names the columns, "
-              "for example: trainee;email or trainee;username"},
-    "no_identity_column": {
-        "fr": "ni colonne d'adresse e-mail ni colonne d'identifiant parmi « {columns} » ; ajoutez-en une, "
-              "par exemple : stagiaire;email ou stagiaire;identifiant",
-        "nl": "geen kolom voor het e-mailadres of de gebruikersnaam in “{columns}”; voeg er een toe, "
-              "bijvoorbeeld: cursist;email of cursist;gebruikersnaam",
-        "en": "no e-mail or username column among '{columns}'; add one, for example: trainee;email or "
-              "trainee;username"},
-}
+        return prefix + t("roster.file." + self.key, lang, **self.values)
 
 
 def _word(text: str) -> str:

@@ -44,6 +44,7 @@ from typing import Callable, Iterable
 from urllib.parse import quote, urljoin, urlsplit
 
 from simulator.errors import PlateauError
+from simulator.i18n import every_lang
 from simulator.roster import Roster
 from simulator.safe import printable
 from simulator.store import Filters, SessionRow, Store, trainee_key
@@ -54,19 +55,18 @@ VOCABULARY = "https://plateau.invalid/xapi/"  # Plateau's own extension keys, th
 NAMESPACE = uuid.UUID("6d1c7c1e-7a55-4d2b-9a43-5f2e8d0c4b11")  # statement ids: uuid5(NAMESPACE, ...)
 SALT_FILE = "xapi-salt"
 
-VERBS: dict[str, tuple[str, dict[str, str]]] = {
-    "answered": ("http://adlnet.gov/expapi/verbs/answered", {"en": "answered", "fr": "a répondu", "nl": "antwoordde"}),
-    "completed": ("http://adlnet.gov/expapi/verbs/completed", {"en": "completed", "fr": "a terminé", "nl": "voltooide"}),
-    "passed": ("http://adlnet.gov/expapi/verbs/passed", {"en": "passed", "fr": "a réussi", "nl": "slaagde voor"}),
-    "failed": ("http://adlnet.gov/expapi/verbs/failed", {"en": "failed", "fr": "a échoué", "nl": "zakte voor"}),
+VERBS: dict[str, str] = {  # what a statement says happened; how a platform shows it: the message xapi.verb.NAME
+    "answered": "http://adlnet.gov/expapi/verbs/answered",
+    "completed": "http://adlnet.gov/expapi/verbs/completed",
+    "passed": "http://adlnet.gov/expapi/verbs/passed",
+    "failed": "http://adlnet.gov/expapi/verbs/failed",
     # A call stopped before its end can be resumed: it is suspended, not abandoned, and gets its verdict when it ends.
-    "suspended": ("https://w3id.org/xapi/adl/verbs/suspended", {"en": "suspended", "fr": "a suspendu", "nl": "onderbrak"}),
+    "suspended": "https://w3id.org/xapi/adl/verbs/suspended",
 }
 SIMULATION = "http://adlnet.gov/expapi/activities/simulation"
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
 COURSE = "http://adlnet.gov/expapi/activities/course"
 GROUP = "http://activitystrea.ms/schema/1.0/group"  # a class: trainees who join and leave it
-COURSE_NAME = {"fr": "Plateau : appels d'assistance", "nl": "Plateau: assistance-oproepen", "en": "Plateau: assistance calls"}
 
 
 def ext(name: str) -> str:
@@ -228,9 +228,14 @@ def _language_map(text: dict | None, fallback: str) -> dict:
     return text or {"en": fallback}
 
 
+def verb(name: str) -> dict:
+    """A statement's verb: its id, and its name in each language (en first, as xAPI's own examples)."""
+    return {"id": VERBS[name], "display": every_lang("xapi.verb." + name, ("en", "fr", "nl"))}
+
+
 def course_activity(site: str) -> dict:
     """The Plateau course of this site: every scenario played here belongs to it."""
-    return {"objectType": "Activity", "id": f"{site}course", "definition": {"type": COURSE, "name": dict(COURSE_NAME)}}
+    return {"objectType": "Activity", "id": f"{site}course", "definition": {"type": COURSE, "name": every_lang("xapi.course")}}
 
 
 def class_activity(site: str, name: str) -> dict:
@@ -289,7 +294,7 @@ def session_statements(row: SessionRow, decisions, labels: dict[str, dict[str, d
         out.append({
             "id": statement_id(row.session, "turn", str(d.turn), identity, site),
             "actor": actor,
-            "verb": {"id": VERBS["answered"][0], "display": VERBS["answered"][1]},
+            "verb": verb("answered"),
             "object": {"objectType": "Activity", "id": node_id, "definition": definition},
             "result": {"response": d.option, "success": not d.wrong, "extensions": result_ext},
             "context": {**base_context, "language": d.lang,
@@ -308,9 +313,9 @@ def session_statements(row: SessionRow, decisions, labels: dict[str, dict[str, d
     context = {**base_context, "contextActivities": {"grouping": grouping}, "language": row.lang, "extensions": session_ext}
     score = {"scaled": round(row.overall / 100, 4), "raw": row.overall, "min": 0, "max": 100}
 
-    def call(verb: str, result: dict, *id_parts: str) -> dict:
-        return {"id": statement_id(row.session, verb, *id_parts, identity, site), "actor": actor,
-                "verb": {"id": VERBS[verb][0], "display": VERBS[verb][1]}, "object": scenario, "result": result,
+    def call(name: str, result: dict, *id_parts: str) -> dict:
+        return {"id": statement_id(row.session, name, *id_parts, identity, site), "actor": actor,
+                "verb": verb(name), "object": scenario, "result": result,
                 "context": context, "timestamp": row.ended, "version": XAPI_VERSION}
 
     if row.status == "finished":

@@ -1,0 +1,81 @@
+"""What the instructor's desk commands share: their words in French, Dutch and English, and small helpers.
+
+`say` gives each message in the interface language (the catalog's messages `desk.KEY`); the helpers
+pick that language, show numbers and dates as it writes them, add and read the filters on calls
+(--trainee, --since...), and open the terminal with markup off.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date, datetime
+
+from simulator.i18n import Table, t
+
+# The words are the catalog's messages `desk.KEY` (simulator/locale); WORDS reads them as a table
+# ("mode.timed" in WORDS, WORDS["col.date"]["fr"]).
+WORDS = Table("desk.")
+
+
+def say(key: str, lang: str, **values) -> str:
+    return t("desk." + key, lang, **values)
+
+
+def _lang(args) -> str:
+    from simulator.i18n import detect_lang
+    return detect_lang(args.lang)
+
+
+def _num(value: float | None, lang: str, comma: bool | None = None, digits: int = 1) -> str:
+    if value is None:
+        return ""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    if comma is None:
+        comma = lang in ("fr", "nl")
+    return text.replace(".", ",") if comma else text
+
+
+def _local(iso: str, lang: str) -> str:
+    moment = datetime.fromisoformat(iso).astimezone()
+    if lang == "en":
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.strftime("%d/%m/%Y %H:%M")
+
+
+def _day(text: str) -> date:
+    for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d/%m/%Y").date()):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"'{text}' is not a date (write 2026-03-01 or 01/03/2026)")
+
+
+def _add_filters(p, *, outcome: bool = True) -> None:
+    p.add_argument("--trainee", action="append", default=[], metavar="NAME",
+                   help="only this trainee (accents and case do not matter); repeat for several")
+    p.add_argument("--scenario", action="append", default=[], metavar="ID", help="only this scenario; repeat for several")
+    p.add_argument("--since", type=_day, metavar="DATE", help="from this day on (2026-03-01 or 01/03/2026)")
+    p.add_argument("--until", type=_day, metavar="DATE", help="up to and including this day")
+    if outcome:
+        group = p.add_mutually_exclusive_group()
+        group.add_argument("--passed", dest="passed", action="store_const", const=True, help="only passed calls")
+        group.add_argument("--failed", dest="passed", action="store_const", const=False, help="only calls not passed")
+        group = p.add_mutually_exclusive_group()
+        group.add_argument("--finished", dest="status", action="store_const", const="finished", help="only calls that reached an ending")
+        group.add_argument("--abandoned", dest="status", action="store_const", const="abandoned", help="only abandoned calls")
+    p.add_argument("--assessments", action="store_true",
+                   help="also count self-assessment calls ('plateau assess'), left out otherwise")
+    p.add_argument("--lang", choices=["fr", "nl", "en"], help="language of the output (default: from the system)")
+
+
+def _filters(args):
+    from simulator.store import Filters
+    return Filters(tuple(args.trainee), tuple(args.scenario), args.since, args.until,
+                   getattr(args, "passed", None), getattr(args, "status", None), args.assessments)
+
+
+def _console(**kwargs):
+    """The terminal. Markup is off: names, notes and option texts come from people, '[/b]' included."""
+    from rich.console import Console
+    return Console(highlight=False, markup=False, **kwargs)
