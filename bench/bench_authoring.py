@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SECTION = "## Authoring tools"
-from timing import RUNS, median_seconds, user_env  # noqa: E402  (bench/ is the script's folder)
+from timing import median_seconds  # noqa: E402  (bench/ is the script's folder)
+
 DEPTH = 40       # exchanges in one call: a long call
 BRANCHING = 3
 

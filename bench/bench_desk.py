@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from timing import RUNS, median_seconds, user_env  # noqa: E402  (bench/ is the script's folder)
+
 TARGETS = {"results": 0.2, "cohort": 3.0}  # seconds, from the issue
 
 

@@ -51,6 +51,7 @@ def first_prompts(runs: int = 7) -> tuple[float, float]:
     import os
     import statistics
     import tempfile
+
     import pexpect
     env = {**os.environ, "PLATEAU_HOME": tempfile.mkdtemp(prefix="plateau-bench-"), "NO_COLOR": "1",
            "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": "80", "LINES": "24"}

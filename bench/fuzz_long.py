@@ -15,14 +15,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-
 import random  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 from simulator.engine import Session, Status  # noqa: E402
 from simulator.errors import PlateauError, ScenarioError  # noqa: E402
-from simulator.scoring import score_actions  # noqa: E402
 from simulator.loader import build_rubric, parse_scenario  # noqa: E402
+from simulator.scoring import score_actions  # noqa: E402
 from simulator.yamlsource import parse_yaml  # noqa: E402
 from tests.test_fuzz import LIB, RUBRIC_SOURCES, SOURCES, mutated  # noqa: E402
 

@@ -11,6 +11,7 @@ from simulator.datadir import home  # noqa: F401  (re-exported: catalog.home)
 from simulator.errors import PlateauError, ScenarioError
 from simulator.loader import load_directory, load_rubric, load_scenario
 
+
 def _bundled_root() -> Path:
     """Where the bundled calls, rubrics and providers are: inside the installed package (a wheel ships
     them as simulator/bundled/), or at the top of the source tree (a checkout, an editable install)."""

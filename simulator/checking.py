@@ -17,8 +17,7 @@ from typing import Any, Iterable
 from simulator import model as m
 from simulator.durations import parse_duration
 from simulator.errors import Problem, ScenarioError, Severity
-from simulator.expressions import (Condition, ExpressionError, Template, compile_condition,
-                                   compile_template)
+from simulator.expressions import Condition, ExpressionError, Template, compile_condition, compile_template
 from simulator.yamlsource import Document
 
 # Keys of a text variant (`- {when: ..., text: ...}`): name -> required. The other tables are with

@@ -93,6 +93,7 @@ def cmd_list(args) -> int:
     else:
         from rich.table import Table
         from rich.text import Text
+
         from simulator.i18n import t
         console = _console()
         if console.width < 72:  # a narrow window: one line per call, the id first, nothing cut
@@ -707,6 +708,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _crash_report() -> int:
     import traceback
+
     from simulator.catalog import home
     from simulator.i18n import detect_lang, t
 

@@ -11,7 +11,6 @@ Compliance levels follow dispatch case review: accredited centres keep Partial a
 
 from __future__ import annotations
 
-import json
 import statistics
 from dataclasses import dataclass
 from datetime import date, datetime

@@ -19,8 +19,18 @@ from pathlib import Path
 
 from simulator.cli import EXIT_OK, EXIT_PROBLEM
 from simulator.desk_common import WORDS, _add_filters, _console, _filters, _lang, _local, _num, say
-from simulator.desk_sheets import (DATE_FORMATS, Kind, View, calls_view, compliance_view, criteria_view, csv_text,
-                                   decimal_comma, write_csv, write_xlsx)
+from simulator.desk_sheets import (
+    DATE_FORMATS,
+    Kind,
+    View,
+    calls_view,
+    compliance_view,
+    criteria_view,
+    csv_text,
+    decimal_comma,
+    write_csv,
+    write_xlsx,
+)
 from simulator.desk_xapi import LIVE_DEADLINE, LIVE_RETRIES, actors_for, cmd_export, cmd_push, push_call
 from simulator.errors import PlateauError
 from simulator.safe import printable
@@ -38,6 +48,7 @@ __all__ = [
 
 def cmd_results(args) -> int:
     import json
+
     from simulator.store import Store
 
     lang = _lang(args)
@@ -87,6 +98,7 @@ def _emit(data: bytes, output: str | None, lang: str) -> None:
 
 def _print_results(rows, total: int, lang: str) -> None:
     from rich.text import Text
+
     from simulator.i18n import t
     from simulator.report import percent
     from simulator.tables import Column, fitted
@@ -125,6 +137,7 @@ def _print_results(rows, total: int, lang: str) -> None:
 
 def cmd_import(args) -> int:
     import json
+
     from simulator.importing import import_paths
     from simulator.results import Outcome, explain
 
@@ -200,6 +213,7 @@ def _roster_import(args, lang: str) -> int:
 
 def _roster_list(args, lang: str) -> int:
     import json
+
     from simulator.roster import load, roster_path
     from simulator.store import Store, store_path, trainee_key
 

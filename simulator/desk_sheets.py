@@ -15,7 +15,6 @@ from simulator.desk_common import WORDS, _num, say
 from simulator.errors import PlateauError
 from simulator.safe import printable
 
-
 # A spreadsheet reads numbers and dates as its locale writes them: Excel set to French or Dutch (Belgium)
 # takes 94,4 and 02/03/2026 09:30; Excel in English takes 94.4 and 2026-03-02 09:30 (as LibreOffice in any locale).
 DATE_FORMATS = {True: ("%d/%m/%Y %H:%M", "dd/mm/yyyy hh:mm"), False: ("%Y-%m-%d %H:%M", "yyyy-mm-dd hh:mm")}

@@ -81,6 +81,7 @@ def _statements(store, filters, actors, lang: str, class_name: str | None, **kwa
 
 def cmd_export(args) -> int:
     import json
+
     from simulator.store import Store
 
     lang = _lang(args)

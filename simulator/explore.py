@@ -49,13 +49,26 @@ from typing import Any
 from simulator import model as m
 from simulator.engine import CaseStatus, ScenarioDeadEnd, Session, State, Status
 from simulator.explore_findings import (
-    CONDITION_HINT, EMPTY_BEFORE_DISPATCH, TEXT_HINT, explain_failure, expression_origins)
-from simulator.explore_moves import (
-    PROVIDER_SAMPLE, WRONG_VALUE, as_answer, moves, provider_choices, typed_values)
+    CONDITION_HINT,
+    EMPTY_BEFORE_DISPATCH,
+    TEXT_HINT,
+    explain_failure,
+    expression_origins,
+)
+from simulator.explore_moves import PROVIDER_SAMPLE, WRONG_VALUE, as_answer, moves, provider_choices, typed_values
 from simulator.explore_report import Exploration, Finding, _tally
 from simulator.explore_state import (
-    EVENTS, _clone_records, _clone_state, _new_records, _sccs, _statics, case_graph, score_key, state_key,
-    timing_targets)
+    EVENTS,
+    _clone_records,
+    _clone_state,
+    _new_records,
+    _sccs,
+    _statics,
+    case_graph,
+    score_key,
+    state_key,
+    timing_targets,
+)
 from simulator.expressions import ExpressionError
 from simulator.scoring import Score, record_action, score_records
 
@@ -256,7 +269,7 @@ def explore(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, *, i
             if len(states) >= max_states:
                 result.complete, result.out_of_states = False, True
                 break
-            stepped = walker.step(state, records, depth + 1, action, lambda: path_to(index), offered)
+            stepped = walker.step(state, records, depth + 1, action, lambda index=index: path_to(index), offered)
             result.transitions += 1
             if stepped is None:
                 stops.append(index)

@@ -14,7 +14,6 @@ from simulator import model as m
 from simulator.engine import CaseState, CaseStatus, State
 from simulator.scoring import CaseRecord, new_records
 
-
 # ------------------------------------------------------------------ what cannot matter any more
 
 
@@ -193,7 +192,7 @@ def score_key(records: dict[str, _Record], scenario: m.Scenario, rubric: m.Rubri
         rec.catch_up(case)
         peak = rec.peak > case.caller.vague_above and rec.peak > case.caller.stress
         steps = []
-        for step_id, (number, clock) in rec.steps.items():
+        for step_id, (_number, clock) in rec.steps.items():
             step = rubric.protocol.get(step_id)
             if step is None:
                 continue

@@ -8,9 +8,9 @@ condition and text is compiled in (`_expression`, `_template`), each evaluation 
 from __future__ import annotations
 
 import functools
-from functools import lru_cache
 import re
 import string
+from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
 from jinja2 import StrictUndefined, nodes
@@ -19,9 +19,20 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import _PassArg
 
-from simulator.expression_limits import (_BUDGET, _CONTAINERS, _MAX_BITS, MAX_CALL_DEPTH, MAX_DIGITS, MAX_TEXT,
-                                         LimitError, _Budget, _budget, _length, _measure, _sized)
-
+from simulator.expression_limits import (
+    _BUDGET,
+    _CONTAINERS,
+    _MAX_BITS,
+    MAX_CALL_DEPTH,
+    MAX_DIGITS,
+    MAX_TEXT,
+    LimitError,
+    _Budget,
+    _budget,
+    _length,
+    _measure,
+    _sized,
+)
 
 # --- Operators, checked before they run where their result could be huge (`'a' * 10**9`, `10**(10**7)`),
 # after otherwise. The same functions serve Jinja's sandbox and the checked tree (simulator.expression_tree).

@@ -17,7 +17,6 @@ from jinja2.parser import Parser
 from simulator.expression_limits import _sized
 from simulator.expression_sandbox import _ENV, _divide, _floor_divide, _minus, _modulo, _plus, _times
 
-
 # --- A checked expression tree: conditions made only of names, constants, attributes, comparisons and
 # arithmetic are turned into Python closures (no code generation, no eval of author text). Attribute and
 # item access go through the sandbox's own getattr/getitem, so the sandbox still decides what is

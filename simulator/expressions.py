@@ -28,8 +28,20 @@ from jinja2 import TemplateSyntaxError
 from jinja2.exceptions import SecurityError, UndefinedError
 
 from simulator.expression_checks import Names, _names_of, _parse_condition, _static_checks
-from simulator.expression_limits import (_BUDGET, LIMITS, MAX_CALL_DEPTH, MAX_DIGITS, MAX_NESTING, MAX_STEPS, MAX_TEXT,
-                                         ExpressionError, LimitError, _Budget, _subject, limit_hint)
+from simulator.expression_limits import (
+    _BUDGET,
+    LIMITS,
+    MAX_CALL_DEPTH,
+    MAX_DIGITS,
+    MAX_NESTING,
+    MAX_STEPS,
+    MAX_TEXT,
+    ExpressionError,
+    LimitError,
+    _Budget,
+    _subject,
+    limit_hint,
+)
 from simulator.expression_sandbox import _ENV, _evaluate, _expression, _template
 from simulator.expression_tree import _checked
 

@@ -21,7 +21,6 @@ from simulator.errors import PlateauError
 from simulator.results import NOT_RECORDED, Outcome, Refusal, Refused, build_record, explain
 from simulator.store import Store
 
-
 _TOP_ID = re.compile(rb"^id:[ \t]*['\"]?([a-z0-9][a-z0-9_-]*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
 
 

@@ -17,15 +17,38 @@ from pathlib import Path
 from typing import Iterable
 
 from simulator import model as m
-from simulator.checking import (DEVIATION_LEVELS, MAX_DURATION_SECONDS, MAX_PROBLEMS, TYPE_NAMES, VARIANT_KEYS, _ID,
-                                Checker, TooManyProblems, _choices_hint, _type_name, content_hash, suggest)
+from simulator.checking import (
+    _ID,
+    DEVIATION_LEVELS,
+    MAX_DURATION_SECONDS,
+    MAX_PROBLEMS,
+    TYPE_NAMES,
+    VARIANT_KEYS,
+    Checker,
+    TooManyProblems,
+    _choices_hint,
+    _type_name,
+    content_hash,
+    suggest,
+)
 from simulator.cross_references import BUILTIN_NAMES, check_ending_names, check_references
 from simulator.directory_loader import PROVIDER_KEYS, load_directory
-from simulator.durations import DURATION as _DURATION, parse_duration
+from simulator.durations import DURATION as _DURATION
+from simulator.durations import parse_duration
 from simulator.errors import ScenarioError, Severity
 from simulator.expressions import Condition, Template
-from simulator.rubric_loader import (COMPLIANCE_LEVELS, CRITERIA, CRITERION_KEYS, CRITERION_SETTINGS, LEVEL_KEYS,
-                                     ORDER_KEYS, RUBRIC_KEYS, STEP_KEYS, build_rubric, load_rubric)
+from simulator.rubric_loader import (
+    COMPLIANCE_LEVELS,
+    CRITERIA,
+    CRITERION_KEYS,
+    CRITERION_SETTINGS,
+    LEVEL_KEYS,
+    ORDER_KEYS,
+    RUBRIC_KEYS,
+    STEP_KEYS,
+    build_rubric,
+    load_rubric,
+)
 from simulator.shorthand import expand
 from simulator.yamlsource import Document, load_yaml, parse_yaml
 

@@ -39,7 +39,7 @@ def shuffled(options: Sequence[T], seed: int | None, case: str, node: str) -> li
     A seed of None keeps the file order (authoring tools, `plateau graph`)."""
     if seed is None:
         return list(options)
-    return sorted(options, key=lambda o: _rank(seed, case, node, getattr(o, "id")))
+    return sorted(options, key=lambda o: _rank(seed, case, node, o.id))
 
 
 # ------------------------------------------------------------------ what is on screen, by number

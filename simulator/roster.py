@@ -322,8 +322,8 @@ def read_csv(path: Path | str, *, known: Roster | None = None) -> tuple[list[Ent
         email = cell(cells, columns.email).removeprefix("mailto:")
         username = cell(cells, columns.username)
 
-        def problem(kind: Problem, **values) -> None:
-            problems.append(RosterProblem(shown, line, kind, values))
+        def problem(kind: Problem, **values) -> None:  # called for this line only, within its iteration
+            problems.append(RosterProblem(shown, line, kind, values))  # noqa: B023
 
         if not name:
             problem(Problem.NO_NAME, column=name_column)

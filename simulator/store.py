@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from time import monotonic, sleep
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from time import monotonic, sleep
 from typing import Iterable, Iterator
 
 from simulator.errors import PlateauError
@@ -141,9 +141,7 @@ def store_path() -> Path:
     return home() / FILE_NAME
 
 
-from simulator.results import (  # noqa: E402,F401  (what the store keeps; trainee_key: how names are matched)
-    CriterionScore, Decision, Outcome, Record, Refusal, Refused, trainee_key)
-
+from simulator.results import CriterionScore, Decision, Outcome, Record, Refusal, Refused, trainee_key  # noqa: E402,F401  (what the store keeps; trainee_key: how names are matched)
 
 # ------------------------------------------------------------------ the database
 

@@ -501,7 +501,7 @@ def statements_url(lrs: str) -> str:
         raise PushError("not_http", lrs=shown_address(lrs))
     try:
         parts = urlsplit(url)
-        parts.port  # a port that is not a number raises here, not in the middle of a push
+        _ = parts.port  # a port that is not a number raises here, not in the middle of a push
     except ValueError:
         raise PushError("not_http", lrs=shown_address(lrs)) from None
     if not parts.hostname:

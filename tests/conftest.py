@@ -9,7 +9,7 @@ import pytest
 
 from simulator.catalog import library
 from simulator.engine import Session
-from simulator.loader import load_scenario, parse_scenario
+from simulator.loader import load_scenario
 
 FIXTURES = Path(__file__).parent / "fixtures"
 E411 = FIXTURES / "e411-flat-tyre.yaml"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from simulator import model as m
 from simulator.assess import QUALITIES, likert_to_percent, profile
 
 

@@ -245,8 +245,8 @@ def _suffixes_of(prefix: str) -> set[str] | None:
     keys under the prefix are checked where they are asked for; UNLISTED: a prefix missing here)."""
     from simulator import assess, engine, model, player, xapi
     from simulator.cohort import COMPLIANCE_LEVELS
-    from simulator.rubric_loader import CRITERIA
     from simulator.roster import Problem
+    from simulator.rubric_loader import CRITERIA
     return {
         "outcome.": {o.value for o in model.Outcome},
         "compliance.": set(COMPLIANCE_LEVELS),

@@ -6,10 +6,11 @@ import json
 import math
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from simulator.providers import distance_km
 from simulator.engine import IllegalAction, Session, State, Status
+from simulator.providers import distance_km
 from tests.conftest import play
 
 
@@ -149,8 +150,8 @@ def test_speaking_a_language_the_caller_does_not_speak_raises_stress(e411, lib):
 def test_a_weak_language_stresses_the_caller_and_is_said_once(e411, lib):
     from dataclasses import replace
     case = e411.cases["driver"] if "driver" in e411.cases else next(iter(e411.cases.values()))
-    from simulator.model import Text
     from simulator.expressions import compile_template
+    from simulator.model import Text
     line = Text({lang: compile_template("Sorry, my English is not so good...") for lang in ("fr", "nl", "en")})
     caller = replace(case.caller, languages=("fr", "en"), weak_languages=("en",), weak_line=line)
     weak = replace(e411, cases={case.id: replace(case, caller=caller)})

@@ -40,7 +40,7 @@ def opened(sid):
 
 def graded_calls():
     for path in sorted(GRADED.glob("*.yaml")):
-        for i, call in enumerate(load_yaml(path).data or []):
+        for call in load_yaml(path).data or []:
             yield pytest.param(path.stem, call, id=f"{path.stem}: {call['name']}")
 
 

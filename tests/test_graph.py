@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from simulator.graph import to_dot, to_mermaid
-from tests.conftest import E411, TWO_CALLS
+from tests.conftest import E411
 from tests.test_cli import plateau
 
 GOLDEN = Path(__file__).parent / "golden" / "graph"

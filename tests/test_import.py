@@ -9,7 +9,17 @@ import zipfile
 import pytest
 
 from simulator.store import Store
-from tests.fixtures.desk.classroom import CLASS, DESK, E8, MONDAYS, PATHS, plateau, scenarios, write_class, write_transcript
+from tests.fixtures.desk.classroom import (
+    CLASS,
+    DESK,
+    E8,
+    MONDAYS,
+    PATHS,
+    plateau,
+    scenarios,
+    write_class,
+    write_transcript,
+)
 
 
 @pytest.fixture

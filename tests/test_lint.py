@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from simulator import model as m
-from simulator.catalog import library
 from simulator.lint import LINT_CODES, NOTE_CODES, Note, check_scenario, lint_paths
 from simulator.loader import build_scenario
 from simulator.yamlsource import load_yaml

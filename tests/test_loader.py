@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import re
 from pathlib import Path
+
+import pytest
 
 from simulator.errors import ScenarioError
 from simulator.loader import build_rubric, load_directory, parse_duration, parse_scenario

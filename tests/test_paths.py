@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.catalog import library
 from simulator.engine import Session, Status
-from simulator.explore import Finding, as_answer, explore, explore_random, moves
+from simulator.explore import Finding, explore, explore_random, moves
 from simulator.loader import load_scenario, parse_scenario
 from simulator.scoring import score_actions
 from tests.conftest import E411
@@ -88,23 +87,23 @@ def chain(depth: int) -> str:
         options:
           - {{id: a{i}, text: {{fr: Oui {i}, nl: Ja {i}, en: Yes {i}}}, {nxt}}}
           - {{id: b{i}, text: {{fr: D'accord {i}, nl: Akkoord {i}, en: Agreed {i}}}, {nxt}}}""")
-    return f"""id: chain
+    return """id: chain
 version: 1
-title: {{fr: Chaîne, nl: Keten, en: Chain}}
-summary: {{fr: Chaîne., nl: Keten., en: Chain.}}
-briefing: {{fr: Chaîne., nl: Keten., en: Chain.}}
+title: {fr: Chaîne, nl: Keten, en: Chain}
+summary: {fr: Chaîne., nl: Keten., en: Chain.}
+briefing: {fr: Chaîne., nl: Keten., en: Chain.}
 difficulty: 1
 minutes: 5
 rubric: roadside
 clock_start: 2026-03-12T08:10
 endings:
-  done: {{outcome: resolved, title: {{fr: Fini, nl: Klaar, en: Done}}, debrief: {{fr: Bien., nl: Goed., en: Good.}}}}
-  gone: {{outcome: hung_up, title: {{fr: Parti, nl: Weg, en: Gone}}, debrief: {{fr: Non., nl: Nee., en: No.}}}}
+  done: {outcome: resolved, title: {fr: Fini, nl: Klaar, en: Done}, debrief: {fr: Bien., nl: Goed., en: Good.}}
+  gone: {outcome: hung_up, title: {fr: Parti, nl: Weg, en: Gone}, debrief: {fr: Non., nl: Nee., en: No.}}
 cases:
   eva:
     reference: DOS-1
-    caller: {{name: Eva, languages: [nl], stress: 40, hang_up_ending: gone}}
-    truth: {{}}
+    caller: {name: Eva, languages: [nl], stress: 40, hang_up_ending: gone}
+    truth: {}
     start: n0
     nodes:
 """ + "\n".join(nodes) + "\n"

@@ -11,8 +11,8 @@ from prompt_toolkit.output import DummyOutput
 from rich.console import Console
 
 from simulator.engine import Session
-from simulator.providers import search
 from simulator.player import Ask, Player, PromptAsker, Quit, TimedOut
+from simulator.providers import search
 from simulator.transcript import TranscriptWriter, read_transcript
 
 
@@ -208,6 +208,7 @@ def test_plain_mode_draws_no_boxes(e411, lib, tmp_path):
 def completions(ask, typed):
     from prompt_toolkit.completion import CompleteEvent
     from prompt_toolkit.document import Document
+
     from simulator.player import completer_for
     return [c.text for c in completer_for(ask).get_completions(Document(typed), CompleteEvent())]
 
@@ -231,7 +232,7 @@ def test_provider_ids_complete_at_the_provider_prompt(e411, lib):
         try:
             return next(answers)
         except StopIteration:
-            raise Quit()
+            raise Quit() from None
 
     player = Player(Session(e411, lib.directory), lib, None, lang="en", seed=None,
                     console=Console(file=io.StringIO(), width=80), ask=ask)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-
 from datetime import timedelta
 
 import pytest
@@ -154,8 +153,8 @@ def test_csv_in_dutch_with_decimal_points_and_an_abandoned_call(class_store):
 
 
 def test_a_name_that_looks_like_a_formula_stays_text_in_excel(tmp_path):
-    from tests.fixtures.desk.classroom import MONDAYS, PATHS, scenarios, write_transcript
     from simulator.importing import record_transcript
+    from tests.fixtures.desk.classroom import MONDAYS, PATHS, scenarios, write_transcript
     loaded, lib = scenarios()
     record_transcript(write_transcript(tmp_path / "t.jsonl", loaded["e8"], lib, session="x1",
                                        trainee='=HYPERLINK("http://evil.example","Amélie")', started=MONDAYS[0],

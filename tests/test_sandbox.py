@@ -104,7 +104,7 @@ def test_the_checked_tree_decides_every_bundled_condition_as_jinja_does():
                 for source in conditions:
                     fast = _checked(source)
                     if fast is not None:
-                        assert _outcome(fast, context) == _outcome(lambda c: _expression(source)(**c), context), source
+                        assert _outcome(fast, context) == _outcome(lambda c, source=source: _expression(source)(**c), context), source
                         compared += 1
                 st = session.state
                 if st.status is Status.AWAITING_INPUT:

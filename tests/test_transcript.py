@@ -10,9 +10,17 @@ from pathlib import Path
 import pytest
 
 from simulator.engine import Session
-from simulator.transcript import (GENESIS, TranscriptBusy, TranscriptLock, TranscriptMismatch, TranscriptWriter, chain,
-                                  read_transcript, replay, rewrite_whole)
-from tests.conftest import E411
+from simulator.transcript import (
+    GENESIS,
+    TranscriptBusy,
+    TranscriptLock,
+    TranscriptMismatch,
+    TranscriptWriter,
+    chain,
+    read_transcript,
+    replay,
+    rewrite_whole,
+)
 
 GOOD = [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "greet"},
         {"type": "choose", "option": "behind-rail"}, {"type": "choose", "option": "note-plate"},

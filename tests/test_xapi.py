@@ -13,16 +13,16 @@ import json
 import os
 import re
 import stat
-from collections import Counter
 import threading
 import urllib.parse
+from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from simulator.roster import Entry, Roster
 from simulator.importing import record_transcript
+from simulator.roster import Entry, Roster
 from simulator.store import Filters, Store
 from simulator.xapi import ActorKind, Actors, class_activity, duration, install_salt, pseudonym, site_of, statements
 from tests.fixtures.desk import ralph
@@ -745,6 +745,7 @@ def test_a_call_is_sent_to_the_lrs_the_environment_names(tmp_path, lrs):
 def test_a_call_stopped_before_its_end_is_sent_as_suspended(tmp_path, lrs):
     import subprocess
     import sys
+
     from tests.conftest import E411
     env = {**os.environ, "NO_COLOR": "1", "PLATEAU_LRS": lrs.url, "PLATEAU_XAPI_SALT": SALT, **LIVE}
     result = subprocess.run([sys.executable, "-m", "simulator", "play", str(E411), "--plain", "--trainee", "Amélie Dupont",
