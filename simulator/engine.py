@@ -17,18 +17,38 @@ Actions are plain dicts, as stored in transcripts and answers files:
     {"type": "silence"}                      the agent said nothing in time
     {"type": "unclear", "said": "..."}       a free-text answer nobody could make sense of: the caller asks again
     {"type": "note", "text": "..."}          a private note in the case file
+
+Events are plain dicts too, `{"type": ..., "case": ..., "clock": ..., ...}`; simulator.events describes
+each kind (`EventType`, one TypedDict per event and per action).
 """
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any
+from typing import Any, TypedDict
 
 from simulator import model as m
 from simulator.errors import PlateauError
+from simulator.events import (
+    ActedEvent,
+    ActionData,
+    ChooseAction,
+    Event,
+    EventType,
+    InputAction,
+    NoteAction,
+    ProviderAction,
+    ProviderInfo,
+    RecordAction,
+    SilenceAction,
+    SpeakAction,
+    StartAction,
+    SwitchAction,
+    UnclearAction,
+)
 from simulator.providers import eta_minutes, road_km
 
 STATE_VERSION = 1
@@ -73,6 +93,16 @@ class ScenarioDeadEnd(PlateauError):
     """The scenario left the trainee with nothing to do (a fault `plateau lint` reports)."""
 
 
+class Pending(TypedDict):
+    """What the session waits for after an option whose action needs input: a value or a provider."""
+
+    case: str
+    option: str
+    action: str        # a model.ActionType value: record, dispatch or book
+    field: str | None  # the case-file field a record action asks for
+    kind: str | None   # the kind of provider a dispatch or booking asks for
+
+
 @dataclass
 class CaseState:
     node: str
@@ -84,8 +114,8 @@ class CaseState:
     chosen: list[str] = field(default_factory=list)
     fired: list[str] = field(default_factory=list)
     speaking: str = "en"
-    dispatched: dict | None = None
-    booked: list[dict] = field(default_factory=list)
+    dispatched: ProviderInfo | None = None
+    booked: list[ProviderInfo] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     ending: str | None = None
     waiting_since: int | None = None  # clock when the call began to ring, or was left on hold
@@ -99,12 +129,13 @@ class State:
     active: str
     clock: int = 0  # seconds since the first call rang
     status: Status = Status.READY
-    pending: dict | None = None
+    pending: Pending | None = None
     turn: int = 0
     ending: str | None = None
     version: int = STATE_VERSION
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
+        """The state as JSON-ready data (what `from_dict` reads back)."""
         data = asdict(self)
         data["status"] = self.status.value
         for case in data["cases"].values():
@@ -112,7 +143,7 @@ class State:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "State":
+    def from_dict(cls, data: Mapping[str, Any]) -> "State":
         version = data.get("version", 0)
         if not MIN_COMPATIBLE_STATE_VERSION <= version <= STATE_VERSION:
             raise PlateauError(f"this saved call is in format {version}; this Plateau reads formats "
@@ -136,13 +167,13 @@ class Session:
         self._flags = _all_flags(scenario)
 
     @classmethod
-    def restore(cls, scenario: m.Scenario, data: dict, directory: m.Directory | None = None) -> "Session":
+    def restore(cls, scenario: m.Scenario, data: Mapping[str, Any], directory: m.Directory | None = None) -> "Session":
         state = State.from_dict(data)
         if state.scenario != scenario.id:
             raise PlateauError(f"this saved call is for the scenario '{state.scenario}', not '{scenario.id}'.")
         return cls(scenario, directory, state)
 
-    def snapshot(self) -> dict:
+    def snapshot(self) -> dict[str, Any]:
         return self.state.to_dict()
 
     # ------------------------------------------------------------------ queries
@@ -159,7 +190,7 @@ class Session:
     def case_state(self) -> CaseState:
         return self.state.cases[self.state.active]
 
-    def now(self):
+    def now(self) -> datetime:
         return self.scenario.clock_start + timedelta(seconds=self.state.clock)
 
     def context(self, case_id: str | None = None) -> "Context":
@@ -185,9 +216,10 @@ class Session:
         if st.status is Status.ENDED:
             return []
         if st.status is Status.AWAITING_INPUT:
-            return [f"input (a value for '{st.pending['field']}')"]
+            return [f"input (a value for '{self._pending()['field']}')"]
         if st.status is Status.AWAITING_PROVIDER:
-            ids = [p.id for p in self.directory.of_kind(st.pending["kind"])]
+            kind = self._pending()["kind"]
+            ids = [p.id for p in self.directory.of_kind(kind)] if kind is not None else []
             return [f"provider (one of: {', '.join(ids)})"]
         out = [f"choose (one of: {', '.join(o.id for o in self.options())})", "record", "speak", "silence", "note"]
         others = [cid for cid, cs in st.cases.items() if cid != st.active and cs.status in (CaseStatus.RINGING, CaseStatus.LIVE)]
@@ -197,14 +229,19 @@ class Session:
 
     # ------------------------------------------------------------------ actions
 
-    def apply(self, action: dict) -> list[dict]:
-        """Apply one action and return the events it caused. Raises IllegalAction if not possible now."""
-        if not isinstance(action, dict) or not isinstance(action.get("type"), str):
+    def apply(self, action: ActionData) -> list[Event]:
+        """Apply one action and return the events it caused. Raises IllegalAction if not possible now.
+
+        `action` comes as an answers file or a transcript holds it and is checked here: a well-formed one is a
+        simulator.events.Action."""
+        kind = action.get("type") if isinstance(action, dict) else None
+        if not isinstance(kind, str):
             raise IllegalAction("an action must be a mapping with a 'type'.", self.possible())
-        handler = getattr(self, "_do_" + action["type"], None)
+        # `_do_<type>` reads its own kind of action (simulator.events), checking what it reads.
+        handler: Callable[[ActionData], None] | None = getattr(self, "_do_" + kind, None)
         if handler is None:
-            raise IllegalAction(f"there is no action '{action['type']}'.", self.possible())
-        self._events: list[dict] = []
+            raise IllegalAction(f"there is no action '{kind}'.", self.possible())
+        self._events: list[Event] = []
         handler(action)
         self.state.turn += 1
         return self._events
@@ -214,7 +251,7 @@ class Session:
             raise IllegalAction(f"cannot {what} now (the session is {self.state.status.value}).", self.possible(),
                                 waiting=self.state.status.value)
 
-    def _do_start(self, action: dict) -> None:
+    def _do_start(self, action: StartAction) -> None:
         """Pick up the phone. `lang` is the interface language, kept in the transcript: it never changes
         what the trainee says, who starts in each caller's first language."""
         self._require(Status.READY, what="start")
@@ -232,21 +269,23 @@ class Session:
         self._fire_due()
         self._settle()
 
-    def _do_choose(self, action: dict) -> None:
+    def _do_choose(self, action: ChooseAction) -> None:
         self._require(Status.AWAITING_CHOICE, what="choose an option")
         cid = action.get("case", self.state.active)
         if cid != self.state.active:
             raise IllegalAction(f"the case '{cid}' is not the one on the line.", self.possible())
         offered = {o.id: o for o in self.options()}
-        option = offered.get(action.get("option"))
+        option_id: str | None = action.get("option")  # None in an action without an option
+        option = offered.get(option_id) if option_id is not None else None
         if option is None:
             raise IllegalAction(f"the option '{action.get('option')}' is not offered now.", self.possible())
         case, cs = self.case, self.case_state
         cs.chosen.append(option.id)
         # Said to the caller, unless the node is another party's (a provider, the medical team, a colleague).
         to_caller = case.nodes[cs.node].speaker in (m.Speaker.CALLER, m.Speaker.SYSTEM)
-        self._emit("chose", option=option.id, node=cs.node, step=option.step, tone=option.tone.value,
-                   lang=cs.speaking, text=option.text.render(cs.speaking, self.context()))
+        self._emit({"type": EventType.CHOSE, "case": cid, "clock": self.state.clock, "option": option.id,
+                    "node": cs.node, "step": option.step, "tone": option.tone.value, "lang": cs.speaking,
+                    "text": option.text.render(cs.speaking, self.context())})
         if to_caller and not case.caller.speaks(cs.speaking):
             self._stress(cid, WRONG_LANGUAGE_STRESS, "language")
         elif to_caller and cs.speaking in case.caller.weak_languages:
@@ -260,109 +299,117 @@ class Session:
         self._advance(option.effects.seconds)
         if option.action is not None:
             if option.action.needs_input:
-                self._await(option)
+                self._await(option, option.action)
                 return
             self._simple_action(cid, option.action)
         self._conclude(cid, option)
 
-    def _do_input(self, action: dict) -> None:
+    def _do_input(self, action: InputAction) -> None:
         self._require(Status.AWAITING_INPUT, what="type a value")
-        value = action.get("value")
+        value: object = action.get("value")
         if not isinstance(value, str):
             raise IllegalAction("the input value must be a text.", self.possible())
-        pending = self.state.pending
+        pending = self._pending()
+        field_id = pending["field"]
+        assert field_id is not None, "a record action names its field (the loader checks it)"
         cs = self.state.cases[pending["case"]]
-        cs.file[pending["field"]] = value.strip()
+        cs.file[field_id] = value.strip()
         self._flag(cs, "recorded")
-        self._emit("recorded", field=pending["field"], value=value.strip())
+        self._emit({"type": EventType.RECORDED, "case": self.state.active, "clock": self.state.clock,
+                    "field": field_id, "value": value.strip()})
         self._advance(RECORD_SECONDS)
         self._resume_pending()
 
-    def _do_provider(self, action: dict) -> None:
+    def _do_provider(self, action: ProviderAction) -> None:
         self._require(Status.AWAITING_PROVIDER, what="choose a provider")
-        pending = self.state.pending
+        pending = self._pending()
         provider = self.directory.get(str(action.get("id")))
         if provider is None or provider.kind != pending["kind"]:
             raise IllegalAction(f"'{action.get('id')}' is not a provider of kind {pending['kind']}.", self.possible())
         cid = pending["case"]
         case, cs = self.scenario.cases[cid], self.state.cases[cid]
-        target = case.location.coordinates if case.location else provider.coordinates
+        location = case.location  # a fact with coordinates, if the case has one
+        target = location.coordinates if location is not None and location.coordinates else provider.coordinates
         eta = eta_minutes(provider, target, self.scenario.traffic)
         km = round(road_km(provider, target), 1)
-        info = {"id": provider.id, "name": provider.name, "kind": provider.kind,
-                "capabilities": sorted(provider.capabilities), "eta": eta, "km": km,
-                "at": round(self.state.clock / 60, 2), "open": provider.is_open(self.now())}
+        info: ProviderInfo = {"id": provider.id, "name": provider.name, "kind": provider.kind,
+                              "capabilities": sorted(provider.capabilities), "eta": eta, "km": km,
+                              "at": round(self.state.clock / 60, 2), "open": provider.is_open(self.now())}
         if pending["action"] == m.ActionType.DISPATCH.value:
             cs.dispatched = info
             self._flag(cs, "dispatched")
+            self._emit({"type": EventType.DISPATCHED, "case": self.state.active, "clock": self.state.clock, **info})
         else:
             cs.booked.append(info)
             self._flag(cs, "booked")
-        self._emit("dispatched" if pending["action"] == m.ActionType.DISPATCH.value else "booked", **info)
+            self._emit({"type": EventType.BOOKED, "case": self.state.active, "clock": self.state.clock, **info})
         self._advance(PROVIDER_SECONDS)
         self._resume_pending()
 
-    def _do_record(self, action: dict) -> None:
+    def _do_record(self, action: RecordAction) -> None:
         self._require(Status.AWAITING_CHOICE, what="edit the case file")
-        field_id, value = action.get("field"), action.get("value")
-        if field_id not in self.case.truth or not isinstance(value, str):
+        field_id: object = action.get("field")
+        value: object = action.get("value")
+        if field_id not in self.case.truth or not isinstance(field_id, str) or not isinstance(value, str):
             raise IllegalAction(f"the case file has no field '{field_id}'.", [f"record (field: {', '.join(self.case.truth)})"])
         self.case_state.file[field_id] = value.strip()
         self._flag(self.case_state, "recorded")
-        self._emit("recorded", field=field_id, value=value.strip())
+        self._emit({"type": EventType.RECORDED, "case": self.state.active, "clock": self.state.clock,
+                    "field": field_id, "value": value.strip()})
         self._advance(RECORD_SECONDS)
         self._after()
 
-    def _do_speak(self, action: dict) -> None:
+    def _do_speak(self, action: SpeakAction) -> None:
         self._require(Status.AWAITING_CHOICE, what="change language")
-        lang = action.get("lang")
-        if lang not in m.LANGS:
+        lang: object = action.get("lang")
+        if not isinstance(lang, str) or lang not in m.LANGS:
             raise IllegalAction(f"unknown language '{lang}'.", [f"speak ({', '.join(m.LANGS)})"])
         self.case_state.speaking = lang
-        self._emit("spoke", lang=lang)
+        self._emit({"type": EventType.SPOKE, "case": self.state.active, "clock": self.state.clock, "lang": lang})
 
-    def _do_silence(self, action: dict) -> None:
+    def _do_silence(self, action: SilenceAction) -> None:
         self._require(Status.AWAITING_CHOICE, what="stay silent")
         cid = self.state.active
         caller = self.case.caller
-        self._emit("silence")
+        self._emit({"type": EventType.SILENCE, "case": cid, "clock": self.state.clock})
         if caller.silence is not None:
             self._say(cid, m.Speaker.CALLER, caller.silence, "silence")
         self._stress(cid, SILENCE_STRESS, "silence")
         self._advance(self.scenario.decision_seconds)
         self._after()
 
-    def _do_unclear(self, action: dict) -> None:
+    def _do_unclear(self, action: UnclearAction) -> None:
         """The agent said something the caller could not make sense of (a free-text answer that matches no
         option): the caller asks again, a little time is lost and a little worry added."""
         self._require(Status.AWAITING_CHOICE, what="speak")
         cid = self.state.active
         cs, caller = self.case_state, self.case.caller
-        self._emit("unclear", lang=cs.speaking if caller.fluent(cs.speaking) else caller.languages[0])
+        self._emit({"type": EventType.UNCLEAR, "case": cid, "clock": self.state.clock,
+                    "lang": cs.speaking if caller.fluent(cs.speaking) else caller.languages[0]})
         self._stress(cid, UNCLEAR_STRESS, "unclear")
         self._advance(UNCLEAR_SECONDS)
         self._after()
 
-    def _do_note(self, action: dict) -> None:
+    def _do_note(self, action: NoteAction) -> None:
         if self.state.status is Status.READY or self.state.status is Status.ENDED:
             raise IllegalAction("notes are taken during the call.", self.possible())
-        text = action.get("text")
+        text: object = action.get("text")
         if not isinstance(text, str):
             raise IllegalAction("a note must be a text.", self.possible())
         self.case_state.notes.append(text)
-        self._emit("note", text=text)
+        self._emit({"type": EventType.NOTE, "case": self.state.active, "clock": self.state.clock, "text": text})
 
-    def _do_switch(self, action: dict) -> None:
+    def _do_switch(self, action: SwitchAction) -> None:
         self._require(Status.AWAITING_CHOICE, what="switch calls")
-        cid = action.get("case")
-        cs = self.state.cases.get(cid)
-        if cs is None or cid == self.state.active or cs.status not in (CaseStatus.RINGING, CaseStatus.LIVE):
+        cid: str | None = action.get("case")  # None in an action without a case
+        cs = self.state.cases.get(cid) if cid is not None else None
+        if cid is None or cs is None or cid == self.state.active or cs.status not in (CaseStatus.RINGING, CaseStatus.LIVE):
             raise IllegalAction(f"cannot switch to '{cid}'.", self.possible())
         self._advance(SWITCH_SECONDS)
         self._leave(self.state.active)
         self.state.active = cid
         cs.waiting_since = None
-        self._emit("switched", to=cid)
+        self._emit({"type": EventType.SWITCHED, "case": cid, "clock": self.state.clock, "to": cid})
         if cs.status is CaseStatus.RINGING:
             self._answer(cid)
         self._fire_due()
@@ -370,8 +417,15 @@ class Session:
 
     # ------------------------------------------------------------------ internals
 
-    def _emit(self, event_type: str, case: str | None = None, **data) -> None:
-        self._events.append({"type": event_type, "case": case or self.state.active, "clock": self.state.clock, **data})
+    def _emit(self, event: Event) -> None:
+        """Note an event of the action being applied: `type`, `case` and `clock` first, as transcripts hold them."""
+        self._events.append(event)
+
+    def _pending(self) -> Pending:
+        """What the session waits for; only asked while it waits for a value or a provider."""
+        pending = self.state.pending
+        assert pending is not None, "the session waits for nothing"
+        return pending
 
     def provider_languages(self, cid: str) -> tuple[str, ...]:
         """The languages of the provider the case is dealing with (the last dispatched or booked), if known."""
@@ -391,8 +445,8 @@ class Session:
             lang = cs.speaking if cs.speaking in spoken else spoken[0]
         else:
             lang = cs.speaking
-        self._emit("said", case=cid, speaker=speaker.value, source=source, variant=variant, lang=lang,
-                   text=text.render_all(self.context(cid)))
+        self._emit({"type": EventType.SAID, "case": cid, "clock": self.state.clock, "speaker": speaker.value,
+                    "source": source, "variant": variant, "lang": lang, "text": text.render_all(self.context(cid))})
 
     def _say_lines(self, cid: str, speaker: m.Speaker, lines: m.Lines | None, source: str) -> None:
         if lines is None:
@@ -406,7 +460,8 @@ class Session:
         before = cs.stress
         cs.stress = min(100.0, max(0.0, round(before + delta, 2)))
         if round(cs.stress) != round(before) or (delta and cs.stress != before):
-            self._emit("stress", case=cid, before=round(before), after=round(cs.stress), reason=reason)
+            self._emit({"type": EventType.STRESS, "case": cid, "clock": self.state.clock, "before": round(before),
+                        "after": round(cs.stress), "reason": reason})
 
     def _flag(self, cs: CaseState, flag: str) -> None:
         if flag not in cs.flags:
@@ -423,10 +478,10 @@ class Session:
             if fact in cs.known:
                 continue
             if cs.stress > case.caller.vague_above:
-                self._emit("withheld", case=cid, fact=fact)
+                self._emit({"type": EventType.WITHHELD, "case": cid, "clock": self.state.clock, "fact": fact})
             else:
                 cs.known.append(fact)
-                self._emit("revealed", case=cid, fact=fact)
+                self._emit({"type": EventType.REVEALED, "case": cid, "clock": self.state.clock, "fact": fact})
 
     def _advance(self, seconds: int) -> None:
         """Move the shared clock; callers on hold get more stressed, waiting calls ring."""
@@ -449,7 +504,8 @@ class Session:
                 cs.status = CaseStatus.RINGING
                 cs.waiting_since = case.rings_at_seconds
                 if self.state.status is not Status.READY:
-                    self._emit("ringing", case=cid, reference=case.reference)
+                    self._emit({"type": EventType.RINGING, "case": cid, "clock": self.state.clock,
+                                "reference": case.reference})
 
     def _leave(self, cid: str) -> None:
         """The agent leaves a call for another: a live one waits on hold from now."""
@@ -462,44 +518,51 @@ class Session:
         cs.waiting_since = None
         cs.status = CaseStatus.LIVE
         self.state.active = cid
-        self._emit("answered", case=cid, reference=self.scenario.cases[cid].reference)
+        self._emit({"type": EventType.ANSWERED, "case": cid, "clock": self.state.clock,
+                    "reference": self.scenario.cases[cid].reference})
         self._enter(cid, self.scenario.cases[cid].start)
 
     def _enter(self, cid: str, node_id: str) -> None:
         cs = self.state.cases[cid]
         cs.node = node_id
         node = self.scenario.cases[cid].nodes[node_id]
-        self._emit("node", case=cid, node=node_id)
+        self._emit({"type": EventType.NODE, "case": cid, "clock": self.state.clock, "node": node_id})
         self._say_lines(cid, node.speaker, node.say, "node:" + node_id)
         if node.end is not None:
             self._end_case(cid, node.end)
 
-    def _await(self, option: m.Option) -> None:
-        act = option.action
-        self.state.pending = {"case": self.state.active, "option": option.id, "action": act.type.value,
+    def _await(self, option: m.Option, act: m.Action) -> None:
+        """Wait for what the option's action `act` needs: a value typed or a provider chosen."""
+        cid = self.state.active
+        self.state.pending = {"case": cid, "option": option.id, "action": act.type.value,
                               "field": act.field, "kind": act.kind}
         if act.type is m.ActionType.RECORD:
             self.state.status = Status.AWAITING_INPUT
-            self._emit("prompt", input="field", field=act.field)
+            self._emit({"type": EventType.PROMPT, "case": cid, "clock": self.state.clock, "input": "field",
+                        "field": act.field})
         else:
             self.state.status = Status.AWAITING_PROVIDER
-            self._emit("prompt", input="provider", kind=act.kind)
+            self._emit({"type": EventType.PROMPT, "case": cid, "clock": self.state.clock, "input": "provider",
+                        "kind": act.kind})
 
     def _resume_pending(self) -> None:
-        pending, self.state.pending = self.state.pending, None
+        pending, self.state.pending = self._pending(), None
         self.state.status = Status.AWAITING_CHOICE
-        _, option = self.scenario.cases[pending["case"]].option(pending["option"])
+        found = self.scenario.cases[pending["case"]].option(pending["option"])
+        assert found is not None, "the option waited on is one of the case's"
+        _, option = found
         self._conclude(pending["case"], option)
 
     def _simple_action(self, cid: str, action: m.Action) -> None:
         cs = self.state.cases[cid]
         self._flag(cs, m.ACTION_FLAGS[action.type])
-        data = {"action": action.type.value}
+        event: ActedEvent = {"type": EventType.ACTED, "case": cid, "clock": self.state.clock,
+                             "action": action.type.value}
         if action.to:
-            data["to"] = action.to
+            event["to"] = action.to
         if action.type is m.ActionType.CALL_PROVIDER and cs.dispatched:
-            data["provider"] = cs.dispatched["id"]
-        self._emit("acted", case=cid, **data)
+            event["provider"] = cs.dispatched["id"]
+        self._emit(event)
 
     def _conclude(self, cid: str, option: m.Option) -> None:
         """What follows a choice once its action (if any) is complete: reply, next node, end."""
@@ -521,7 +584,10 @@ class Session:
         for cid, cs in self.state.cases.items():
             caller = self.scenario.cases[cid].caller
             if cs.status in (CaseStatus.LIVE, CaseStatus.RINGING) and cs.stress >= caller.hangs_up_at:
-                self._emit("hung_up", case=cid, stress=round(cs.stress))
+                self._emit({"type": EventType.HUNG_UP, "case": cid, "clock": self.state.clock,
+                            "stress": round(cs.stress)})
+                # The loader refuses a caller who can hang up without a hang-up ending (S002).
+                assert caller.hang_up_ending is not None, f"the caller of case '{cid}' has no hang-up ending"
                 self._end_case(cid, caller.hang_up_ending)
 
     def _fire_due(self) -> None:
@@ -549,7 +615,7 @@ class Session:
     def _fire(self, cid: str, event: m.Event) -> None:
         cs = self.state.cases[cid]
         cs.fired.append(event.id)
-        self._emit("event", case=cid, event=event.id)
+        self._emit({"type": EventType.EVENT, "case": cid, "clock": self.state.clock, "event": event.id})
         self._say_lines(cid, event.speaker, event.say, "event:" + event.id)
         if event.effects.stress:
             self._stress(cid, event.effects.stress, "event:" + event.id)
@@ -568,7 +634,8 @@ class Session:
             return
         cs.status, cs.ending = CaseStatus.ENDED, ending_id
         ending = self.scenario.endings[ending_id]
-        self._emit("case_ended", case=cid, ending=ending_id, outcome=ending.outcome.value)
+        self._emit({"type": EventType.CASE_ENDED, "case": cid, "clock": self.state.clock, "ending": ending_id,
+                    "outcome": ending.outcome.value})
         if self.state.pending and self.state.pending["case"] == cid:
             self.state.pending, self.state.status = None, Status.AWAITING_CHOICE
 
@@ -589,7 +656,7 @@ class Session:
                 self._leave(st.active)
                 st.active = nxt
                 st.cases[nxt].waiting_since = None
-                self._emit("switched", case=nxt, to=nxt)
+                self._emit({"type": EventType.SWITCHED, "case": nxt, "clock": self.state.clock, "to": nxt})
                 if st.cases[nxt].status is CaseStatus.RINGING:
                     self._answer(nxt)
                 self._check_hang_up()
@@ -607,10 +674,11 @@ class Session:
         endings = [self.scenario.endings[cs.ending] for cs in st.cases.values() if cs.ending]
         worst = min(endings, key=lambda e: m.OUTCOME_SEVERITY.index(e.outcome))
         st.status, st.ending = Status.ENDED, worst.id
-        self._emit("session_ended", ending=worst.id, outcome=worst.outcome.value)
+        self._emit({"type": EventType.SESSION_ENDED, "case": st.active, "clock": st.clock, "ending": worst.id,
+                    "outcome": worst.outcome.value})
 
 
-class Context(dict):
+class Context(dict[str, Any]):
     """The names a condition or text of one case can read, worked out on first reading.
 
     A condition reads two or three names; building all of them for each of the dozen checks an
@@ -628,7 +696,7 @@ class Context(dict):
         session, cid = self._session, self._cid
         cs = session.state.cases[cid]
         if name in _CONTEXT_NAMES:  # before flags: 'dispatched' and 'booked' are both, and read as values
-            value: Any = _CONTEXT_NAMES[name](session, session.scenario.cases[cid], cs)
+            value: object = _CONTEXT_NAMES[name](session, session.scenario.cases[cid], cs)
         elif name in session._flags:
             value = name in cs.flags
         else:
@@ -650,12 +718,13 @@ class Context(dict):
             self[name]
         return dict(self)
 
-    def frozen(self, names) -> dict[str, Any]:
+    def frozen(self, names: Iterable[str]) -> dict[str, Any]:
         """The values of `names` now, as a plain dict that later changes of the session leave alone."""
         return {name: self[name] for name in names if name in self}
 
 
-_CONTEXT_NAMES = {
+# What each name of a context is, read from (session, case, case state).
+_CONTEXT_NAMES: dict[str, Callable[[Session, m.Case, CaseState], object]] = {
     "stress": lambda s, case, cs: round(cs.stress),
     "minutes": lambda s, case, cs: s.state.clock / 60,
     "time": lambda s, case, cs: s.now().strftime("%H:%M"),
@@ -682,19 +751,21 @@ def _all_flags(scenario: m.Scenario) -> set[str]:
     return flags
 
 
-def final_summary(session: Session) -> dict:
+def final_summary(session: Session) -> dict[str, object]:
     """The final state as `plateau play --json` prints it."""
     st = session.state
     single = len(st.cases) == 1
-    cases = {cid: {"ending": cs.ending, "flags": sorted(cs.flags), "facts": sorted(cs.known), "file": cs.file,
-                   "stress": round(cs.stress)} for cid, cs in st.cases.items()}
+    cases: dict[str, dict[str, object]] = {
+        cid: {"ending": cs.ending, "flags": sorted(cs.flags), "facts": sorted(cs.known), "file": cs.file,
+              "stress": round(cs.stress)} for cid, cs in st.cases.items()}
     first = next(iter(cases.values()))
-    out = {"scenario": st.scenario, "ending": st.ending,
-           "outcome": session.scenario.endings[st.ending].outcome.value if st.ending else None,
-           "clock": round(st.clock / 60, 2),
-           "flags": first["flags"] if single else {cid: c["flags"] for cid, c in cases.items()},
-           "facts": first["facts"] if single else {cid: c["facts"] for cid, c in cases.items()},
-           "turns": st.turn}
+    out: dict[str, object] = {
+        "scenario": st.scenario, "ending": st.ending,
+        "outcome": session.scenario.endings[st.ending].outcome.value if st.ending else None,
+        "clock": round(st.clock / 60, 2),
+        "flags": first["flags"] if single else {cid: c["flags"] for cid, c in cases.items()},
+        "facts": first["facts"] if single else {cid: c["facts"] for cid, c in cases.items()},
+        "turns": st.turn}
     if not single:
         out["cases"] = cases
     return out

@@ -12,9 +12,15 @@ from enum import Enum
 from typing import Any, Mapping
 
 from simulator.expressions import Condition, Template
+from simulator.languages import LANGS as LANGS  # noqa: F401  (m.LANGS: one place for the list of languages)
 from simulator.safe import printable
 
-from simulator.languages import LANGS  # noqa: F401  (m.LANGS: one place for the list of languages)
+# What a condition or a text reads: the engine's Context (a dict that works names out as they are read), a
+# turn's frozen copy of it, or {} for a text without placeholders. A dict, as simulator.expressions reads it.
+RenderContext = dict[str, Any]
+
+# Where something is written in its source file: keys and list indexes, ("cases", "main", "nodes", "start").
+Origin = tuple[str | int, ...]
 
 
 class Tone(str, Enum):
@@ -95,11 +101,11 @@ class Text:
 
     values: Mapping[str, Template]
 
-    def render(self, lang: str, context: Mapping[str, Any] | None = None) -> str:
+    def render(self, lang: str, context: RenderContext | None = None) -> str:
         template = self.values.get(lang) or self.values.get("en") or next(iter(self.values.values()))
         return printable(template.render(context if context is not None else {}))
 
-    def render_all(self, context: Mapping[str, Any] | None = None) -> dict[str, str]:
+    def render_all(self, context: RenderContext | None = None) -> dict[str, str]:
         context = context if context is not None else {}
         return {lang: printable(t.render(context)) for lang, t in self.values.items()}
 
@@ -119,7 +125,7 @@ class Lines:
 
     variants: tuple[Variant, ...]
 
-    def pick(self, context: Mapping[str, Any]) -> tuple[int, Text] | None:
+    def pick(self, context: RenderContext) -> tuple[int, Text] | None:
         for index, variant in enumerate(self.variants):
             if variant.when is None or variant.when(context):
                 return index, variant.text
@@ -211,7 +217,7 @@ class Option:
     repeatable: bool = False
     debrief: Text | None = None
     breaks: tuple[str, ...] = ()  # procedure steps this choice goes against
-    origin: tuple = ()  # path in the source file, for tools that point back at it
+    origin: Origin = ()  # path in the source file, for tools that point back at it
     steps: tuple[str, ...] = ()  # every procedure step this choice performs (a behaviour may show several)
     deviations: tuple[Deviation, ...] = ()  # `breaks` with their levels
     hold: bool = False  # says "please hold, another call": the player takes the next waiting call at once
@@ -233,7 +239,7 @@ class Node:
     say: Lines | None
     options: tuple[Option, ...]
     end: str | None = None
-    origin: tuple = ()
+    origin: Origin = ()
 
 
 @dataclass(frozen=True)
@@ -246,7 +252,7 @@ class Event:
     effects: Effects
     goto: str | None = None
     end: str | None = None
-    origin: tuple = ()
+    origin: Origin = ()
 
 
 @dataclass(frozen=True)
@@ -286,7 +292,7 @@ class Ending:
     debrief: Text  # the text without conditions (shown when no variant's condition holds)
     variants: Lines | None = None  # debrief texts by what happened in the call (`when` on the case's state)
 
-    def debrief_for(self, context: Mapping[str, Any] | None) -> Text:
+    def debrief_for(self, context: RenderContext | None) -> Text:
         if self.variants is not None and context is not None:
             picked = self.variants.pick(context)
             if picked is not None:
@@ -317,7 +323,8 @@ class Scenario:
     cases: Mapping[str, Case]
     source: str = ""
     content_hash: str = ""
-    model: tuple[dict, ...] = ()  # the model call, as answers; shown after the debrief
+    # The model call, as answers (actions as the file holds them, see simulator.events); shown after the debrief.
+    model: tuple[dict[str, Any], ...] = ()
     think_seconds: int = 10  # timed mode: time to think, on top of reading what is on screen
 
     @property

@@ -17,12 +17,35 @@ criteria together into the overall score and the verdict; every name is importab
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from simulator import model as m
 from simulator.engine import Session
-from simulator.scoring_card import CriterionResult, Evidence, Localised, Score
+from simulator.events import ActionData
+from simulator.scoring_card import (
+    CaseEnding,
+    CriterionResult,
+    CriticalFailure,
+    DebriefNote,
+    Evidence,
+    Localised,
+    Reason,
+    Score,
+)
 from simulator.scoring_criteria import (
-    EMERGENCY_MINUTES, GOOD_TONES, HELP_KINDS, WEAK_LANGUAGE_PERCENT, level_for, rank_providers, score_calm,
-    score_case_file, score_language, score_procedure, score_provider, score_timing)
+    EMERGENCY_MINUTES,
+    GOOD_TONES,
+    HELP_KINDS,
+    WEAK_LANGUAGE_PERCENT,
+    level_for,
+    rank_providers,
+    score_calm,
+    score_case_file,
+    score_language,
+    score_procedure,
+    score_provider,
+    score_timing,
+)
 from simulator.scoring_fields import field_matches, normalise, same_phone
 from simulator.scoring_record import CaseRecord, Turn, new_records, record_action, replay_record
 
@@ -38,14 +61,14 @@ __all__ = [
 FAILING_OUTCOMES = (m.Outcome.UNSAFE, m.Outcome.FAILED, m.Outcome.HUNG_UP)
 
 
-def score_actions(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, actions: list[dict]) -> Score:
+def score_actions(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, actions: Iterable[ActionData]) -> Score:
     session, records = replay_record(scenario, directory, actions)
     return score_records(scenario, rubric, directory, session, records)
 
 
-def _case_endings(scenario: m.Scenario, session: Session) -> list[dict]:
+def _case_endings(scenario: m.Scenario, session: Session) -> list[CaseEnding]:
     """How each call of the scenario ended, with the debrief that fits it (several callers: one each)."""
-    out = []
+    out: list[CaseEnding] = []
     for cid, cs in session.state.cases.items():
         if cs.ending:
             ending = scenario.endings[cs.ending]
@@ -56,7 +79,7 @@ def _case_endings(scenario: m.Scenario, session: Session) -> list[dict]:
 
 
 def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, session: Session,
-                  records: dict[str, CaseRecord]) -> Score:
+                  records: Mapping[str, CaseRecord]) -> Score:
     """The score of a session whose actions were noted in `records` (by `record_action`).
 
     A call passes when it ended, with no critical failure, a procedure compliance the rubric lets
@@ -64,7 +87,7 @@ def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
     A call that fails for another reason than a critical failure shows at most the pass mark minus
     one: the number never says more than the verdict."""
     results: dict[str, CriterionResult] = {}
-    critical: list[dict] = []
+    critical: list[CriticalFailure] = []
     for cid, criterion in rubric.criteria.items():
         if cid == "procedure":
             results[cid], critical = score_procedure(scenario, rubric, criterion, records, session)
@@ -81,7 +104,7 @@ def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
     total_weight = sum(r.weight for r in applying)
     overall = sum(r.weight * r.percent for r in applying) / total_weight if total_weight else 0.0
     compliance = results["procedure"].extra.get("compliance", "non_compliant") if "procedure" in results else ""
-    reasons: list[dict] = []
+    reasons: list[Reason] = []
     if not session.ended:
         reasons.append({"reason": "unfinished"})
     if critical:
@@ -101,9 +124,10 @@ def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
     if not reasons and overall < rubric.pass_mark:
         reasons.append({"reason": "pass_mark"})
     ending = session.state.ending
-    notes = [{"turn": turn.number, "case": cid, "clock": round(turn.clock, 1), "option": turn.option.id,
-              "text": turn.render(turn.option.text), "note": turn.render(turn.option.debrief)}
-             for cid, rec in records.items() for turn in rec.turns if turn.option.debrief is not None]
+    notes: list[DebriefNote] = [
+        {"turn": turn.number, "case": cid, "clock": round(turn.clock, 1), "option": turn.option.id,
+         "text": turn.render(turn.option.text), "note": turn.render(turn.option.debrief)}
+        for cid, rec in records.items() for turn in rec.turns if turn.option.debrief is not None]
     score = Score(scenario.id, rubric.id, overall, not reasons, rubric.pass_mark, critical, compliance,
                   ending, scenario.endings[ending].outcome.value if ending else None, results,
                   sorted(notes, key=lambda n: n["turn"]), [n for cs in session.state.cases.values() for n in cs.notes])

@@ -6,15 +6,21 @@ by turn, where points were given or taken and what a senior agent would have sai
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Literal, NamedTuple
 
 from simulator import model as m
+from simulator.engine import Session
+from simulator.events import EventType
 from simulator.expressions import compile_template
 from simulator.i18n import t
 from simulator.providers import search
-from simulator.scoring_card import CriterionResult, Evidence, Localised, _all
+from simulator.scoring_card import CriterionResult, CriticalFailure, Evidence, Localised, RankedProvider, _all
 from simulator.scoring_fields import field_matches
 from simulator.scoring_record import CaseRecord, Turn
+
+Records = Mapping[str, CaseRecord]  # the replayed call, one record per case
 
 GOOD_TONES = (m.Tone.REASSURING, m.Tone.EMPATHETIC)
 # Providers that bring help to the scene (a taxi home or a hotel is not the help a caller waits for).
@@ -56,7 +62,7 @@ def _best_option(offered: list[m.Option], rubric: m.Rubric, done: set[str], perf
         return any(order.then == step_id and order.first not in done and order.first in performable
                    for order in rubric.orders)
 
-    def value(o: m.Option):
+    def value(o: m.Option) -> tuple[bool, float, bool, int]:
         fresh = [rubric.protocol[s] for s in o.steps if s in rubric.protocol and s not in done and not too_early(s)]
         return (any(s.critical for s in fresh), sum(s.weight for s in fresh), o.tone in GOOD_TONES, _warmth(o))
     good = [o for o in offered if not o.breaks]
@@ -72,13 +78,14 @@ def _first_chance(rec: CaseRecord, step_id: str) -> tuple[Turn, m.Option] | None
     return None
 
 
-def score_calm(scenario, rubric, criterion, records, session) -> CriterionResult:
+def score_calm(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterion, records: Records,
+               session: Session) -> CriterionResult:
     s = criterion.settings
-    penalties = {m.Tone.CURT: s.get("curt_penalty", 12), m.Tone.ALARMING: s.get("alarming_penalty", 20)}
-    silence_penalty = s.get("silence_penalty", 8)
-    bonus_drop = s.get("calm_bonus_drop", 20)
-    evidence = []
-    percents = []
+    penalties: dict[m.Tone, float] = {m.Tone.CURT: s.get("curt_penalty", 12), m.Tone.ALARMING: s.get("alarming_penalty", 20)}
+    silence_penalty: float = s.get("silence_penalty", 8)
+    bonus_drop: float = s.get("calm_bonus_drop", 20)
+    evidence: list[Evidence] = []
+    percents: list[float] = []
     for cid, rec in records.items():
         if not rec.turns and not rec.silences:
             continue
@@ -127,20 +134,29 @@ def _tone_words(tone: m.Tone) -> Localised:
     return {lang: t("tone." + tone.value, lang) for lang in m.LANGS}
 
 
-_CASE_OPTIONS: dict[int, tuple[m.Case, dict]] = {}
+class _CaseOptions(NamedTuple):
+    steps: set[str]          # every step an option performs
+    kinds: set[str | None]   # the kinds of provider the case can dispatch or book
+    fields: list[str]        # the case-file fields its record actions ask for
 
 
-def _case_options(case: m.Case) -> dict:
+_CASE_OPTIONS: dict[int, tuple[m.Case, _CaseOptions]] = {}
+
+
+def _case_options(case: m.Case) -> _CaseOptions:
     """What scoring reads from all the options of a case, worked out once per case: the path
     explorer scores thousands of calls of one scenario, some with 100,000 nodes."""
     hit = _CASE_OPTIONS.get(id(case))
     if hit is not None and hit[0] is case:
         return hit[1]
     options = [o for n in case.nodes.values() for o in n.options]
-    found = {"steps": {s for o in options for s in o.steps},
-             "kinds": {o.action.kind for o in options
-                       if o.action and o.action.type in (m.ActionType.DISPATCH, m.ActionType.BOOK)},
-             "fields": [o.action.field for o in options if o.action and o.action.type is m.ActionType.RECORD]}
+    found = _CaseOptions(
+        steps={s for o in options for s in o.steps},
+        kinds={o.action.kind for o in options
+               if o.action and o.action.type in (m.ActionType.DISPATCH, m.ActionType.BOOK)},
+        # A record action always names its field (the loader refuses one that does not).
+        fields=[o.action.field for o in options
+                if o.action and o.action.type is m.ActionType.RECORD and o.action.field is not None])
     if len(_CASE_OPTIONS) > 256:
         _CASE_OPTIONS.clear()
     _CASE_OPTIONS[id(case)] = (case, found)
@@ -148,18 +164,21 @@ def _case_options(case: m.Case) -> dict:
 
 
 def _performable_steps(case: m.Case) -> set[str]:
-    return _case_options(case)["steps"]
+    return _case_options(case).steps
 
 
 def _level_words(level: m.DeviationLevel) -> Localised:
     return {lang: t("deviation." + level.value, lang) for lang in m.LANGS}
 
 
-def score_procedure(scenario, rubric, criterion, records, session) -> tuple[CriterionResult, list[dict]]:
+def score_procedure(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterion, records: Records,
+                    session: Session) -> tuple[CriterionResult, list[CriticalFailure]]:
     """Steps done (their weights), minus deviations: options that break a step at their level, and steps
     done before the steps the protocol wants first. A critical deviation or a missed critical step is a
     critical failure."""
-    step_evidence, deviation_evidence, critical = [], [], []
+    step_evidence: list[Evidence] = []
+    deviation_evidence: list[Evidence] = []
+    critical: list[CriticalFailure] = []
     earned = possible = deducted = 0.0
     costs = rubric.deviation_costs
     for cid, rec in records.items():
@@ -206,13 +225,13 @@ def score_procedure(scenario, rubric, criterion, records, session) -> tuple[Crit
                 continue
             if first is None and rubric.protocol[order.first].critical:
                 continue  # a critical step never done is already a critical failure, said once, as missed
-            turn = turns.get(then_turn)
+            at_turn = turns.get(then_turn)
             first_step, then_step = rubric.protocol[order.first], rubric.protocol[order.then]
-            option = _performing(turn.offered, order.first) if turn else None
+            doing = _performing(at_turn.offered, order.first) if at_turn else None
             entry = Evidence("procedure", 0, _all("ev.order", level=_level_words(order.level), then=then_step.label, first=first_step.label),
                              first_step.why.render_all() if first_step.why else _all("ev.order_expected", first=first_step.label),
-                             then_turn, round(turn.clock, 1) if turn else None, cid,
-                             turn.render(option.text) if option and turn else None,
+                             then_turn, round(at_turn.clock, 1) if at_turn else None, cid,
+                             at_turn.render(doing.text) if doing and at_turn else None,
                              {"step": order.first, "then": order.then, "deviation": order.level.value})
             if order.level is m.DeviationLevel.CRITICAL:
                 critical.append({"case": cid, "step": order.first, "label": first_step.label.render_all(),
@@ -224,14 +243,15 @@ def score_procedure(scenario, rubric, criterion, records, session) -> tuple[Crit
         for turn, step_id in rec.broken:
             deviation = next((d for d in turn.option.deviations if d.step == step_id), m.Deviation(step_id))
             level = deviation.level or rubric.default_level(step_id)
-            step = rubric.protocol.get(step_id)
-            label = step.label if step else m.Text({lang: compile_template(step_id) for lang in m.LANGS})
-            option = _performing(turn.offered, step_id) or \
+            broken_step = rubric.protocol.get(step_id)
+            label = broken_step.label if broken_step else m.Text({lang: compile_template(step_id) for lang in m.LANGS})
+            instead = _performing(turn.offered, step_id) or \
                 _best_option(turn.offered, rubric, turn.done_before, applicable)
             entry = Evidence("procedure", 0, _all("ev.deviation", level=_level_words(level), step=label, text=turn.render(turn.option.text)),
                              turn.render(turn.option.debrief) if turn.option.debrief else
-                             (step.why.render_all() if step and step.why else _all("ev.step_expected", step=label)),
-                             turn.number, round(turn.clock, 1), cid, turn.render(option.text) if option else None,
+                             (broken_step.why.render_all() if broken_step and broken_step.why
+                              else _all("ev.step_expected", step=label)),
+                             turn.number, round(turn.clock, 1), cid, turn.render(instead.text) if instead else None,
                              {"step": step_id, "deviation": level.value})
             if level is m.DeviationLevel.CRITICAL:
                 critical.append({"case": cid, "step": step_id, "label": label.render_all(), "reason": "broken",
@@ -245,8 +265,13 @@ def score_procedure(scenario, rubric, criterion, records, session) -> tuple[Crit
     _scale(deviation_evidence, criterion.weight / 100)
     evidence = sorted(step_evidence + deviation_evidence,
                       key=lambda e: (e.turn is None, e.turn or 0, e.points >= 0))
-    seen: set = set()
-    critical = [f for f in critical if (f["case"], f["step"]) not in seen and not seen.add((f["case"], f["step"]))]
+    seen: set[tuple[str, str | None]] = set()
+    unique: list[CriticalFailure] = []
+    for failure in critical:  # each (case, step) once, the first time it is found
+        if (failure["case"], failure["step"]) not in seen:
+            seen.add((failure["case"], failure["step"]))
+            unique.append(failure)
+    critical = unique
     if critical:
         # As in dispatch case review: a critical deviation makes the call non-compliant, whatever was done well.
         pct = min(pct, rubric.critical_cap)
@@ -258,7 +283,8 @@ def score_procedure(scenario, rubric, criterion, records, session) -> tuple[Crit
     return result, critical
 
 
-def rank_providers(scenario: m.Scenario, case: m.Case, directory: m.Directory, kind: str, at) -> list[dict]:
+def rank_providers(scenario: m.Scenario, case: m.Case, directory: m.Directory, kind: str,
+                   at: datetime) -> list[RankedProvider]:
     """Every provider of a kind, ranked for the case: suitable first, then by a time-equivalent cost.
 
     A provider is unsuitable when it lacks a capability the case needs or is closed at that
@@ -267,7 +293,7 @@ def rank_providers(scenario: m.Scenario, case: m.Case, directory: m.Directory, k
     """
     target = case.location.coordinates if case.location else None
     hits = search(directory, kind=kind, near=target, at=at, needs=case.needs, traffic=scenario.traffic)
-    ranked = []
+    ranked: list[RankedProvider] = []
     for hit in hits:
         suitable = not hit.missing and hit.open
         utility = hit.eta + (0 if hit.provider.partner else 15) + hit.provider.cost / 20
@@ -279,7 +305,7 @@ def rank_providers(scenario: m.Scenario, case: m.Case, directory: m.Directory, k
     return ranked
 
 
-def _provider_line(r: dict, lang: str) -> str:
+def _provider_line(r: RankedProvider, lang: str) -> str:
     from simulator.i18n import capability_label
     parts = [f"{r['name']}{t('debrief.colon', lang)} {r['km']:.0f} km, {r['eta']} min"]
     if r["partner"]:
@@ -292,11 +318,13 @@ def _provider_line(r: dict, lang: str) -> str:
     return ", ".join(parts)
 
 
-def score_provider(scenario, rubric, criterion, records, session, directory) -> CriterionResult:
-    evidence, percents = [], []
+def score_provider(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterion, records: Records,
+                   session: Session, directory: m.Directory) -> CriterionResult:
+    evidence: list[Evidence] = []
+    percents: list[float] = []
     for cid, rec in records.items():
         case = scenario.cases[cid]
-        kinds = _case_options(case)["kinds"]
+        kinds = _case_options(case).kinds
         if not kinds:
             continue
         if not rec.providers:
@@ -310,6 +338,7 @@ def score_provider(scenario, rubric, criterion, records, session, directory) -> 
             mine = next((r for r in ranked if r["id"] == chosen["id"]), None)
             if mine is None or best is None:
                 continue
+            verdict: Literal["best", "acceptable", "unsuitable"]
             if not mine["suitable"]:
                 verdict, pct = "unsuitable", 0.0
             elif mine["id"] == best["id"]:
@@ -333,10 +362,12 @@ def score_provider(scenario, rubric, criterion, records, session, directory) -> 
     return result
 
 
-def score_case_file(scenario, rubric, criterion, records, session) -> CriterionResult:
-    evidence, earned, possible = [], 0, 0
+def score_case_file(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterion, records: Records,
+                    session: Session) -> CriterionResult:
+    evidence: list[Evidence] = []
+    earned = possible = 0
     for cid, case in scenario.cases.items():
-        fields = _case_options(case)["fields"]
+        fields = _case_options(case).fields
         typed = session.state.cases[cid].file
         for fid in dict.fromkeys(fields):
             fact = case.truth[fid]
@@ -356,13 +387,16 @@ def score_case_file(scenario, rubric, criterion, records, session) -> CriterionR
     return CriterionResult("case_file", criterion.weight, pct, level_for(criterion.levels, pct), evidence, possible > 0)
 
 
-def score_timing(scenario, rubric, criterion, records, session) -> CriterionResult:
+def score_timing(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterion, records: Records,
+                 session: Session) -> CriterionResult:
     """What the caller lives: how long until help is on site (dispatch time plus the provider's confirmed
     arrival) against `help_within`, counted twice, and the rubric's step targets."""
     from simulator.durations import parse_duration
-    targets = {step: parse_duration(v) for step, v in (criterion.settings.get("targets") or {}).items()}
+    step_targets: Mapping[str, object] = criterion.settings.get("targets") or {}
+    targets = {step: parse_duration(v) for step, v in step_targets.items()}
     help_within = parse_duration(criterion.settings.get("help_within")) if criterion.settings.get("help_within") else None
-    evidence, percents = [], []
+    evidence: list[Evidence] = []
+    percents: list[float] = []
     for cid, rec in records.items():
         case = scenario.cases[cid]
         applicable = _performable_steps(case)
@@ -372,7 +406,7 @@ def score_timing(scenario, rubric, criterion, records, session) -> CriterionResu
             # Help on its way: a call to 112 (on site within EMERGENCY_MINUTES), or the last help provider
             # dispatched (the one that actually comes), whichever is there first.
             ways = [(minute - ring, minute - ring + EMERGENCY_MINUTES, turn, minute) for turn, minute in rec.emergency]
-            sent = [p for p in rec.providers if p["type"] == "dispatched" and p["kind"] in HELP_KINDS]
+            sent = [p for p in rec.providers if p["type"] == EventType.DISPATCHED and p["kind"] in HELP_KINDS]
             if sent:
                 last = sent[-1]
                 ways.append((last["clock"] / 60 - ring, last["clock"] / 60 - ring + last["eta"], last["turn"], last["clock"] / 60))
@@ -419,14 +453,18 @@ def _sends_help(case: m.Case) -> bool:
                for n in case.nodes.values() for o in n.options)
 
 
-def score_language(scenario, rubric, criterion, records, session) -> CriterionResult:
+def score_language(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterion, records: Records,
+                   session: Session) -> CriterionResult:
     """Each answer in a language its listener speaks as their own counts fully; in a caller's weak
     language it counts WEAK_LANGUAGE_PERCENT; in a language they do not speak, nothing. Said to a
     provider, the provider's directory languages decide."""
-    evidence, points = [], []
+    evidence: list[Evidence] = []
+    points: list[float] = []
     for cid, rec in records.items():
         caller = scenario.cases[cid].caller
-        wrong, weak, provider_wrong = [], [], []
+        wrong: list[Turn] = []
+        weak: list[Turn] = []
+        provider_wrong: list[Turn] = []
         for turn in rec.turns:
             if turn.to_other:
                 continue
@@ -454,7 +492,8 @@ def score_language(scenario, rubric, criterion, records, session) -> CriterionRe
                                      _all("ev.lang_expected", language=preferred), weak[0].number, round(weak[0].clock, 1), cid))
         if provider_wrong:
             first = provider_wrong[0]
-            name = (session.state.cases[cid].dispatched or {}).get("name") or t("speaker.provider", "en")
+            dispatched = session.state.cases[cid].dispatched
+            name = (dispatched["name"] if dispatched else None) or t("speaker.provider", "en")
             theirs = {lang: ", ".join(t("lang." + x, lang) for x in first.provider_langs) for lang in m.LANGS}
             evidence.append(Evidence("language", -len(provider_wrong),
                                      _all("ev.lang_provider", n=len(provider_wrong), name=name, language=theirs),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
 
 from simulator import model as m
 from simulator.providers import distance_km
 
-def normalise(text: Any) -> str:
+
+def normalise(text: object) -> str:
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
     return re.sub(r"[^a-z0-9]", "", text)
 
@@ -50,8 +50,8 @@ def field_matches(fact: m.Fact, typed: str) -> bool:
         truth = re.sub(r"\D", "", str(fact.value))
         return digits == truth and bool(truth) or normalise(typed) == normalise(fact.value)
     if fact.kind is m.FactKind.NUMBER:
-        digits = re.findall(r"\d+", typed)
-        return bool(digits) and int(digits[0]) == int(fact.value)
+        numbers = re.findall(r"\d+", typed)
+        return bool(numbers) and int(numbers[0]) == int(fact.value)
     if fact.accept:
         return any(normalise(a) in normalise(typed) for a in fact.accept)
     return normalise(typed) == normalise(fact.value)

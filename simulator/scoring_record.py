@@ -7,11 +7,24 @@ step was performed, the steps broken, the providers chosen, calls to 112 and whe
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from simulator import model as m
 from simulator.engine import Session, Status
+from simulator.events import ActionData, Event, EventType, ProviderInfo
 from simulator.scoring_card import Localised
+
+
+class ProviderChoice(ProviderInfo):
+    """A dispatched or booked event (simulator.events) with the number of the turn that chose the provider."""
+
+    type: Literal[EventType.DISPATCHED, EventType.BOOKED]
+    case: str
+    clock: int
+    turn: int
+
 
 @dataclass
 class Turn:
@@ -25,7 +38,7 @@ class Turn:
     lang: str
     offered: list[m.Option]
     done_before: set[str]
-    context: dict = field(default_factory=dict, repr=False)  # what texts could refer to at that moment
+    context: m.RenderContext = field(default_factory=dict, repr=False)  # what texts could refer to at that moment
     to_provider: bool = False  # said to the provider (a node whose speaker is the provider), not to the caller
     provider_langs: tuple[str, ...] = ()  # the languages of the provider dealt with then, when known
     to_other: bool = False  # said to the medical team or a colleague: their language is the floor's, never scored
@@ -42,12 +55,13 @@ class CaseRecord:
     stress: list[float] = field(default_factory=list)
     steps: dict[str, tuple[int, float]] = field(default_factory=dict)  # first time each step was performed
     broken: list[tuple[Turn, str]] = field(default_factory=list)
-    providers: list[dict] = field(default_factory=list)  # dispatched/booked events with their turn
+    providers: list[ProviderChoice] = field(default_factory=list)  # dispatched/booked events with their turn
     hung_up: bool = False
     emergency: list[tuple[int, float]] = field(default_factory=list)  # (turn, minute) of each call to 112
 
 
-def replay_record(scenario: m.Scenario, directory: m.Directory, actions: list[dict]) -> tuple[Session, dict[str, CaseRecord]]:
+def replay_record(scenario: m.Scenario, directory: m.Directory,
+                  actions: Iterable[ActionData]) -> tuple[Session, dict[str, CaseRecord]]:
     session = Session(scenario, directory)
     records = new_records(scenario)
     for number, action in enumerate(actions, 1):
@@ -71,8 +85,8 @@ def new_records(scenario: m.Scenario) -> dict[str, CaseRecord]:
     return {cid: CaseRecord(stress=[float(c.caller.stress)]) for cid, c in scenario.cases.items()}
 
 
-def record_action(session: Session, records: dict[str, CaseRecord], number: int, action: dict,
-                  offered: list[m.Option] | None = None) -> list[dict]:
+def record_action(session: Session, records: Mapping[str, CaseRecord], number: int, action: ActionData,
+                  offered: list[m.Option] | None = None) -> list[Event]:
     """Apply action number `number` to the session and note in `records` what scoring needs of it.
 
     `offered` is what `session.options()` returns now, when the caller already has it."""
@@ -84,7 +98,7 @@ def record_action(session: Session, records: dict[str, CaseRecord], number: int,
     lang = session.case_state.speaking
     choosing = action.get("type") == "choose"
     # The values the offered texts read, as they are now: a debrief renders them long after.
-    context = session.context().frozen(_names_read(offered)) if choosing else {}
+    context: m.RenderContext = session.context().frozen(_names_read(offered)) if choosing else {}
     speaker = session.case.nodes[node].speaker if choosing else None
     to_provider = speaker is m.Speaker.PROVIDER
     to_other = speaker in (m.Speaker.MEDICAL, m.Speaker.COLLEAGUE)
@@ -105,12 +119,12 @@ def record_action(session: Session, records: dict[str, CaseRecord], number: int,
         rec.silences.append((number, clock))
     for event in events:
         cid = event.get("case", active)
-        if event["type"] == "stress":
+        if event["type"] == EventType.STRESS:
             records[cid].stress.append(float(event["after"]))
-        elif event["type"] in ("dispatched", "booked"):
+        elif event["type"] == EventType.DISPATCHED or event["type"] == EventType.BOOKED:
             records[cid].providers.append({**event, "turn": number})
-        elif event["type"] == "hung_up":
+        elif event["type"] == EventType.HUNG_UP:
             records[cid].hung_up = True
-        elif event["type"] == "acted" and event.get("action") == m.ActionType.CALL_112.value:
+        elif event["type"] == EventType.ACTED and event.get("action") == m.ActionType.CALL_112.value:
             records[cid].emergency.append((number, event["clock"] / 60))
     return events
