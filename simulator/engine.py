@@ -24,13 +24,12 @@ each kind (`EventType`, one TypedDict per event and per action).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from enum import Enum
-from typing import Any, TypedDict
+from typing import Any
 
 from simulator import model as m
+from simulator.engine_context import Context, final_summary
 from simulator.errors import PlateauError
 from simulator.events import (
     ActedEvent,
@@ -50,9 +49,18 @@ from simulator.events import (
     UnclearAction,
 )
 from simulator.providers import eta_minutes, road_km
+from simulator.session_state import (
+    MIN_COMPATIBLE_STATE_VERSION,
+    STATE_VERSION,
+    CaseState,
+    CaseStatus,
+    Pending,
+    State,
+    Status,
+)
 
-STATE_VERSION = 1
-MIN_COMPATIBLE_STATE_VERSION = 1
+__all__ = ["MIN_COMPATIBLE_STATE_VERSION", "STATE_VERSION", "CaseState", "CaseStatus", "Context", "IllegalAction",
+           "Pending", "ScenarioDeadEnd", "Session", "State", "Status", "final_summary"]
 
 SILENCE_STRESS = 10
 WRONG_LANGUAGE_STRESS = 5
@@ -63,21 +71,6 @@ UNCLEAR_SECONDS = 10  # "sorry, what?": the caller asks again...
 UNCLEAR_STRESS = 3    # ...a little more worried than before
 PROVIDER_SECONDS = 60
 MAX_EVENT_ROUNDS = 1000
-
-
-class Status(str, Enum):
-    READY = "ready"
-    AWAITING_CHOICE = "awaiting_choice"
-    AWAITING_INPUT = "awaiting_input"
-    AWAITING_PROVIDER = "awaiting_provider"
-    ENDED = "ended"
-
-
-class CaseStatus(str, Enum):
-    WAITING = "waiting"    # the phone has not rung yet
-    RINGING = "ringing"    # rang, not answered yet
-    LIVE = "live"
-    ENDED = "ended"
 
 
 class IllegalAction(PlateauError):
@@ -93,65 +86,6 @@ class ScenarioDeadEnd(PlateauError):
     """The scenario left the trainee with nothing to do (a fault `plateau lint` reports)."""
 
 
-class Pending(TypedDict):
-    """What the session waits for after an option whose action needs input: a value or a provider."""
-
-    case: str
-    option: str
-    action: str        # a model.ActionType value: record, dispatch or book
-    field: str | None  # the case-file field a record action asks for
-    kind: str | None   # the kind of provider a dispatch or booking asks for
-
-
-@dataclass
-class CaseState:
-    node: str
-    stress: float
-    status: CaseStatus = CaseStatus.WAITING
-    flags: list[str] = field(default_factory=list)
-    known: list[str] = field(default_factory=list)
-    file: dict[str, str] = field(default_factory=dict)
-    chosen: list[str] = field(default_factory=list)
-    fired: list[str] = field(default_factory=list)
-    speaking: str = "en"
-    dispatched: ProviderInfo | None = None
-    booked: list[ProviderInfo] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    ending: str | None = None
-    waiting_since: int | None = None  # clock when the call began to ring, or was left on hold
-
-
-@dataclass
-class State:
-    scenario: str
-    content_hash: str
-    cases: dict[str, CaseState]
-    active: str
-    clock: int = 0  # seconds since the first call rang
-    status: Status = Status.READY
-    pending: Pending | None = None
-    turn: int = 0
-    ending: str | None = None
-    version: int = STATE_VERSION
-
-    def to_dict(self) -> dict[str, Any]:
-        """The state as JSON-ready data (what `from_dict` reads back)."""
-        data = asdict(self)
-        data["status"] = self.status.value
-        for case in data["cases"].values():
-            case["status"] = case["status"].value
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "State":
-        version = data.get("version", 0)
-        if not MIN_COMPATIBLE_STATE_VERSION <= version <= STATE_VERSION:
-            raise PlateauError(f"this saved call is in format {version}; this Plateau reads formats "
-                               f"{MIN_COMPATIBLE_STATE_VERSION} to {STATE_VERSION}.")
-        cases = {cid: CaseState(**{**c, "status": CaseStatus(c["status"])}) for cid, c in data["cases"].items()}
-        return cls(**{**data, "cases": cases, "status": Status(data["status"])})
-
-
 class Session:
     """One call (or several at once) being played."""
 
@@ -163,7 +97,7 @@ class Session:
             state = State(scenario.id, scenario.content_hash,
                           {cid: CaseState(case.start, float(case.caller.stress)) for cid, case in scenario.cases.items()},
                           active=first)
-        self.state = state
+        self.state: State = state
         self._flags = _all_flags(scenario)
 
     @classmethod
@@ -678,68 +612,6 @@ class Session:
                     "outcome": worst.outcome.value})
 
 
-class Context(dict[str, Any]):
-    """The names a condition or text of one case can read, worked out on first reading.
-
-    A condition reads two or three names; building all of them for each of the dozen checks an
-    action makes was most of the engine's time. Read it at once: the values are those of the
-    moment each is first read. `full()` gives every name, for Jinja's templates and for errors.
-    """
-
-    __slots__ = ("_session", "_cid")
-
-    def __init__(self, session: "Session", cid: str):
-        super().__init__()
-        self._session, self._cid = session, cid
-
-    def __missing__(self, name: str) -> Any:
-        session, cid = self._session, self._cid
-        cs = session.state.cases[cid]
-        if name in _CONTEXT_NAMES:  # before flags: 'dispatched' and 'booked' are both, and read as values
-            value: object = _CONTEXT_NAMES[name](session, session.scenario.cases[cid], cs)
-        elif name in session._flags:
-            value = name in cs.flags
-        else:
-            raise KeyError(name)
-        self[name] = value
-        return value
-
-    def get(self, name: str, default: Any = None) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            return default
-
-    def __contains__(self, name: object) -> bool:
-        return dict.__contains__(self, name) or name in self._session._flags or name in _CONTEXT_NAMES
-
-    def full(self) -> dict[str, Any]:
-        for name in (*self._session._flags, *_CONTEXT_NAMES):
-            self[name]
-        return dict(self)
-
-    def frozen(self, names: Iterable[str]) -> dict[str, Any]:
-        """The values of `names` now, as a plain dict that later changes of the session leave alone."""
-        return {name: self[name] for name in names if name in self}
-
-
-# What each name of a context is, read from (session, case, case state).
-_CONTEXT_NAMES: dict[str, Callable[[Session, m.Case, CaseState], object]] = {
-    "stress": lambda s, case, cs: round(cs.stress),
-    "minutes": lambda s, case, cs: s.state.clock / 60,
-    "time": lambda s, case, cs: s.now().strftime("%H:%M"),
-    "known": lambda s, case, cs: {fid: fid in cs.known for fid in case.truth},
-    "file": lambda s, case, cs: {fid: cs.file.get(fid, "") for fid in case.truth},
-    "dispatched": lambda s, case, cs: dict(cs.dispatched) if cs.dispatched else None,
-    "booked": lambda s, case, cs: [dict(b) for b in cs.booked],  # empty (false) until something is booked
-    "eta": lambda s, case, cs: cs.dispatched["eta"] if cs.dispatched else None,
-    "provider": lambda s, case, cs: cs.dispatched["name"] if cs.dispatched else "",
-    "lang": lambda s, case, cs: cs.speaking,
-    "caller": lambda s, case, cs: case.caller.name,
-    "reference": lambda s, case, cs: case.reference,
-}
-
-
 def _all_flags(scenario: m.Scenario) -> set[str]:
     flags = set(m.ACTION_FLAGS.values()) | {"weak_language"}
     for case in scenario.cases.values():
@@ -749,23 +621,3 @@ def _all_flags(scenario: m.Scenario) -> set[str]:
         for event in case.events:
             flags.update(event.effects.set, event.effects.unset)
     return flags
-
-
-def final_summary(session: Session) -> dict[str, object]:
-    """The final state as `plateau play --json` prints it."""
-    st = session.state
-    single = len(st.cases) == 1
-    cases: dict[str, dict[str, object]] = {
-        cid: {"ending": cs.ending, "flags": sorted(cs.flags), "facts": sorted(cs.known), "file": cs.file,
-              "stress": round(cs.stress)} for cid, cs in st.cases.items()}
-    first = next(iter(cases.values()))
-    out: dict[str, object] = {
-        "scenario": st.scenario, "ending": st.ending,
-        "outcome": session.scenario.endings[st.ending].outcome.value if st.ending else None,
-        "clock": round(st.clock / 60, 2),
-        "flags": first["flags"] if single else {cid: c["flags"] for cid, c in cases.items()},
-        "facts": first["facts"] if single else {cid: c["facts"] for cid, c in cases.items()},
-        "turns": st.turn}
-    if not single:
-        out["cases"] = cases
-    return out

@@ -46,6 +46,7 @@ def imports_of(module: str) -> set[str]:
     ("scoring_fields", "loader"),
     ("model", "i18n"),         # the list of languages comes from simulator.languages
     ("model", "engine"),
+    ("session_state", "engine"),  # the state a session saves, readable without the engine that changes it
     ("expressions", "engine"),
     ("expression_limits", "engine"),
     ("expression_sandbox", "engine"),
