@@ -1,8 +1,9 @@
 """Read values out of a parsed YAML Document, collecting every problem found along the way.
 
-The Checker checks shapes (a mapping with these keys, a number in a range, a name from a list) and
-values with a grammar (texts in three languages, conditions, durations, coordinates); each problem
-gets its `file:line:column`, a stable code and a hint. The scenario, rubric and provider loaders
+The shape of a file (its keys, the type, choices and range of each value) is its JSON Schema's
+business (simulator.shape). The Checker checks values with a grammar (texts in three languages,
+conditions, durations, coordinates) and collects every problem; each gets its `file:line:column`, a
+stable code and a hint. The scenario, rubric and provider loaders
 (simulator.loader, simulator.rubric_loader, simulator.directory_loader) all read through it.
 """
 
@@ -20,9 +21,6 @@ from simulator.errors import Problem, ScenarioError, Severity
 from simulator.expressions import Condition, ExpressionError, Template, compile_condition, compile_template
 from simulator.yamlsource import Document
 
-# Keys of a text variant (`- {when: ..., text: ...}`): name -> required. The other tables are with
-# their loaders (simulator.loader, simulator.rubric_loader, simulator.directory_loader).
-VARIANT_KEYS = {"when": False, "text": True}
 DEVIATION_LEVELS = tuple(level.value for level in m.DeviationLevel)
 
 # A range the schema cannot state as a type: a duration (an option's minutes, an event's time, a
@@ -62,18 +60,37 @@ class TooManyProblems(Exception):
 
 
 class Checker:
-    """Collects problems while reading a Document; never stops at the first one (up to MAX_PROBLEMS)."""
+    """Collects problems while reading a Document; never stops at the first one (up to MAX_PROBLEMS).
+
+    The shape of a file (keys, types, choices, ranges) is checked against its JSON Schema first
+    (simulator.shape); the loaders then read values with the lenient readers below, which never
+    report: what they skip, the schema has reported. A problem of the loader's own (a translation, a
+    duration, a reference) says more than the schema's at the same place: `settle` keeps only it."""
 
     def __init__(self, doc: Document):
         self.doc = doc
         self.problems: list[Problem] = []
+        self._paths: list[tuple[tuple, bool]] = []  # (path, found by the schema), beside each problem
 
-    def error(self, path, code: str, message: str, hint: str = "", *, key: bool = False) -> None:
+    def error(self, path, code: str, message: str, hint: str = "", *, key: bool = False, shape: bool = False) -> None:
         self.problems.append(self.doc.problem(tuple(path), code, message, hint, key=key))
+        self._paths.append((tuple(path), shape))
         if len(self.problems) >= MAX_PROBLEMS:
             raise TooManyProblems()
 
+    def settle(self) -> list[Problem]:
+        """Drop each schema problem the loader words better: at the same place, or inside a list or a
+        value the loader reports as a whole (coordinates not on Earth, a malformed duration)."""
+        own = {path for path, shape in self._paths if not shape}
+        kept = [(problem, (path, shape)) for problem, (path, shape) in zip(self.problems, self._paths)
+                if not shape or not any(path[:n] in own and (n == len(path) or not isinstance(self.doc.data_at(path[:n]), dict))
+                                        for n in range(len(path) + 1))]
+        self.problems = [problem for problem, _ in kept]
+        self._paths = [where for _, where in kept]
+        return self.problems
+
     def too_many(self) -> ScenarioError:
+        self.settle()
         first = self.problems[0]
         return ScenarioError(self.problems + [Problem(
             first.file, first.line, first.column, "P008",
@@ -88,93 +105,12 @@ class Checker:
     def warn(self, path, code: str, message: str, hint: str = "", *, key: bool = False) -> None:
         p = self.doc.problem(tuple(path), code, message, hint, key=key)
         self.problems.append(Problem(p.file, p.line, p.column, p.code, p.message, p.hint, Severity.WARNING))
-
-    # --- shapes
-
-    def mapping(self, path: tuple, value: Any, keys: dict[str, bool], what: str) -> dict:
-        if not isinstance(value, dict):
-            self.error(path, "S003", f"{what} must be {TYPE_NAMES[dict]}, not {_type_name(value)}.",
-                       "Write it as 'key: value' lines, indented under its name.")
-            return {}
-        for key in value:
-            if key not in keys:
-                guess = suggest(key, keys)
-                self.error(path + (key,), "S001", f"unknown key '{key}' in {what}.",
-                           guess or f"Keys allowed here: {', '.join(keys)}.", key=True)
-        for key, required in keys.items():
-            if required and key not in value:
-                self.error(path, "S002", f"{what} has no '{key}'.", f"Add a '{key}:' line to {what}.", key=bool(path))
-        return value
-
-    def typed(self, path: tuple, value: Any, kind: type | tuple, what: str, default=None):
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        ok = isinstance(value, kinds) and not (isinstance(value, bool) and bool not in kinds)
-        if not ok:
-            names = " or ".join(TYPE_NAMES[k] for k in kinds if not (k is int and float in kinds))
-            self.error(path, "S003", f"{what} must be {names}, not {_type_name(value)}.",
-                       "Check the value after the ':'.")
-            return default
-        return value
-
-    def number(self, path, value, what, lo=None, hi=None, default=None, whole=False):
-        v = self.typed(path, value, int if whole else (int, float), what, default)
-        if v is default:
-            return default
-        if isinstance(v, float) and not math.isfinite(v):  # .inf and .nan pass every comparison test below
-            self.error(path, "S004", f"{what} must be a number between {lo} and {hi}, not {_yaml_number(v)}.",
-                       f"Use a value from {lo} to {hi}.")
-            return default
-        if (lo is not None and v < lo) or (hi is not None and v > hi):
-            self.error(path, "S004", f"{what} must be between {lo} and {hi}, not {v}.", f"Use a value from {lo} to {hi}.")
-            return default
-        return v
-
-    def choice(self, path, value, choices: Iterable[str], what: str, default=None):
-        choices = list(choices)
-        if value is None:
-            self.error(path, "S002", f"{what} is empty.", _choices_hint("", choices))
-            return default
-        if not isinstance(value, str) or value not in choices:
-            self.error(path, "S004", f"{what} cannot be '{value}'.", _choices_hint(str(value), choices))
-            return default
-        return value
+        self._paths.append((tuple(path), False))
 
     def ref(self, path, raw: dict, key: str) -> str | None:
         """A reference by name (goto, end, start...): a plain word, or None when absent or malformed."""
-        if key not in raw or raw[key] is None:
-            return None
-        value = raw[key]
-        if not isinstance(value, str):
-            self.error(path + (key,), "S003", f"'{key}' must name one thing, not {_type_name(value)}.",
-                       f"Write a single name after '{key}:'.")
-            return None
-        return value
-
-    def ident(self, path, value, what: str) -> str | None:
-        if value is None:
-            self.error(path, "S002", f"{what} is empty.", "Write a name: lowercase letters, digits, '-' and '_'.")
-            return None
-        if not isinstance(value, str) or not _ID.match(value):
-            self.error(path, "S004", f"{what} '{value}' is not a valid name.",
-                       "Use lowercase letters, digits, '-' and '_', starting with a letter or digit.")
-            return None
-        return value
-
-    def strings(self, path, value, what: str) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.error(path, "S003", f"{what} must be a list, not {_type_name(value)}.", "Write it as [a, b].")
-            return ()
-        out = []
-        for i, item in enumerate(value):
-            if not isinstance(item, (str, int)) or isinstance(item, bool):
-                self.error(path + (i,), "S003", f"each item of {what} must be a text.", "Write it as [a, b].")
-            else:
-                out.append(str(item))
-        return tuple(out)
+        value = raw.get(key)
+        return value if isinstance(value, str) else None
 
     # --- values with a grammar
 
@@ -226,7 +162,7 @@ class Checker:
         if isinstance(value, list):
             variants = []
             for i, item in enumerate(value):
-                item = self.mapping(path + (i,), item, VARIANT_KEYS, f"variant {i + 1} of {what}")
+                item = obj(item)
                 cond = self.condition(path + (i, "when"), item["when"]) if "when" in item else None
                 text = self.text(path + (i, "text"), item.get("text"), what, in_call=in_call) if "text" in item else None
                 if text is not None:
@@ -273,22 +209,49 @@ class Checker:
             return None
         return lat, lon
 
-    # --- shared readers
 
-    def list_of(self, path, value, what) -> list:
-        """The items of a list; none (with a problem when something else is written) otherwise."""
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.error(path, "S003", f"{what} must be a list (lines starting with '-'), not {_type_name(value)}.",
-                       "Start each item with '- '.")
-            return []
-        return value
 
-    def deviation_level(self, path, value) -> m.DeviationLevel | None:
-        """How serious breaking a step or an order rule is: critical, major, moderate or minor."""
-        level = self.choice(path, value, DEVIATION_LEVELS, "the level")
-        return m.DeviationLevel(level) if level else None
+# --- lenient readers: a value of the right shape, or a default. They never report: the schema has.
+
+
+def obj(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def items(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def number(value: Any, default=None, *, whole: bool = False):
+    kinds = int if whole else (int, float)
+    ok = isinstance(value, kinds) and not isinstance(value, bool) and math.isfinite(value)
+    return value if ok else default
+
+
+def flag(value: Any, default: bool = False) -> bool:
+    return value if isinstance(value, bool) else default
+
+
+def word(value: Any, choices: Iterable[str] | None = None, default=None):
+    """A text, one of `choices` when given."""
+    ok = isinstance(value, str) and (choices is None or value in choices)
+    return value if ok else default
+
+
+def identifier(value: Any) -> str | None:
+    """A name (an id, a case or node name): lowercase letters, digits, '-' and '_'."""
+    return value if isinstance(value, str) and _ID.match(value) else None
+
+
+def strings(value: Any) -> tuple[str, ...]:
+    """`a` or `[a, b]`: the texts (numbers read as texts)."""
+    listed = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+    return tuple(str(v) for v in listed if isinstance(v, (str, int)) and not isinstance(v, bool))
+
+
+def deviation_level(value: Any) -> m.DeviationLevel | None:
+    """How serious breaking a step or an order rule is: critical, major, moderate or minor."""
+    return m.DeviationLevel(value) if value in DEVIATION_LEVELS else None
 
 
 def _yaml_number(value: float) -> str:

@@ -11,14 +11,23 @@ from pathlib import Path
 from typing import Iterable
 
 from simulator import model as m
-from simulator.checking import Checker, TooManyProblems
+from simulator.checking import (
+    Checker,
+    TooManyProblems,
+    content_hash,
+    flag,
+    identifier,
+    items,
+    number,
+    obj,
+    strings,
+    word,
+)
 from simulator.errors import Problem, ScenarioError
+from simulator.shape import check_shape
 from simulator.yamlsource import load_yaml
 
-# Keys a provider accepts: name -> required. Used by this loader and the schema.
-PROVIDER_KEYS = {"id": True, "name": True, "kind": True, "place": True, "coordinates": True,
-                 "capabilities": False, "hours": False, "languages": False, "partner": False, "cost": False,
-                 "speed_kmh": False, "phone": False, "note": False}
+# Keys, types and ranges are stated in simulator/schema/providers.schema.json (checked by simulator.shape).
 
 _HOURS = re.compile(r"^(?:(?P<d1>Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:-(?P<d2>Mon|Tue|Wed|Thu|Fri|Sat|Sun))?\s+)?(?P<a>\d{1,2}):(?P<am>\d{2})-(?P<b>\d{1,2}):(?P<bm>\d{2})$")
 _DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -37,8 +46,8 @@ def load_directory(paths: Iterable[Path]) -> m.Directory:
             continue
         c = Checker(doc)
         try:
-            root = c.mapping((), doc.data, {"providers": True}, "the provider file")
-            for i, raw in enumerate(c.list_of(("providers",), root.get("providers"), "providers")):
+            check_shape(c, "providers", content_hash(Path(path).read_bytes()))
+            for i, raw in enumerate(items(obj(doc.data).get("providers"))):
                 provider = _provider(c, ("providers", i), raw)
                 if provider is None:
                     continue
@@ -51,43 +60,37 @@ def load_directory(paths: Iterable[Path]) -> m.Directory:
         except TooManyProblems:
             problems.extend(c.too_many().problems)
             continue
-        problems.extend(c.problems)
+        problems.extend(c.settle())
     if problems:
         raise ScenarioError(problems)
     return m.Directory(tuple(providers))
 
 
 def _provider(c: Checker, path, raw) -> m.Provider | None:
-    raw = c.mapping(path, raw, PROVIDER_KEYS, "the provider")
-    if not raw or any(k not in raw for k, req in PROVIDER_KEYS.items() if req):
-        return None
-    pid = c.ident(path + ("id",), raw["id"], "the provider id")
-    kind = c.choice(path + ("kind",), raw["kind"], m.PROVIDER_KINDS, "the provider kind")
-    coords = c.coordinates(path + ("coordinates",), raw["coordinates"], "coordinates")
+    raw = obj(raw)
+    pid = identifier(raw.get("id"))
+    kind = word(raw.get("kind"), m.PROVIDER_KINDS)
+    coords = c.coordinates(path + ("coordinates",), raw["coordinates"], "coordinates") if "coordinates" in raw else None
     hours_raw = raw.get("hours", "24/7")
     hours = _hours(c, path + ("hours",), hours_raw)
-    speed = c.number(path + ("speed_kmh",), raw.get("speed_kmh", 50), "speed_kmh", 5, 200, default=50)
-    cost = c.number(path + ("cost",), raw.get("cost", 0), "cost", 0, 1_000_000, default=0)
-    partner = c.typed(path + ("partner",), raw.get("partner", False), bool, "partner", default=False)
-    if pid is None or kind is None or coords is None or hours is None:
+    speed = number(raw.get("speed_kmh", 50), 50)
+    cost = number(raw.get("cost", 0), 0)
+    partner = flag(raw.get("partner"))
+    if pid is None or kind is None or coords is None or hours is None or "name" not in raw or "place" not in raw:
         return None
     note = c.text(path + ("note",), raw["note"], f"the note on provider '{pid}'") if "note" in raw else None
     hours_text = hours_raw if isinstance(hours_raw, str) else ", ".join(map(str, hours_raw))
     return m.Provider(pid, str(raw["name"]), kind, str(raw["place"]), coords,
-                      frozenset(c.strings(path + ("capabilities",), raw.get("capabilities"), "capabilities")),
-                      hours, c.strings(path + ("languages",), raw.get("languages"), "languages"),
+                      frozenset(strings(raw.get("capabilities"))), hours, strings(raw.get("languages")),
                       bool(partner), int(cost), float(speed), str(raw.get("phone", "")), hours_text, note)
 
 
 def _hours(c: Checker, path, raw) -> tuple[m.Hours, ...] | None:
     if raw == "24/7":
         return m.ALWAYS_OPEN
-    items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else None
-    if items is None:
-        c.error(path, "S003", "hours must be '24/7' or a list such as ['Mon-Fri 07:00-19:00'].", "See 'Providers' in docs/authoring.md.")
-        return None
+    listed = [raw] if isinstance(raw, str) else items(raw)
     out = []
-    for i, item in enumerate(items):
+    for i, item in enumerate(listed):
         match = _HOURS.match(str(item).strip())
         p = path + (i,) if isinstance(raw, list) else path
         if not match:

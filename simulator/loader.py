@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from simulator import model as m
 from simulator.checking import (
@@ -23,70 +23,43 @@ from simulator.checking import (
     MAX_DURATION_SECONDS,
     MAX_PROBLEMS,
     TYPE_NAMES,
-    VARIANT_KEYS,
     Checker,
     TooManyProblems,
     _choices_hint,
     _type_name,
     content_hash,
+    deviation_level,
+    flag,
+    identifier,
+    items,
+    number,
+    obj,
+    strings,
     suggest,
+    word,
 )
 from simulator.cross_references import BUILTIN_NAMES, check_ending_names, check_references
-from simulator.directory_loader import PROVIDER_KEYS, load_directory
+from simulator.directory_loader import load_directory
 from simulator.durations import DURATION as _DURATION
 from simulator.durations import parse_duration
 from simulator.errors import ScenarioError, Severity
 from simulator.expressions import Condition, Template
-from simulator.rubric_loader import (
-    COMPLIANCE_LEVELS,
-    CRITERIA,
-    CRITERION_KEYS,
-    CRITERION_SETTINGS,
-    LEVEL_KEYS,
-    ORDER_KEYS,
-    RUBRIC_KEYS,
-    STEP_KEYS,
-    build_rubric,
-    load_rubric,
-)
+from simulator.rubric_loader import COMPLIANCE_LEVELS, CRITERIA, CRITERION_SETTINGS, build_rubric, load_rubric
+from simulator.shape import check_shape
 from simulator.shorthand import expand
 from simulator.yamlsource import Document, load_yaml, parse_yaml
 
 __all__ = [
-    "ACTION_KEYS", "BREAK_KEYS", "BUILTIN_NAMES", "CALLER_KEYS", "CASE_KEYS", "CASE_ORDER_KEYS", "CLOCK_YEARS",
-    "COMPLIANCE_LEVELS", "CRITERIA", "CRITERION_KEYS", "CRITERION_SETTINGS", "DEVIATION_LEVELS", "ENDING_KEYS",
-    "EVENT_KEYS", "FACT_KEYS", "LEVEL_KEYS", "MAX_DURATION_SECONDS", "MAX_PROBLEMS", "NODE_KEYS", "OPTION_KEYS",
-    "ORDER_KEYS", "PROVIDER_KEYS", "RUBRIC_KEYS", "SCENARIO_KEYS", "STEP_KEYS", "TRAFFIC_KEYS", "TYPE_NAMES",
-    "VARIANT_KEYS", "_DURATION", "_ID", "Checker", "TooManyProblems", "build_rubric", "build_scenario",
-    "content_hash", "expressions_of", "load_directory", "load_rubric", "load_scenario", "parse_duration",
-    "parse_scenario", "suggest",
+    "BUILTIN_NAMES", "CLOCK_YEARS", "COMPLIANCE_LEVELS", "CRITERIA", "CRITERION_SETTINGS", "DEVIATION_LEVELS",
+    "MAX_DURATION_SECONDS", "MAX_PROBLEMS", "TYPE_NAMES", "_DURATION", "_ID", "Checker", "TooManyProblems",
+    "build_rubric", "build_scenario", "content_hash", "expressions_of", "load_directory", "load_rubric",
+    "load_scenario", "parse_duration", "parse_scenario", "suggest",
 ]
 
-# --- Keys each object accepts: name -> required. One place, used by the loader and the schema
-# (the rubric's tables are in simulator.rubric_loader, the provider's in simulator.directory_loader).
-
-SCENARIO_KEYS = {"id": True, "version": True, "title": True, "summary": True, "briefing": True,
-                 "difficulty": True, "minutes": True, "rubric": True, "clock_start": True,
-                 "decision_seconds": False, "think_seconds": False, "traffic": False, "endings": True, "cases": True, "model": False}
-ENDING_KEYS = {"outcome": True, "title": True, "debrief": True}
-CASE_KEYS = {"reference": True, "rings_at": False, "caller": True, "truth": True, "needs": False,
-             "start": True, "nodes": True, "events": False, "orders": False, "situation": False}
-CASE_ORDER_KEYS = {"first": True, "then": True, "level": True}
-CALLER_KEYS = {"name": True, "languages": True, "stress": True, "vague_above": False, "hangs_up_at": False,
-               "hang_up_ending": False, "silence": False, "on_hold": False, "weak_languages": False,
-               "weak_line": False}
-FACT_KEYS = {"value": True, "kind": False, "label": True, "coordinates": False, "tolerance_km": False,
-             "accept": False}
-NODE_KEYS = {"speaker": False, "say": False, "options": False, "end": False}
-OPTION_KEYS = {"id": True, "text": True, "step": False, "tone": False, "stress": False, "minutes": False,
-               "when": False, "set": False, "unset": False, "reveal": False, "reply": False, "action": False,
-               "goto": False, "end": False, "repeatable": False, "debrief": False, "breaks": False, "hold": False,
-               "says": False}
-ACTION_KEYS = {"type": True, "field": False, "kind": False, "to": False}
-EVENT_KEYS = {"id": True, "at": False, "when": False, "speaker": False, "say": False, "stress": False,
-              "set": False, "unset": False, "reveal": False, "goto": False, "end": False}
-TRAFFIC_KEYS = {"factor": False, "delay": False}
-BREAK_KEYS = {"step": True, "level": False}
+# Which keys each object has, and the type, choices and range of each value, are stated once, in
+# simulator/schema/scenario.schema.json (checked by simulator.shape). The loader reads the values
+# and checks what a schema cannot say: names that must exist, durations, conditions and texts, and
+# rules between keys.
 
 # A range the schema cannot state as a type: a call happens in years a clock can count on.
 CLOCK_YEARS = (1900, 2100)
@@ -113,25 +86,26 @@ def build_scenario(doc: Document, digest: str, rubrics: dict[str, m.Rubric] | No
                    directory: m.Directory | None = None) -> m.Scenario:
     c = Checker(doc)
     try:
+        check_shape(c, "scenario", digest)
         return _build_scenario(c, doc, digest, rubrics, directory)
     except TooManyProblems:
         raise c.too_many() from None
 
 
 def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory) -> m.Scenario:
-    root = c.mapping((), doc.data, SCENARIO_KEYS, "the scenario")
+    root = obj(doc.data)
     if not root:
-        raise ScenarioError(c.problems or [doc.problem((), "S003", "the file is empty.", "Start from the example in docs/authoring.md.")])
-    sid = c.ident(("id",), root.get("id"), "the scenario id") if "id" in root else None
-    version = c.number(("version",), root.get("version"), "version", 1, 10_000, whole=True) if "version" in root else None
+        raise ScenarioError(c.settle() or [doc.problem((), "S003", "the file is empty.", "Start from the example in docs/authoring.md.")])
+    sid = identifier(root.get("id"))
+    version = number(root.get("version"), whole=True)
     texts = {k: c.text((k,), root[k], k) for k in ("title", "summary", "briefing") if k in root}
-    difficulty = c.number(("difficulty",), root["difficulty"], "difficulty", 1, 5, whole=True) if "difficulty" in root else None
-    minutes = c.number(("minutes",), root["minutes"], "minutes", 1, 240, whole=True) if "minutes" in root else None
-    decision = c.number(("decision_seconds",), root.get("decision_seconds", 30), "decision_seconds", 5, 600, whole=True)
-    think = c.number(("think_seconds",), root.get("think_seconds", 10), "think_seconds", 0, 300, whole=True)
+    difficulty = number(root.get("difficulty"), whole=True)
+    minutes = number(root.get("minutes"), whole=True)
+    decision = number(root.get("decision_seconds", 30), 30, whole=True)
+    think = number(root.get("think_seconds", 10), 10, whole=True)
     rubric_id = root.get("rubric")
     rubric = None
-    if "rubric" in root and c.typed(("rubric",), rubric_id, str, "rubric") is not None and rubrics is not None:
+    if isinstance(rubric_id, str) and rubrics is not None:
         rubric = rubrics.get(rubric_id)
         if rubric is None:
             c.error(("rubric",), "R005", f"there is no rubric '{rubric_id}'.", _choices_hint(rubric_id, rubrics))
@@ -151,13 +125,9 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory) 
     traffic = _traffic(c, root.get("traffic"), directory)
     endings = _endings(c, root.get("endings"))
     cases: dict[str, m.Case] = {}
-    raw_cases = root.get("cases") if "cases" in root else {}
-    if not isinstance(raw_cases, dict) or ("cases" in root and not raw_cases):
-        c.error(("cases",), "S003", "cases must be a mapping with at least one case.",
-                "Add one case under 'cases:', named after the caller (see docs/authoring.md).")
-        raw_cases = {}
-    for case_id, raw in (raw_cases or {}).items():
-        if c.ident(("cases", case_id), case_id, "the case name") is None:
+    raw_cases = obj(root.get("cases"))
+    for case_id, raw in raw_cases.items():
+        if identifier(case_id) is None:
             continue
         case = _case(c, ("cases", case_id), case_id, raw, endings, rubric, directory)
         if case is not None:
@@ -166,7 +136,7 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory) 
     model = _model_actions(c, root.get("model"))
     if raw_cases and not cases and not c.problems:
         c.error(("cases",), "S002", "the scenario has no playable case.", "Check each case's caller, truth and nodes.")
-    if c.problems and any(p.severity is Severity.ERROR for p in c.problems):
+    if c.settle() and any(p.severity is Severity.ERROR for p in c.problems):
         raise ScenarioError(c.problems)
     scenario = m.Scenario(
         id=sid, version=version, title=texts["title"], summary=texts["summary"], briefing=texts["briefing"],
@@ -180,7 +150,7 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory) 
 def _model_actions(c: Checker, raw) -> tuple[dict, ...]:
     """The model call: the answers a senior agent would give, in the answers-file form."""
     out = []
-    for i, item in enumerate(c.list_of(("model",), raw, "model")):
+    for i, item in enumerate(items(raw)):
         item = expand(item)
         # Numbers (a place on screen) and typed sentences depend on the session: the model call names options.
         if item is None or "number" in item or item["type"] == "say":
@@ -236,18 +206,13 @@ def expressions_of(scenario: m.Scenario, doc: Document | None = None) -> Iterabl
 
 def _traffic(c: Checker, raw, directory) -> dict[str, m.Traffic]:
     out = {}
-    if raw is None:
-        return out
-    if not isinstance(raw, dict):
-        c.error(("traffic",), "S003", "traffic must be a mapping of provider ids.", "See 'Traffic' in docs/authoring.md.")
-        return out
-    for pid, item in raw.items():
+    for pid, item in obj(raw).items():
         path = ("traffic", pid)
         if directory is not None and pid != "*" and directory.get(pid) is None:
             c.error(path, "R006", f"there is no provider '{pid}' in the directory.",
                     _choices_hint(str(pid), [p.id for p in directory.providers]), key=True)
-        item = c.mapping(path, item, TRAFFIC_KEYS, f"the traffic of '{pid}'")
-        factor = c.number(path + ("factor",), item.get("factor", 1.0), "factor", 0.1, 10, default=1.0)
+        item = obj(item)
+        factor = number(item.get("factor", 1.0), 1.0)
         delay = c.duration(path + ("delay",), item["delay"], "delay") if "delay" in item else 0
         out[str(pid)] = m.Traffic(float(factor), delay or 0)
     return out
@@ -255,17 +220,12 @@ def _traffic(c: Checker, raw, directory) -> dict[str, m.Traffic]:
 
 def _endings(c: Checker, raw) -> dict[str, m.Ending]:
     out = {}
-    if raw is None:
-        return out
-    if not isinstance(raw, dict) or not raw:
-        c.error(("endings",), "S003", "endings must be a mapping with at least one ending.", "See 'Endings' in docs/authoring.md.")
-        return out
-    for eid, item in raw.items():
+    for eid, item in obj(raw).items():
         path = ("endings", eid)
-        if c.ident(path, eid, "the ending name") is None:
+        if identifier(eid) is None:
             continue
-        item = c.mapping(path, item, ENDING_KEYS, f"the ending '{eid}'")
-        outcome = c.choice(path + ("outcome",), item.get("outcome"), [o.value for o in m.Outcome], "outcome") if "outcome" in item else None
+        item = obj(item)
+        outcome = word(item.get("outcome"), [o.value for o in m.Outcome])
         title = c.text(path + ("title",), item["title"], f"the title of ending '{eid}'") if "title" in item else None
         debrief, variants = None, None
         if isinstance(item.get("debrief"), list):
@@ -283,43 +243,38 @@ def _endings(c: Checker, raw) -> dict[str, m.Ending]:
 
 
 def _effects(c: Checker, path: tuple, raw: dict, default_seconds: int) -> m.Effects:
-    stress = c.number(path + ("stress",), raw["stress"], "stress", -100, 100, whole=True) if "stress" in raw else None
+    stress = number(raw.get("stress"), whole=True)
     seconds = default_seconds
     if "minutes" in raw:
         seconds = c.duration(path + ("minutes",), raw["minutes"], "minutes")
         seconds = default_seconds if seconds is None else seconds
     return m.Effects(stress=stress, seconds=seconds,
-                     set=c.strings(path + ("set",), raw.get("set"), "set"),
-                     unset=c.strings(path + ("unset",), raw.get("unset"), "unset"),
-                     reveal=c.strings(path + ("reveal",), raw.get("reveal"), "reveal"))
+                     set=strings(raw.get("set")), unset=strings(raw.get("unset")), reveal=strings(raw.get("reveal")))
 
 
 def _case(c: Checker, path: tuple, case_id: str, raw, endings, rubric, directory) -> m.Case | None:
-    raw = c.mapping(path, raw, CASE_KEYS, f"the case '{case_id}'")
+    raw = obj(raw)
     if not raw:
         return None
     caller = _caller(c, path + ("caller",), raw.get("caller"), endings) if "caller" in raw else None
     truth = _truth(c, path + ("truth",), raw.get("truth")) if "truth" in raw else {}
     rings = c.duration(path + ("rings_at",), raw["rings_at"], "rings_at") if "rings_at" in raw else 0
-    needs = c.strings(path + ("needs",), raw.get("needs"), "needs")
-    reference = c.typed(path + ("reference",), raw["reference"], (str, int), "the case reference", default="") \
-        if "reference" in raw else ""
+    needs = strings(raw.get("needs"))
+    written = raw.get("reference", "")
+    reference: Any = written if isinstance(written, (str, int)) and not isinstance(written, bool) else ""
     nodes: dict[str, m.Node] = {}
-    raw_nodes = raw.get("nodes")
-    if "nodes" in raw and (not isinstance(raw_nodes, dict) or not raw_nodes):
-        c.error(path + ("nodes",), "S003", "nodes must be a mapping with at least one node.", "See 'Nodes' in docs/authoring.md.")
-        raw_nodes = {}
+    raw_nodes = obj(raw.get("nodes"))
     option_ids: dict[str, tuple] = {}
-    for node_id, item in (raw_nodes or {}).items():
+    for node_id, item in raw_nodes.items():
         npath = path + ("nodes", node_id)
-        if c.ident(npath, node_id, "the node name") is None:
+        if identifier(node_id) is None:
             continue
         node = _node(c, npath, node_id, item, option_ids)
         if node is not None:
             nodes[node_id] = node
     events = tuple(e for e in (_event(c, path + ("events", i), item)
-                               for i, item in enumerate(c.list_of(path + ("events",), raw.get("events"), "events"))) if e)
-    check_references(c, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes or {})
+                               for i, item in enumerate(items(raw.get("events")))) if e)
+    check_references(c, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes)
     orders = _case_orders(c, path + ("orders",), raw.get("orders"), rubric)
     situation = c.text(path + ("situation",), raw["situation"], f"the situation of case '{case_id}'") \
         if "situation" in raw else None
@@ -333,11 +288,11 @@ def _case(c: Checker, path: tuple, case_id: str, raw, endings, rubric, directory
 def _case_orders(c: Checker, path, raw, rubric) -> dict[tuple[str, str], m.Order]:
     """A case's own levels for the rubric's order rules: `- {first: safety_check, then: identify, level: moderate}`."""
     out = {}
-    for i, item in enumerate(c.list_of(path, raw, "orders")):
-        item = c.mapping(path + (i,), item, CASE_ORDER_KEYS, "an order rule")
-        if not all(isinstance(item.get(k), str) for k in CASE_ORDER_KEYS):
+    for i, item in enumerate(items(raw)):
+        item = obj(item)
+        if not all(isinstance(item.get(k), str) for k in ("first", "then", "level")):
             continue
-        level = c.deviation_level(path + (i, "level"), item["level"])
+        level = deviation_level(item["level"])
         known = {(o.first, o.then) for o in rubric.orders} if rubric is not None else None
         if known is not None and (item["first"], item["then"]) not in known:
             rules = ", ".join(f"{a} before {b}" for a, b in sorted(known))
@@ -350,55 +305,47 @@ def _case_orders(c: Checker, path, raw, rubric) -> dict[tuple[str, str], m.Order
 
 
 def _caller(c: Checker, path, raw, endings) -> m.Caller | None:
-    raw = c.mapping(path, raw, CALLER_KEYS, "the caller")
+    raw = obj(raw)
     if not raw:
         return None
-    langs = c.strings(path + ("languages",), raw.get("languages"), "languages")
-    if "languages" in raw and not langs:
+    langs = tuple(lang for lang in strings(raw.get("languages")) if lang in m.LANGS)
+    if "languages" in raw and not strings(raw.get("languages")):
         c.error(path + ("languages",), "S002", "the caller speaks no language.", "Write the caller's languages, preferred first: [fr, en].")
-    for i, lang in enumerate(langs):
-        if lang not in m.LANGS:
-            c.error(path + ("languages", i), "T002", f"unknown language '{lang}'.", _choices_hint(lang, m.LANGS))
-    stress = c.number(path + ("stress",), raw.get("stress"), "the caller's stress", 0, 100, whole=True, default=0) if "stress" in raw else 0
-    vague = c.number(path + ("vague_above",), raw.get("vague_above", 75), "vague_above", 0, 100, whole=True, default=75)
-    hang = c.number(path + ("hangs_up_at",), raw.get("hangs_up_at", 100), "hangs_up_at", 1, 100, whole=True, default=100)
+    stress = number(raw.get("stress", 0), 0, whole=True)
+    vague = number(raw.get("vague_above", 75), 75, whole=True)
+    hang = number(raw.get("hangs_up_at", 100), 100, whole=True)
     hang_end = c.ref(path, raw, "hang_up_ending")
     if hang_end is not None and hang_end not in endings:
         c.error(path + ("hang_up_ending",), "R004", f"there is no ending '{hang_end}'.", _choices_hint(str(hang_end), endings))
     silence = c.text(path + ("silence",), raw["silence"], "the caller's silence line", in_call=True) if "silence" in raw else None
-    on_hold = c.number(path + ("on_hold",), raw.get("on_hold", 2), "on_hold", 0, 50, default=2)
-    name = c.typed(path + ("name",), raw.get("name"), str, "the caller's name", default="")
-    weak = c.strings(path + ("weak_languages",), raw.get("weak_languages"), "weak_languages")
+    on_hold = number(raw.get("on_hold", 2), 2)
+    caller_name = word(raw.get("name"), default="")
+    weak = strings(raw.get("weak_languages"))
     for i, lang in enumerate(weak):
         if lang not in langs:
             c.error(path + ("weak_languages", i), "S004", f"'{lang}' is a weak language but not one the caller speaks.",
                     f"Add it to 'languages' too (after the caller's own): [{', '.join((*langs, lang))}].")
     weak_line = c.text(path + ("weak_line",), raw["weak_line"], "the caller's weak-language line", in_call=True) \
         if "weak_line" in raw else None
-    if not langs or not name:
+    if not langs or not caller_name:
         return None
-    return m.Caller(name, langs, stress, vague, hang, hang_end, silence, float(on_hold), weak, weak_line)
+    return m.Caller(caller_name, langs, stress, vague, hang, hang_end, silence, float(on_hold), weak, weak_line)
 
 
 def _truth(c: Checker, path, raw) -> dict[str, m.Fact]:
     out = {}
-    if not isinstance(raw, dict):
-        c.error(path, "S003", "truth must be a mapping of facts.", "See 'Truth' in docs/authoring.md.")
-        return out
-    for fid, item in raw.items():
+    for fid, item in obj(raw).items():
         fpath = path + (fid,)
-        if c.ident(fpath, fid, "the fact name") is None:
+        item = obj(item)
+        if identifier(fid) is None or not item:
             continue
-        item = c.mapping(fpath, item, FACT_KEYS, f"the fact '{fid}'")
-        if not item:
-            continue
-        kind = c.choice(fpath + ("kind",), item.get("kind", "text"), [k.value for k in m.FactKind], "kind", "text")
+        kind = word(item.get("kind", "text"), [k.value for k in m.FactKind], "text")
         label = c.text(fpath + ("label",), item["label"], f"the label of '{fid}'") if "label" in item else None
         coords = c.coordinates(fpath + ("coordinates",), item["coordinates"], "coordinates") if "coordinates" in item else None
         if kind == "location" and "coordinates" not in item:
             c.error(fpath, "S002", f"the location '{fid}' has no coordinates.", "Add 'coordinates: [latitude, longitude]'.")
-        tol = c.number(fpath + ("tolerance_km",), item.get("tolerance_km", 0.5), "tolerance_km", 0, 100, default=0.5)
-        accept = c.strings(fpath + ("accept",), item.get("accept"), "accept")
+        tol = number(item.get("tolerance_km", 0.5), 0.5)
+        accept = strings(item.get("accept"))
         if "value" in item and (item["value"] is None or str(item["value"]).strip() == ""):
             c.error(fpath + ("value",), "S002", f"the fact '{fid}' has no value.", "Write the true value the trainee must find.")
             continue
@@ -408,13 +355,12 @@ def _truth(c: Checker, path, raw) -> dict[str, m.Fact]:
 
 
 def _node(c: Checker, path, node_id, raw, option_ids) -> m.Node | None:
-    raw = c.mapping(path, raw, NODE_KEYS, f"the node '{node_id}'")
     if not isinstance(raw, dict):
         return None
-    speaker = c.choice(path + ("speaker",), raw.get("speaker", "caller"), [s.value for s in m.Speaker], "speaker", "caller")
+    speaker = word(raw.get("speaker", "caller"), [s.value for s in m.Speaker], "caller")
     say = c.lines(path + ("say",), raw["say"], f"what is said at '{node_id}'") if "say" in raw else None
     options = []
-    for i, item in enumerate(c.list_of(path + ("options",), raw.get("options"), "options")):
+    for i, item in enumerate(items(raw.get("options"))):
         option = _option(c, path + ("options", i), item)
         if option is None:
             continue
@@ -427,24 +373,24 @@ def _node(c: Checker, path, node_id, raw, option_ids) -> m.Node | None:
 
 
 def _option(c: Checker, path, raw) -> m.Option | None:
-    raw = c.mapping(path, raw, OPTION_KEYS, "the option")
+    raw = obj(raw)
     if not raw:
         return None
-    oid = c.ident(path + ("id",), raw.get("id"), "the option id") if "id" in raw else None
+    oid = identifier(raw.get("id"))
     text = c.text(path + ("text",), raw["text"], f"the text of option '{oid}'", in_call=True) if "text" in raw else None
-    tone = c.choice(path + ("tone",), raw.get("tone", "neutral"), [t.value for t in m.Tone], "tone", "neutral")
+    tone = word(raw.get("tone", "neutral"), [t.value for t in m.Tone], "neutral")
     effects = _effects(c, path, raw, 30)
     when = c.condition(path + ("when",), raw["when"]) if "when" in raw else None
     reply = c.lines(path + ("reply",), raw["reply"], f"the reply to '{oid}'") if "reply" in raw else None
     debrief = c.text(path + ("debrief",), raw["debrief"], f"the debrief of '{oid}'", in_call=True) if "debrief" in raw else None
-    repeatable = c.typed(path + ("repeatable",), raw.get("repeatable", False), bool, "repeatable", default=False)
-    hold = c.typed(path + ("hold",), raw.get("hold", False), bool, "hold", default=False)
+    repeatable = flag(raw.get("repeatable"))
+    hold = flag(raw.get("hold"))
     action = _action(c, path + ("action",), raw["action"]) if "action" in raw else None
     if "goto" in raw and "end" in raw:
         c.error(path + ("end",), "S004", "an option cannot have both 'goto' and 'end'.", "Keep 'end' to finish the call, or 'goto' to go on.", key=True)
     if oid is None or text is None:
         return None
-    steps = c.strings(path + ("step",), raw.get("step"), "step")
+    steps = strings(raw.get("step"))
     deviations = _breaks(c, path + ("breaks",), raw.get("breaks"))
     says = _says(c, path + ("says",), raw["says"]) if "says" in raw else ()
     return m.Option(oid, text, steps[0] if steps else None, m.Tone(tone or "neutral"), effects, when,
@@ -489,25 +435,17 @@ def _says(c: Checker, path, raw) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def _breaks(c: Checker, path, raw) -> tuple[m.Deviation, ...]:
     """`breaks: [confirm_eta]` or `breaks: [{step: confirm_eta, level: major}]`."""
     out = []
-    for i, item in enumerate([raw] if isinstance(raw, (str, dict)) else c.list_of(path, raw, "breaks")):
-        p = path + (i,) if isinstance(raw, list) else path
-        if isinstance(item, dict):
-            item = c.mapping(p, item, BREAK_KEYS, "what the option breaks")
-            if "step" in item and isinstance(item["step"], str):
-                out.append(m.Deviation(item["step"], c.deviation_level(p + ("level",), item["level"]) if "level" in item else None))
+    for item in [raw] if isinstance(raw, (str, dict)) else items(raw):
+        if isinstance(item, dict) and isinstance(item.get("step"), str):
+            out.append(m.Deviation(item["step"], deviation_level(item.get("level"))))
         elif isinstance(item, str):
             out.append(m.Deviation(item))
-        else:
-            c.error(p, "S003", "each item of breaks must be a step, or a mapping with 'step' and 'level'.",
-                    "Write [confirm_eta] or [{step: confirm_eta, level: major}].")
     return tuple(out)
 
 
 def _action(c: Checker, path, raw) -> m.Action | None:
-    raw = c.mapping(path, raw, ACTION_KEYS, "the action")
-    if "type" not in raw:
-        return None
-    kind = c.choice(path + ("type",), raw["type"], [a.value for a in m.ActionType], "the action type")
+    raw = obj(raw)
+    kind = word(raw.get("type"), [a.value for a in m.ActionType])
     if kind is None:
         return None
     kind = m.ActionType(kind)
@@ -516,24 +454,20 @@ def _action(c: Checker, path, raw) -> m.Action | None:
     if kind in (m.ActionType.DISPATCH, m.ActionType.BOOK):
         if "kind" not in raw:
             c.error(path, "S002", f"a {kind.value} action needs the 'kind' of provider.", "Add 'kind: tow' (or taxi, hotel, ...).")
-        else:
-            c.choice(path + ("kind",), raw["kind"], m.PROVIDER_KINDS, "the provider kind")
-    if kind is m.ActionType.TRANSFER:
-        c.choice(path + ("to",), raw.get("to", "medical"), m.TRANSFER_TARGETS, "the transfer target")
     return m.Action(kind, c.ref(path, raw, "field"), c.ref(path, raw, "kind"),
                     (c.ref(path, raw, "to") or "medical") if kind is m.ActionType.TRANSFER else None)
 
 
 def _event(c: Checker, path, raw) -> m.Event | None:
-    raw = c.mapping(path, raw, EVENT_KEYS, "the event")
+    raw = obj(raw)
     if not raw:
         return None
-    eid = c.ident(path + ("id",), raw.get("id"), "the event id") if "id" in raw else None
+    eid = identifier(raw.get("id"))
     at = c.duration(path + ("at",), raw["at"], "at") if "at" in raw else None
     when = c.condition(path + ("when",), raw["when"]) if "when" in raw else None
     if "at" not in raw and "when" not in raw:
         c.error(path, "S002", "the event has neither 'at' nor 'when'.", "Say when it happens: 'at: 25 min' or 'when: dispatched'.")
-    speaker = c.choice(path + ("speaker",), raw.get("speaker", "caller"), [s.value for s in m.Speaker], "speaker", "caller")
+    speaker = word(raw.get("speaker", "caller"), [s.value for s in m.Speaker], "caller")
     say = c.lines(path + ("say",), raw["say"], f"what is said at event '{eid}'") if "say" in raw else None
     effects = _effects(c, path, raw, 0)
     if eid is None:

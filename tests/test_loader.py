@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
 
+from simulator.checking import content_hash
 from simulator.errors import ScenarioError
 from simulator.loader import build_rubric, load_directory, parse_duration, parse_scenario
 from simulator.yamlsource import load_yaml, parse_yaml
@@ -286,3 +288,112 @@ def test_a_model_call_names_options_not_their_place_on_screen(lib):
     problems = problems_of(scenario_text(**{"version: 1\n": "version: 1\nmodel:\n  - 2\n"}), lib)
     assert [(p.code, p.line, p.column, p.message) for p in problems] == [
         ("S003", 5, 5, "each step of the model call must be an option id or an action.")]
+
+
+# ------------------------------------------------------------------ the shape, from the JSON Schema (simulator.shape)
+# Each JSON Schema keyword an error can come from is told as the loader tells problems, at its line and column.
+
+SHAPE_CASES = {
+    "additionalProperties: an unknown key, at the key": (
+        {"            tone: curt\n": "            tnoe: curt\n"}, "S001", 69, 13, "unknown key 'tnoe' in the option."),
+    "required: a missing key, at its object": (
+        {"minutes: 5\n": ""}, "S002", 2, 1, "the scenario has no 'minutes'."),
+    "type": (
+        {"            tone: curt\n": "            tone: curt\n            hold: maybe\n"}, "S003", 70, 19,
+        "hold must be true or false, not a text."),
+    "anyOf of types": (
+        {"set: [safe]": "set: 5"}, "S003", 78, 18, "set must be a text or a list (lines starting with '-'), not a whole number."),
+    "enum": (
+        {"tone: curt": "tone: 3"}, "S004", 69, 19, "tone cannot be '3'."),
+    "minimum": (
+        {"difficulty: 1\n": "difficulty: 0\n"}, "S004", 13, 13, "difficulty must be between 1 and 5, not 0."),
+    "maximum": (
+        {"difficulty: 1\n": "difficulty: 9\n"}, "S004", 13, 13, "difficulty must be between 1 and 5, not 9."),
+    "pattern": (
+        {"- id: greet": "- id: Greet Them"}, "S004", 61, 17, "the option id 'Greet Them' is not a valid name."),
+    "propertyNames: a name written as a key, at the key": (
+        {"      wait:\n": "      Wait Here:\n"}, "S004", 105, 7, "the node name 'Wait Here' is not a valid name."),
+}
+
+
+@pytest.mark.parametrize("replacements, code, line, column, message", SHAPE_CASES.values(), ids=SHAPE_CASES.keys())
+def test_a_shape_error_found_by_the_schema_is_positioned_and_worded(lib, replacements, code, line, column, message):
+    check(lib, replacements, code, line, column, message)
+
+
+def test_a_list_too_short_for_the_schema_is_worded_with_its_count():
+    from simulator.shape import problems
+
+    found = problems({"providers": [{"id": "x", "name": "X", "kind": "tow", "place": "Dour", "coordinates": [50.4]}]},
+                     "providers")
+    assert found == [(("providers", 0, "coordinates"), "S004", "coordinates must have at least 2 items.",
+                      "[latitude, longitude], for example [50.3961, 3.7779].", False)]
+
+
+def test_a_value_of_no_allowed_form_lists_the_forms():
+    from simulator.shape import problems
+
+    [(path, code, message, _, _)] = problems({"providers": [{"id": "x", "name": "X", "kind": "tow", "place": "Dour",
+                                                             "coordinates": [50.4, 3.7], "hours": 24}]}, "providers")
+    assert (path, code, message) == (("providers", 0, "hours"), "S003",
+                                     "hours must be a text or a list (lines starting with '-'), not a whole number.")
+
+
+def test_a_rubric_key_out_of_place_gets_a_did_you_mean():
+    text = (ROOT / "rubrics" / "roadside.yaml").read_text(encoding="utf-8").replace("pass_mark:", "pas_mark:", 1)
+    with pytest.raises(ScenarioError) as caught:
+        build_rubric(parse_yaml(text, "r.yaml"))
+    unknown = next(p for p in caught.value.problems if p.code == "S001")
+    assert (unknown.message, unknown.hint) == ("unknown key 'pas_mark' in the rubric.", "Did you mean 'pass_mark'?")
+
+
+# ------------------------------------------------------------------ validated once: the cache of shapes that passed
+
+
+def cached():
+    from simulator.shape import cache_path
+
+    return json.loads(cache_path().read_text(encoding="utf-8"))["validated"]
+
+
+def test_an_unchanged_file_is_validated_once(tmp_path, lib, monkeypatch):
+    from simulator import shape
+    from simulator.loader import load_scenario
+
+    path = tmp_path / "call.yaml"
+    path.write_text(scenario_text(), encoding="utf-8")
+    load_scenario(path, lib.rubrics, lib.directory)
+    assert [key.rsplit(":", 1)[1] for key in cached()] == [content_hash(path.read_bytes())]
+    shape.forget()  # as a new `plateau play` would: what passed is read back from the file
+    monkeypatch.setattr(shape, "problems", lambda *args: pytest.fail("validated again"))
+    assert load_scenario(path, lib.rubrics, lib.directory).id == "e411-flat-tyre"
+    path.write_text(scenario_text(**{"difficulty: 1\n": "difficulty: 2\n"}), encoding="utf-8")
+    with pytest.raises(pytest.fail.Exception, match="validated again"):
+        load_scenario(path, lib.rubrics, lib.directory)
+
+
+def test_a_file_with_shape_errors_is_not_remembered(lib):
+    from simulator.shape import cache_path
+
+    problems_of(scenario_text(**{"difficulty: 1\n": "difficulty: 9\n"}), lib)
+    assert not cache_path().exists()
+    problems_of(scenario_text(**{"difficulty: 1\n": "difficulty: 9\n"}), lib)  # and so is checked again
+    assert not cache_path().exists()
+
+
+@pytest.mark.parametrize("garbage", [b"\x00\xff not json", b'{"validated": 12}', b"[1, 2]", b""])
+def test_a_corrupt_cache_is_ignored_and_rewritten(lib, garbage):
+    from simulator import shape
+
+    shape.cache_path().parent.mkdir(parents=True, exist_ok=True)
+    shape.cache_path().write_bytes(garbage)
+    shape.forget()
+    scenario = parse_scenario(scenario_text(), "call.yaml", lib.rubrics, lib.directory)
+    assert cached() == [f"scenario:{shape._schema_hash('scenario')}:{scenario.content_hash}"]
+    assert [p.code for p in problems_of(scenario_text(**{"tone: curt": "tone: 3"}), lib)] == ["S004"]
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(lib, plateau_home):
+    plateau_home.mkdir(parents=True, exist_ok=True)
+    (plateau_home / "cache").write_text("a file where the folder should be", encoding="utf-8")
+    assert parse_scenario(scenario_text(), "call.yaml", lib.rubrics, lib.directory).id == "e411-flat-tyre"

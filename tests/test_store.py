@@ -50,7 +50,7 @@ def test_a_new_store_is_created_in_the_data_directory_at_the_latest_schema_in_wa
 
 
 def test_a_store_written_at_schema_1_is_migrated_and_keeps_its_rows(plateau_home, call):
-    plateau_home.mkdir(parents=True)
+    plateau_home.mkdir(parents=True, exist_ok=True)  # loading the call may have made it (its cache)
     old = sqlite3.connect(plateau_home / "results.sqlite3")
     old.executescript(V1_DUMP.read_text(encoding="utf-8"))
     old.close()
@@ -236,7 +236,7 @@ def test_record_transcript_never_raises_and_says_why_in_one_line(call, tmp_path,
 
 def test_record_transcript_survives_a_store_it_cannot_open(call, plateau_home, capsys, monkeypatch):
     monkeypatch.setenv("PLATEAU_LANG", "fr")
-    plateau_home.mkdir(parents=True)
+    plateau_home.mkdir(parents=True, exist_ok=True)  # loading the call may have made it (its cache)
     (plateau_home / "results.sqlite3").write_bytes(b"this is not a database" * 100)
     record_transcript(call("good"))
     err = capsys.readouterr().err
