@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from simulator.cli import EXIT_OK, EXIT_PROBLEM
+from simulator.cli_common import EXIT_OK, EXIT_PROBLEM
 from simulator.errors import PlateauError, Problem, display_path
 
 LINT_STATES = 20_000  # simulator.lint.LINT_STATES, repeated here so that '--help' does not import the linter
@@ -397,60 +397,56 @@ def _understand_answers(scenario, lib, path: Path, lang: str | None) -> int:
     return EXIT_PROBLEM if wrong else EXIT_OK
 
 
-def register(add) -> None:
-    p = add("lint", "Check scenario and rubric files and report every problem with its line.",
-            "plateau lint scenarios/my-call.yaml", cmd_lint)
-    p.add_argument("paths", nargs="*", help="files or folders (default: every bundled scenario and rubric)")
-    p.add_argument("--format", choices=["text", "json", "github"], default="text",
-                   help="text (default), json (a list of problems) or github (annotations for GitHub Actions)")
-    p.add_argument("--strict", action="store_true", help="warnings fail too")
+def register(add, lang: str) -> None:
+    """The authors' commands, their help in `lang`."""
+    from simulator.i18n import t
+    from simulator.languages import LANGS
+
+    file = t("cli.meta.file", lang)
+    scenario, scenario_help = t("cli.meta.scenario", lang), t("cli.arg.scenario", lang)
+    p = add("lint", t("cli.lint", lang), "plateau lint scenarios/my-call.yaml", cmd_lint)
+    p.add_argument("paths", nargs="*", metavar=t("cli.meta.paths", lang), help=t("cli.lint.paths", lang))
+    p.add_argument("--format", choices=["text", "json", "github"], default="text", help=t("cli.lint.format", lang))
+    p.add_argument("--strict", action="store_true", help=t("cli.lint.strict", lang))
     p.add_argument("--max-states", type=int, default=LINT_STATES, metavar="N",
-                   help=f"follow every path only if it takes at most N states (default {LINT_STATES})")
+                   help=t("cli.lint.max_states", lang, states=LINT_STATES))
 
-    p = add("paths", "Follow every path of a scenario: endings, score range, best and worst calls.",
-            "plateau paths scenarios/my-call.yaml --save-best best.yaml", cmd_paths)
-    p.add_argument("scenario", help="a bundled scenario id or a path to a YAML file")
-    p.add_argument("--json", action="store_true", help="print JSON (paths, states, endings, score, best, worst, problems)")
-    p.add_argument("--random", type=int, metavar="N", help="play N random calls instead of every path (large scenarios)")
-    p.add_argument("--seed", type=int, default=0, help="seed of --random (default 0): the same seed gives the same calls")
-    p.add_argument("--inputs", choices=["both", "truth"], default="both",
-                   help="typed values to try: the true one and a wrong one (both, default), or the true one only")
-    p.add_argument("--silence", action="store_true", help="also try staying silent (reaches timed events and hang-ups)")
-    p.add_argument("--max-states", type=int, default=50_000, metavar="N", help="stop after N states (default 50000)")
-    p.add_argument("--save-best", metavar="FILE", help="write the best call as an answers file for 'plateau play --answers'")
-    p.add_argument("--save-worst", metavar="FILE", help="write the worst call as an answers file")
+    p = add("paths", t("cli.paths", lang), "plateau paths scenarios/my-call.yaml --save-best best.yaml", cmd_paths)
+    p.add_argument("scenario", metavar=scenario, help=scenario_help)
+    p.add_argument("--json", action="store_true", help=t("cli.paths.json", lang))
+    p.add_argument("--random", type=int, metavar="N", help=t("cli.paths.random", lang))
+    p.add_argument("--seed", type=int, default=0, help=t("cli.paths.seed", lang))
+    p.add_argument("--inputs", choices=["both", "truth"], default="both", help=t("cli.paths.inputs", lang))
+    p.add_argument("--silence", action="store_true", help=t("cli.paths.silence", lang))
+    p.add_argument("--max-states", type=int, default=50_000, metavar="N", help=t("cli.paths.max_states", lang))
+    p.add_argument("--save-best", metavar=file, help=t("cli.paths.save_best", lang))
+    p.add_argument("--save-worst", metavar=file, help=t("cli.paths.save_worst", lang))
 
-    p = add("graph", "Draw the dialogue of a scenario: nodes, options, endings, critical steps, timed events.",
-            "plateau graph scenarios/my-call.yaml --format mermaid", cmd_graph)
-    p.add_argument("scenario", help="a bundled scenario id or a path to a YAML file")
+    p = add("graph", t("cli.graph", lang), "plateau graph scenarios/my-call.yaml --format mermaid", cmd_graph)
+    p.add_argument("scenario", metavar=scenario, help=scenario_help)
     p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE; .svg, .png or .pdf are drawn with Graphviz")
+    p.add_argument("-o", "--output", metavar=file, help=t("cli.graph.output", lang))
 
-    p = add("schema", "Print the JSON Schema of scenario, rubric or provider files (for editor completion).",
-            "plateau schema scenario -o scenario.schema.json", cmd_schema)
+    p = add("schema", t("cli.schema", lang), "plateau schema scenario -o scenario.schema.json", cmd_schema)
     p.add_argument("kind", nargs="?", choices=["scenario", "rubric", "providers", "all"], default="scenario")
-    p.add_argument("-o", "--output", metavar="PATH", help="a .json file, or a folder for 'all'")
+    p.add_argument("-o", "--output", metavar=t("cli.meta.path", lang), help=t("cli.schema.output", lang))
 
-    p = add("rubric", "Print a rubric as it decides verdicts: pass rule, criteria, deviation costs, steps, order rules.",
-            "plateau rubric roadside --lang fr", cmd_rubric)
-    p.add_argument("rubric", help="a bundled rubric id (roadside, medical, travel) or a path to a rubric file")
-    p.add_argument("--lang", choices=["fr", "nl", "en"], default="en", help="language of the step labels (default en)")
-    p.add_argument("--json", action="store_true", help="print JSON")
+    p = add("rubric", t("cli.rubric", lang), "plateau rubric roadside --lang fr", cmd_rubric)
+    p.add_argument("rubric", metavar=t("cli.meta.rubric", lang), help=t("cli.rubric.rubric", lang))
+    p.add_argument("--lang", choices=LANGS, default="en", help=t("cli.rubric.lang", lang))
+    p.add_argument("--json", action="store_true", help=t("cli.arg.json", lang))
 
-    p = add("new", "Start a new scenario from a small commented example that lints clean and plays to an ending.",
-            "plateau new my-call", cmd_new)
-    p.add_argument("name", help="the scenario id: lowercase letters, digits and '-' (the file is NAME.yaml)")
-    p.add_argument("-o", "--output", metavar="FILE", help="where to write it (default: NAME.yaml here)")
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p = add("new", t("cli.new", lang), "plateau new my-call", cmd_new)
+    p.add_argument("name", metavar=t("cli.meta.new_name", lang), help=t("cli.new.name", lang))
+    p.add_argument("-o", "--output", metavar=file, help=t("cli.new.output", lang))
+    p.add_argument("--force", action="store_true", help=t("cli.new.force", lang))
 
-    p = add("understand", "Show how a typed sentence is read at a node (free-text answers), with the words that matched.",
+    p = add("understand", t("cli.understand", lang),
             "plateau understand dour-festival --node intake --lang fr \"est-ce que quelqu'un est blessé ?\"", cmd_understand)
-    p.add_argument("scenario", help="a bundled scenario id or a path to a YAML file")
-    p.add_argument("sentence", nargs="*", help="what the trainee typed")
-    p.add_argument("--node", metavar="ID", help="the node the sentence is typed at (its options are the candidates)")
-    p.add_argument("--lang", choices=["fr", "nl", "en"], help="the language spoken (default: the caller's first)")
-    p.add_argument("--answers", metavar="FILE",
-                   help="an answers file with typed sentences ('- say: ...', optionally 'means: OPTION'): play it and "
-                        "list the sentences not understood at once as meant (exit 1 when there are any)")
-    p.add_argument("--top", type=int, default=5, metavar="N", help="how many readings to show (default 5)")
-    p.add_argument("--json", action="store_true", help="print the readings as JSON")
+    p.add_argument("scenario", metavar=scenario, help=scenario_help)
+    p.add_argument("sentence", nargs="*", metavar=t("cli.meta.sentence", lang), help=t("cli.understand.sentence", lang))
+    p.add_argument("--node", metavar="ID", help=t("cli.understand.node", lang))
+    p.add_argument("--lang", choices=LANGS, help=t("cli.understand.lang", lang))
+    p.add_argument("--answers", metavar=file, help=t("cli.understand.answers", lang))
+    p.add_argument("--top", type=int, default=5, metavar="N", help=t("cli.understand.top", lang))
+    p.add_argument("--json", action="store_true", help=t("cli.understand.json", lang))

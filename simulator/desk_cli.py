@@ -17,7 +17,7 @@ import math
 import sys
 from pathlib import Path
 
-from simulator.cli import EXIT_OK, EXIT_PROBLEM
+from simulator.cli_common import EXIT_OK, EXIT_PROBLEM
 from simulator.desk_common import WORDS, _add_filters, _console, _filters, _lang, _local, _num, say
 from simulator.desk_sheets import (
     DATE_FORMATS,
@@ -33,6 +33,7 @@ from simulator.desk_sheets import (
 )
 from simulator.desk_xapi import LIVE_DEADLINE, LIVE_RETRIES, actors_for, cmd_export, cmd_push, push_call
 from simulator.errors import PlateauError
+from simulator.i18n import detect_lang, t, tn
 from simulator.safe import printable
 
 # What other modules and tests import from here.
@@ -206,8 +207,10 @@ def _roster_import(args, lang: str) -> int:
         return EXIT_PROBLEM
     roster, added, updated = known.merged(entries)
     where = save(roster)
-    print(say("roster.imported", lang, rows=len(entries), added=added, updated=updated, refused=len(problems),
-              total=len(roster), path=where))
+    print(say("roster.imported", lang, read=tn("desk.roster.read", len(entries), lang),
+              added=tn("desk.roster.added", added, lang), updated=tn("desk.roster.updated", updated, lang),
+              refused=tn("desk.roster.refused", len(problems), lang), total=tn("desk.roster.trainees", len(roster), lang),
+              path=where))
     return EXIT_PROBLEM if problems else EXIT_OK
 
 
@@ -231,7 +234,7 @@ def _roster_list(args, lang: str) -> int:
         cells = [[e.name, e.email or "", e.username or ""] for e in roster]
         console.print(fitted(console, columns, cells, show_edge=False, pad_edge=False))
         sys.stdout.flush()
-        print(say("roster.count", lang, n=len(roster), path=roster_path()))
+        print(tn("desk.roster.count", len(roster), lang, path=roster_path()))
     if store_path().exists():
         with Store() as store:
             names: dict[str, str] = {}
@@ -246,78 +249,67 @@ def _roster_list(args, lang: str) -> int:
 # ------------------------------------------------------------------ registration
 
 
-def register(add) -> None:
-    p = add("results", "List recorded calls, filtered, as a table, JSON or CSV for Excel.",
+def register(add, lang: str) -> None:
+    """The desk's commands, their help in `lang`."""
+    from simulator.languages import LANGS
+
+    file = t("cli.meta.file", lang)
+    p = add("results", t("cli.results", lang),
             "plateau results --trainee 'Amélie Dupont' --since 2026-03-01 --csv -o results.csv", cmd_results)
-    _add_filters(p)
+    _add_filters(p, lang)
     form = p.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_true", help="print JSON (one object per call, with per-criterion scores)")
-    form.add_argument("--csv", action="store_true", help="CSV for Excel and LibreOffice: ';' separator, UTF-8 with BOM")
-    form.add_argument("--xlsx", metavar="FILE", help="write an Excel workbook: a sheet for the calls, one for the "
-                                                     "criteria, one for compliance; numbers and dates typed")
+    form.add_argument("--json", action="store_true", help=t("cli.results.json", lang))
+    form.add_argument("--csv", action="store_true", help=t("cli.results.csv", lang))
+    form.add_argument("--xlsx", metavar=file, help=t("cli.results.xlsx", lang))
     mark = p.add_mutually_exclusive_group()
-    mark.add_argument("--decimal", choices=["comma", "point"],
-                      help="decimal mark, and with it the date format (comma: 94,4 and 02/03/2026, as Excel set to "
-                           "French or Dutch reads them; point: 94.4 and 2026-03-02); default: comma with --lang fr "
-                           "or nl, point with en")
-    mark.add_argument("--decimal-comma", dest="decimal", action="store_const", const="comma", help="same as --decimal comma")
-    mark.add_argument("--decimal-point", dest="decimal", action="store_const", const="point", help="same as --decimal point")
-    p.add_argument("-o", "--output", metavar="FILE", help="write the JSON or CSV to FILE instead of the screen")
-    p.add_argument("--limit", type=int, default=100, metavar="N", help="the table shows the last N calls (0: all; default 100)")
+    mark.add_argument("--decimal", choices=["comma", "point"], help=t("cli.results.decimal", lang))
+    mark.add_argument("--decimal-comma", dest="decimal", action="store_const", const="comma",
+                      help=t("cli.results.decimal_comma", lang))
+    mark.add_argument("--decimal-point", dest="decimal", action="store_const", const="point",
+                      help=t("cli.results.decimal_point", lang))
+    p.add_argument("-o", "--output", metavar=file, help=t("cli.results.output", lang))
+    p.add_argument("--limit", type=int, default=100, metavar="N", help=t("cli.results.limit", lang))
 
-    p = add("import", "Record trainees' transcripts (files, folders, zip archives) in the results, rescoring them.",
+    p = add("import", t("cli.import", lang),
             "plateau import class-march.zip /media/usb/plateau --scenarios my-scenarios", cmd_import)
-    p.add_argument("paths", nargs="+", help=".jsonl transcripts, folders holding them, or .zip archives of them")
-    p.add_argument("--scenarios", action="append", default=[], metavar="FOLDER",
-                   help="a folder of scenario files the transcripts were played on (besides the bundled ones); repeat for several")
-    p.add_argument("--json", action="store_true", help="print what became of each transcript as JSON")
-    p.add_argument("--lang", choices=["fr", "nl", "en"], help="language of the output (default: from the system)")
+    p.add_argument("paths", nargs="+", metavar=t("cli.meta.paths", lang), help=t("cli.import.paths", lang))
+    p.add_argument("--scenarios", action="append", default=[], metavar=t("cli.meta.folder", lang),
+                   help=t("cli.import.scenarios", lang))
+    p.add_argument("--json", action="store_true", help=t("cli.import.json", lang))
+    p.add_argument("--lang", choices=LANGS, help=t("cli.arg.lang_output", lang))
 
-    p = add("cohort", "Summarise a class: progress per trainee, pass rates, missed steps, wrong choices, timings.",
-            "plateau cohort --since 2026-03-01 --html class-report.html --lang fr", cmd_cohort)
-    _add_filters(p, outcome=False)
-    p.add_argument("-o", "--html", metavar="FILE", dest="html",
-                   help="also write the report as one HTML page (prints on A4); -o as for 'plateau report'")
-    p.add_argument("--top", type=int, default=10, metavar="N", help="how many missed steps and wrong choices to list (default 10)")
+    p = add("cohort", t("cli.cohort", lang), "plateau cohort --since 2026-03-01 --html class-report.html --lang fr",
+            cmd_cohort)
+    _add_filters(p, lang, outcome=False)
+    p.add_argument("-o", "--html", metavar=file, dest="html", help=t("cli.cohort.html", lang))
+    p.add_argument("--top", type=int, default=10, metavar="N", help=t("cli.cohort.top", lang))
 
-    p = add("export", "Write recorded calls as xAPI 1.0.3 statements (a JSON list) for a Learning Record Store.",
-            "plateau export --xapi statements.json --since 2026-03-01", cmd_export)
-    p.add_argument("--xapi", required=True, metavar="FILE", help="the file to write ('-' for the screen)")
-    _add_xapi(p)
+    p = add("export", t("cli.export", lang), "plateau export --xapi statements.json --since 2026-03-01", cmd_export)
+    p.add_argument("--xapi", required=True, metavar=file, help=t("cli.export.xapi", lang))
+    _add_xapi(p, lang)
 
-    p = add("push", "Send recorded calls to a Learning Record Store as xAPI statements (Basic auth, in batches).",
-            "plateau push --lrs https://lrs.example.org/xAPI/ --user centre", cmd_push)
-    p.add_argument("--lrs", metavar="URL", help="the LRS's xAPI endpoint (default: PLATEAU_LRS)")
-    p.add_argument("--user", metavar="NAME", help="Basic auth user (default: PLATEAU_LRS_USER)")
-    p.add_argument("--password", metavar="SECRET", help="Basic auth password (default: PLATEAU_LRS_PASSWORD, else asked)")
-    p.add_argument("--all", action="store_true", help="send every selected call, also those this LRS already has")
-    p.add_argument("--batch", type=_batch, default=50, metavar="N", help="statements per request, 1 to 500 (default 50)")
-    p.add_argument("--retries", type=_retries, default=4, metavar="N",
-                   help="tries again after a passing error, 0 or more (default 4)")
-    p.add_argument("--wait", type=_wait, default=1.0, metavar="SECONDS",
-                   help="first pause before trying again, doubled each time (default 1)")
-    p.add_argument("--deadline", type=_deadline, default=300.0, metavar="SECONDS",
-                   help="the whole push stops after this long, keeping what the LRS confirmed (default 300)")
-    _add_xapi(p)
+    p = add("push", t("cli.push", lang), "plateau push --lrs https://lrs.example.org/xAPI/ --user centre", cmd_push)
+    p.add_argument("--lrs", metavar="URL", help=t("cli.push.lrs", lang))
+    p.add_argument("--user", metavar=t("cli.meta.name", lang), help=t("cli.push.user", lang))
+    p.add_argument("--password", metavar=t("cli.meta.secret", lang), help=t("cli.push.password", lang))
+    p.add_argument("--all", action="store_true", help=t("cli.push.all", lang))
+    p.add_argument("--batch", type=_batch, default=50, metavar="N", help=t("cli.push.batch", lang))
+    p.add_argument("--retries", type=_retries, default=4, metavar="N", help=t("cli.push.retries", lang))
+    p.add_argument("--wait", type=_wait, default=1.0, metavar=t("cli.meta.seconds", lang), help=t("cli.push.wait", lang))
+    p.add_argument("--deadline", type=_deadline, default=300.0, metavar=t("cli.meta.seconds", lang),
+                   help=t("cli.push.deadline", lang))
+    _add_xapi(p, lang)
 
-    p = add("roster", "The class list: each trainee's e-mail address or LMS username, so that an LMS knows whose "
-                      "calls it receives (plateau push --actor email|account). Without IMPORT: show it.",
-            "plateau roster import class-mons.csv --lang fr", cmd_roster)
-    p.add_argument("--json", action="store_true", help="print the class list as JSON")
-    p.add_argument("--lang", choices=["fr", "nl", "en"], help="language of the output (default: from the system)")
+    p = add("roster", t("cli.roster", lang), "plateau roster import class-mons.csv --lang fr", cmd_roster)
+    p.add_argument("--json", action="store_true", help=t("cli.roster.json", lang))
+    p.add_argument("--lang", choices=LANGS, help=t("cli.arg.lang_output", lang))
     sub = p.add_subparsers(dest="roster_command", metavar="IMPORT", parser_class=type(p))
-    q = sub.add_parser("import", help="read a CSV (trainee;email or trainee;username) into the class list",
-                       description="Read a class list saved from Excel or the LMS as CSV: a first line naming the "
-                                   "columns (stagiaire/cursist/trainee, then email/courriel and/or "
-                                   "username/identifiant/gebruikersnaam), ';' or ',' between cells. Good lines are "
-                                   "kept; each bad line is reported as FILE:LINE with what to correct.",
-                       epilog="Example:\n  plateau roster import class-mons.csv",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    q.add_argument("file", metavar="FILE.csv", help="the class list, one trainee per line")
-    q.add_argument("--replace", action="store_true",
-                   help="forget the trainees kept so far (default: add the file's trainees and update those already there)")
-    q.add_argument("--lang", choices=["fr", "nl", "en"], default=argparse.SUPPRESS,
-                   help="language of the output (default: from the system)")
+    q = sub.add_parser("import", lang=lang, help=t("cli.roster.import", lang),
+                       description=t("cli.roster.import.description", lang),
+                       epilog=t("cli.example", lang) + "\n  plateau roster import class-mons.csv")
+    q.add_argument("file", metavar=t("cli.meta.csv", lang), help=t("cli.roster.import.file", lang))
+    q.add_argument("--replace", action="store_true", help=t("cli.roster.import.replace", lang))
+    q.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=t("cli.arg.lang_output", lang))
 
 
 def _number(text: str) -> float | None:
@@ -330,43 +322,34 @@ def _number(text: str) -> float | None:
 
 def _retries(text: str) -> int:
     if not text.strip().isdecimal():
-        raise argparse.ArgumentTypeError(f"a whole number, 0 or more (0: a single try), not '{printable(text)}'")
+        raise argparse.ArgumentTypeError(t("cli.err.retries", detect_lang(), text=printable(text)))
     return int(text)
 
 
 def _batch(text: str) -> int:
     if not text.strip().isdecimal() or not 1 <= int(text) <= 500:
-        raise argparse.ArgumentTypeError(f"a whole number of statements from 1 to 500, not '{printable(text)}'")
+        raise argparse.ArgumentTypeError(t("cli.err.batch", detect_lang(), text=printable(text)))
     return int(text)
 
 
 def _wait(text: str) -> float:
     value = _number(text)
     if value is None or value < 0:
-        raise argparse.ArgumentTypeError(f"a number of seconds, 0 or more, not '{printable(text)}'")
+        raise argparse.ArgumentTypeError(t("cli.err.wait", detect_lang(), text=printable(text)))
     return value
 
 
 def _deadline(text: str) -> float:
     value = _number(text)
     if value is None or value <= 0:
-        raise argparse.ArgumentTypeError(f"a number of seconds above 0 (300 is five minutes), not '{printable(text)}'")
+        raise argparse.ArgumentTypeError(t("cli.err.deadline", detect_lang(), text=printable(text)))
     return value
 
 
-def _add_xapi(p) -> None:
-    _add_filters(p)
-    p.add_argument("--actor", choices=["pseudonym", "email", "account"],
-                   help="how trainees are named: pseudonym (default, a salted hash of the name), email (their "
-                        "address, from the class list) or account (their LMS username from the class list, on "
-                        "--homepage); see 'plateau roster' (default: PLATEAU_XAPI_ACTOR, else pseudonym)")
-    p.add_argument("--homepage", metavar="URL",
-                   help="with --actor account: the LMS's address, exactly as the LMS writes it "
-                        "(default: PLATEAU_XAPI_HOMEPAGE)")
-    p.add_argument("--class", dest="class_name", metavar="NAME",
-                   help="the class the calls belong to ('Mons 2026-12'): a grouping activity in every statement "
-                        "(default: PLATEAU_XAPI_CLASS)")
-    p.add_argument("--real-names", action="store_true",
-                   help="with the default --actor pseudonym: name the account on --site after the trainee instead")
-    p.add_argument("--site", metavar="URL",
-                   help="the centre's address, base of activity ids and accounts (default: PLATEAU_XAPI_SITE)")
+def _add_xapi(p, lang: str) -> None:
+    _add_filters(p, lang)
+    p.add_argument("--actor", choices=["pseudonym", "email", "account"], help=t("cli.xapi.actor", lang))
+    p.add_argument("--homepage", metavar="URL", help=t("cli.xapi.homepage", lang))
+    p.add_argument("--class", dest="class_name", metavar=t("cli.meta.name", lang), help=t("cli.xapi.class", lang))
+    p.add_argument("--real-names", action="store_true", help=t("cli.xapi.real_names", lang))
+    p.add_argument("--site", metavar="URL", help=t("cli.xapi.site", lang))

@@ -48,25 +48,30 @@ def _day(text: str) -> date:
             return parse(text)
         except ValueError:
             continue
-    raise argparse.ArgumentTypeError(f"'{text}' is not a date (write 2026-03-01 or 01/03/2026)")
+    from simulator.i18n import detect_lang
+    raise argparse.ArgumentTypeError(t("cli.err.date", detect_lang(), text=text))
 
 
-def _add_filters(p, *, outcome: bool = True) -> None:
-    p.add_argument("--trainee", action="append", default=[], metavar="NAME",
-                   help="only this trainee (accents and case do not matter); repeat for several")
-    p.add_argument("--scenario", action="append", default=[], metavar="ID", help="only this scenario; repeat for several")
-    p.add_argument("--since", type=_day, metavar="DATE", help="from this day on (2026-03-01 or 01/03/2026)")
-    p.add_argument("--until", type=_day, metavar="DATE", help="up to and including this day")
+def _add_filters(p, lang: str, *, outcome: bool = True) -> None:
+    """The options that choose calls (--trainee, --since...), their help in `lang`."""
+    from simulator.languages import LANGS
+
+    p.add_argument("--trainee", action="append", default=[], metavar=t("cli.meta.name", lang),
+                   help=t("cli.filter.trainee", lang))
+    p.add_argument("--scenario", action="append", default=[], metavar="ID", help=t("cli.filter.scenario", lang))
+    p.add_argument("--since", type=_day, metavar=t("cli.meta.date", lang), help=t("cli.filter.since", lang))
+    p.add_argument("--until", type=_day, metavar=t("cli.meta.date", lang), help=t("cli.filter.until", lang))
     if outcome:
         group = p.add_mutually_exclusive_group()
-        group.add_argument("--passed", dest="passed", action="store_const", const=True, help="only passed calls")
-        group.add_argument("--failed", dest="passed", action="store_const", const=False, help="only calls not passed")
+        group.add_argument("--passed", dest="passed", action="store_const", const=True, help=t("cli.filter.passed", lang))
+        group.add_argument("--failed", dest="passed", action="store_const", const=False, help=t("cli.filter.failed", lang))
         group = p.add_mutually_exclusive_group()
-        group.add_argument("--finished", dest="status", action="store_const", const="finished", help="only calls that reached an ending")
-        group.add_argument("--abandoned", dest="status", action="store_const", const="abandoned", help="only abandoned calls")
-    p.add_argument("--assessments", action="store_true",
-                   help="also count self-assessment calls ('plateau assess'), left out otherwise")
-    p.add_argument("--lang", choices=["fr", "nl", "en"], help="language of the output (default: from the system)")
+        group.add_argument("--finished", dest="status", action="store_const", const="finished",
+                           help=t("cli.filter.finished", lang))
+        group.add_argument("--abandoned", dest="status", action="store_const", const="abandoned",
+                           help=t("cli.filter.abandoned", lang))
+    p.add_argument("--assessments", action="store_true", help=t("cli.filter.assessments", lang))
+    p.add_argument("--lang", choices=LANGS, help=t("cli.arg.lang_output", lang))
 
 
 def _filters(args):

@@ -11,9 +11,10 @@ import os
 import sys
 from pathlib import Path
 
-from simulator.cli import EXIT_OK, EXIT_PROBLEM
+from simulator.cli_common import EXIT_OK, EXIT_PROBLEM
 from simulator.desk_common import _filters, _lang, say
 from simulator.errors import PlateauError
+from simulator.i18n import tn
 from simulator.safe import printable
 
 
@@ -193,16 +194,16 @@ def _push_summary(report, sessions: int, url: str, lang: str) -> None:
     print(say("push.done", lang, sent=report.sent, sessions=sessions, lrs=shown_address(url), requests=report.batches,
               stored=report.stored, already=report.already))
     if report.retries:
-        print(say("push.retries", lang, n=report.retries))
+        print(tn("desk.push.retries", report.retries, lang))
     if report.conflicts:
         print(say("push.conflicts", lang, n=len(report.conflicts)))
     if report.rejected:
-        print(say("push.rejected", lang, n=len(report.rejected), detail=report.rejected[0][1]))
+        print(tn("desk.push.rejected", len(report.rejected), lang, detail=report.rejected[0][1]))
     if report.unconfirmed:
         why = ", ".join(sorted({w for _, w in report.unconfirmed}))
-        print(say("push.unconfirmed", lang, n=len(report.unconfirmed), why=why))
+        print(tn("desk.push.unconfirmed", len(report.unconfirmed), lang, why=why))
     if report.odd and report.unconfirmed:  # (Ralph answers 204 when it held them all: odd alone is no trouble)
-        print(say("push.odd", lang, n=len(report.odd), example=report.odd[0]))
+        print(tn("desk.push.odd", len(report.odd), lang, example=report.odd[0]))
     if report.unreadable is not None:
         print(say("push.cannot_read", lang, status=report.unreadable))
 
@@ -256,8 +257,8 @@ def push_call(header: dict, lrs: str | None, lang: str) -> None:
     except Exception as exc:  # never let the push break the end of a call
         return not_sent(say("live.failed", lang, reason=f"{type(exc).__name__}: {exc}".replace("\n", " ").rstrip(".")))
     if report.unconfirmed:
-        return not_sent(say("live.unconfirmed", lang, n=len(report.unconfirmed)))
+        return not_sent(tn("desk.live.unconfirmed", len(report.unconfirmed), lang))
     if report.conflicts or report.rejected:
         detail = report.rejected[0][1] if report.rejected else "409"
-        return not_sent(say("live.refused", lang, n=len(report.conflicts) + len(report.rejected), detail=detail))
-    print(say("live.sent", lang, lrs=shown_address(url), n=report.sent), file=sys.stderr)
+        return not_sent(tn("desk.live.refused", len(report.conflicts) + len(report.rejected), lang, detail=detail))
+    print(tn("desk.live.sent", report.sent, lang, lrs=shown_address(url)), file=sys.stderr)

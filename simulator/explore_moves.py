@@ -10,6 +10,7 @@ from typing import Any
 
 from simulator import model as m
 from simulator.engine import CaseStatus, Session, Status
+from simulator.order import pending_field, pending_kind
 from simulator.scoring import field_matches, rank_providers
 from simulator.shorthand import contract
 
@@ -53,11 +54,12 @@ def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bo
     if st.status is Status.ENDED:
         return []
     if st.status is Status.AWAITING_INPUT:
-        case = scenario.cases[st.pending["case"]]
-        return [{"type": "input", "value": v} for v in typed_values(case.truth[st.pending["field"]], inputs)]
+        case_id, field_id = pending_field(session)
+        return [{"type": "input", "value": v} for v in typed_values(scenario.cases[case_id].truth[field_id], inputs)]
     if st.status is Status.AWAITING_PROVIDER:
-        case = scenario.cases[st.pending["case"]]
-        return [{"type": "provider", "id": pid} for pid in provider_choices(scenario, session, case, st.pending["kind"], providers)]
+        case_id, kind = pending_kind(session)
+        return [{"type": "provider", "id": pid}
+                for pid in provider_choices(scenario, session, scenario.cases[case_id], kind, providers)]
     preferred = session.case.caller.languages[0]
     if session.case_state.speaking != preferred:
         return [{"type": "speak", "lang": preferred}]

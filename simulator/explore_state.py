@@ -116,10 +116,10 @@ def state_key(state: State, statics: dict[str, _CaseStatic]) -> tuple:
     cases = []
     for cid, cs in state.cases.items():
         static = statics[cid]
-        if cs.status is CaseStatus.ENDED or not cs.chosen:
-            chosen = frozenset()
-        else:
-            chosen = static.scc_options.get(static.scc.get(cs.node), frozenset()).intersection(cs.chosen)
+        chosen: frozenset[str] = frozenset()
+        component = static.scc.get(cs.node)
+        if cs.status is not CaseStatus.ENDED and cs.chosen and component is not None:
+            chosen = static.scc_options.get(component, frozenset()).intersection(cs.chosen)
         cases.append((cid, cs.node, cs.stress, cs.status, frozenset(cs.flags), frozenset(cs.known),
                       _frozen(cs.file), chosen, frozenset(cs.fired), cs.speaking, _frozen(cs.dispatched),
                       _frozen(cs.booked), cs.ending))
@@ -228,7 +228,7 @@ def _clone_state(state: State) -> State:
         c.flags, c.known, c.chosen, c.fired = list(cs.flags), list(cs.known), list(cs.chosen), list(cs.fired)
         c.file, c.booked = dict(cs.file), list(cs.booked)
         new.cases[cid] = c
-    new.pending = dict(state.pending) if state.pending else None
+    new.pending = state.pending.copy() if state.pending else None
     return new
 
 

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulator.cli import EXIT_OK
+from simulator.cli_common import EXIT_OK
 from simulator.errors import PlateauError
 
 if TYPE_CHECKING:
@@ -308,16 +308,15 @@ def cmd_handin(args) -> int:
     return EXIT_OK
 
 
-def register(add) -> None:
-    p = add("handin", "Pack your finished calls into one zip file to send to your instructor (who runs 'plateau import' on it).",
-            "plateau handin --lang fr", cmd_handin)
-    p.add_argument("-o", "--output", metavar="FILE",
-                   help="the zip to write, or a folder to write it in (default: plateau-handin-NAME-DATE.zip in the "
-                        "current folder, named in the interface language); an existing file is never replaced")
+def register(add, lang: str) -> None:
+    """plateau handin, its help in `lang`."""
+    from simulator.i18n import t
+    from simulator.languages import LANGS
+
+    p = add("handin", t("cli.handin", lang), "plateau handin --lang fr", cmd_handin)
+    p.add_argument("-o", "--output", metavar=t("cli.meta.file", lang), help=t("cli.handin.output", lang))
     who = p.add_mutually_exclusive_group()
-    who.add_argument("--trainee", metavar="NAME",
-                     help="hand in the calls of this trainee (default: the name remembered on this computer)")
-    who.add_argument("--all", action="store_true", help="hand in the calls of every trainee on this computer")
-    p.add_argument("--assessments", action="store_true",
-                   help="also hand in finished self-assessment calls ('plateau assess'), left out otherwise")
-    p.add_argument("--lang", choices=["fr", "nl", "en"], help="interface language (default: from the system)")
+    who.add_argument("--trainee", metavar=t("cli.meta.name", lang), help=t("cli.handin.trainee", lang))
+    who.add_argument("--all", action="store_true", help=t("cli.handin.all", lang))
+    p.add_argument("--assessments", action="store_true", help=t("cli.handin.assessments", lang))
+    p.add_argument("--lang", choices=LANGS, help=t("cli.arg.lang_system", lang))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING, Sequence, TypeVar
+from typing import TYPE_CHECKING, Protocol, Sequence, TypeVar
 
 from simulator.errors import PlateauError
 
@@ -19,7 +19,16 @@ if TYPE_CHECKING:  # the engine is imported only by the front-ends that call the
     from simulator.engine import Session
     from simulator.providers import Hit
 
+
+class _Named(Protocol):
+    """What `shuffled` orders: anything with an id (options)."""
+
+    @property
+    def id(self) -> str: ...
+
+
 T = TypeVar("T")
+N = TypeVar("N", bound=_Named)
 
 SEED_MAX = 2**31 - 1
 
@@ -33,7 +42,7 @@ def _rank(seed: int, case: str, node: str, option_id: str) -> bytes:
     return hashlib.blake2b(f"{seed}\x1f{case}\x1f{node}\x1f{option_id}".encode("utf-8"), digest_size=8).digest()
 
 
-def shuffled(options: Sequence[T], seed: int | None, case: str, node: str) -> list[T]:
+def shuffled(options: Sequence[N], seed: int | None, case: str, node: str) -> list[N]:
     """The options in display order for this seed. Options offered later at the same node keep
     their place relative to the others, since each option's rank depends on its id only.
     A seed of None keeps the file order (authoring tools, `plateau graph`)."""
@@ -71,6 +80,20 @@ def provider_rows(session: "Session", kind: str, *, within_km: float | None = No
                   within_km=within_km, open_only=open_only, traffic=session.scenario.traffic)
 
 
+def pending_field(session: "Session") -> tuple[str, str]:
+    """The case and the case-file field a record action waits for a value of (at Status.AWAITING_INPUT)."""
+    pending = session.state.pending
+    assert pending is not None and pending["field"] is not None, "the session waits for no value"
+    return pending["case"], pending["field"]
+
+
+def pending_kind(session: "Session") -> tuple[str, str]:
+    """The case and the kind of provider a dispatch or a booking waits for (at Status.AWAITING_PROVIDER)."""
+    pending = session.state.pending
+    assert pending is not None and pending["kind"] is not None, "the session waits for no provider"
+    return pending["case"], pending["kind"]
+
+
 def _numbered(items: Sequence[T], number: int, what: str) -> T:
     if not 1 <= number <= len(items):
         raise NotShown(what, number, len(items))
@@ -84,7 +107,7 @@ def option_at(session: "Session", seed: int | None, number: int) -> str:
 
 def provider_at(session: "Session", number: int) -> str:
     """The id of the provider in row `number` of the directory shown at the current provider prompt."""
-    return _numbered(provider_rows(session, session.state.pending["kind"]), number, "provider").provider.id
+    return _numbered(provider_rows(session, pending_kind(session)[1]), number, "provider").provider.id
 
 
 def resolve_number(session: "Session", seed: int | None, action: dict) -> dict:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # the desk imports the helpers below without loading scoring,
 
     from simulator import model as m
     from simulator.scoring import Evidence, Score
+    from simulator.scoring_card import RankedProvider
 
 TEMPLATES = Path(__file__).parent / "templates"
 CRITERIA_ORDER = ("calm", "procedure", "provider", "case_file", "timing", "language")
@@ -186,10 +187,10 @@ class Debrief:
                 "what": e.what[self.lang], "detail": e.detail[self.lang] if e.detail and not ranking else "",
                 "ranking": [self.provider_line(r) for r in ranking],
                 "expected": e.expected[self.lang] if e.expected else "", "better": e.better[self.lang] if e.better else "",
-                "case": self.scenario.cases[e.case].reference if e.case in self.scenario.cases else "",
+                "case": self.scenario.cases[e.case].reference if e.case is not None and e.case in self.scenario.cases else "",
                 "who": self.who(e.case)}
 
-    def provider_line(self, r: dict) -> str:
+    def provider_line(self, r: RankedProvider) -> str:
         """One provider of a ranking: `Borinage Dépannage 4x4 : 6 km, 13 min, partenaire, 145 €`."""
         lang = self.lang
         parts = [f"{num(half_up(r['km']), lang)} km", t("min", lang, n=r["eta"])]
@@ -269,6 +270,7 @@ def render_html(debrief: Debrief) -> str:
 def render_terminal(debrief: Debrief, console: Console, *, plain: bool = False) -> None:
     """The debrief on the terminal: a panel and a table, or, when `plain` (`--plain`), lines of text without a box
     character."""
+    from rich import box
     from rich.console import Group
     from rich.panel import Panel
     from rich.table import Table
@@ -305,7 +307,7 @@ def render_terminal(debrief: Debrief, console: Console, *, plain: bool = False) 
         console.print()
     else:
         console.print(Panel(Group(*parts), title=title))
-    table = Table(show_header=True, header_style="bold", **({"box": None, "pad_edge": False} if plain else {}))
+    table = Table(show_header=True, header_style="bold", box=None if plain else box.HEAVY_HEAD, pad_edge=not plain)
     table.add_column(w["criterion"])
     table.add_column(w["points"], justify="right")
     table.add_column(w["level"])

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from simulator.errors import PlateauError
 from simulator.safe import printable
+
+if TYPE_CHECKING:
+    from simulator.scoring_card import CriticalFailure
 
 
 def trainee_key(name: str) -> str:
@@ -104,7 +108,7 @@ class Record:
     passed: bool
     pass_mark: float
     compliance: str
-    critical_failures: tuple[dict, ...]
+    critical_failures: tuple[CriticalFailure, ...]
     minutes: float
     turns: int
     last_hash: str
@@ -229,8 +233,9 @@ def build_record(transcript, scenario, lib, *, transcript_path: str | None = Non
         for e in criterion.evidence:
             if e.turn is not None and e.points < 0:
                 lost[e.turn] = lost.get(e.turn, 0.0) + e.points
-    verdicts = {e.turn: e.extra.get("verdict") for e in score.criteria.get("provider").evidence} \
-        if "provider" in score.criteria else {}
+    provider_criterion = score.criteria.get("provider")
+    verdicts = {e.turn: e.extra.get("verdict") for e in provider_criterion.evidence} \
+        if provider_criterion is not None else {}
 
     decisions: list[Decision] = []
     labels: dict[tuple[str, str], dict] = {("scenario", scenario.id): scenario.title.render_all()}

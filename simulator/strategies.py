@@ -15,7 +15,7 @@ from typing import Callable
 
 from simulator import model as m
 from simulator.engine import Session, Status
-from simulator.order import displayed_options, provider_rows
+from simulator.order import displayed_options, pending_field, pending_kind, provider_rows
 from simulator.scoring import Score, new_records, record_action, score_records
 
 MAX_ACTIONS = 300
@@ -40,10 +40,11 @@ def play(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, pick: P
     while not session.ended and len(actions) < MAX_ACTIONS:
         st = session.state
         if st.status is Status.AWAITING_INPUT:
-            fact = session.scenario.cases[st.pending["case"]].truth[st.pending["field"]]
+            case_id, field_id = pending_field(session)
+            fact = session.scenario.cases[case_id].truth[field_id]
             action = {"type": "input", "value": str(fact.value)}
         elif st.status is Status.AWAITING_PROVIDER:
-            providers = [hit.provider for hit in provider_rows(session, st.pending["kind"])]
+            providers = [hit.provider for hit in provider_rows(session, pending_kind(session)[1])]
             action = {"type": "provider", "id": providers[pick(providers, "provider")].id}
         else:
             displayed = displayed_options(session, seed)  # what the screen shows, in its order

@@ -14,9 +14,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from simulator import model as m
 from simulator.engine import IllegalAction, Session
@@ -31,7 +33,7 @@ def _canonical(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def chain(previous: str, action: dict, events: list[dict]) -> str:
+def chain(previous: str, action: Mapping[str, object], events: Sequence[Mapping[str, object]]) -> str:
     return hashlib.sha256((previous + _canonical(action) + _canonical(events)).encode("utf-8")).hexdigest()[:16]
 
 
@@ -61,7 +63,7 @@ class TranscriptLock:
 
     def __init__(self, path: Path):
         self.path = Path(str(path) + ".lock")
-        self._file = None
+        self._file: IO[bytes] | None = None
 
     def acquire(self) -> "TranscriptLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -103,9 +105,9 @@ class TranscriptLock:
             handle.close()  # closing releases the lock
 
 
-def _lock(handle) -> None:
+def _lock(handle: IO[bytes]) -> None:
     """Lock `handle` for this process, or raise OSError at once if another process holds it."""
-    if os.name == "nt":  # pragma: no cover - Windows
+    if sys.platform == "win32":  # pragma: no cover - Windows (sys.platform rather than os.name: mypy reads it)
         import msvcrt
         handle.seek(0)
         msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
@@ -114,8 +116,10 @@ def _lock(handle) -> None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
-def _unlock(handle) -> None:  # pragma: no cover - Windows
+def _unlock(handle: IO[bytes]) -> None:  # pragma: no cover - Windows
     """Unlock before closing, as the Windows C runtime asks (closing a locked region leaves its release undefined)."""
+    if sys.platform != "win32":  # called on Windows only; the test lets mypy see msvcrt's Windows-only functions
+        return
     import msvcrt
     handle.seek(0)
     try:
@@ -157,7 +161,7 @@ class TranscriptWriter:
         self._file.flush()
         os.fsync(self._file.fileno())
 
-    def append(self, action: dict, events: list[dict], at: str | None = None) -> None:
+    def append(self, action: Mapping[str, object], events: Sequence[Mapping[str, object]], at: str | None = None) -> None:
         self.last = chain(self.last, action, events)
         self.turns += 1
         record = {"type": "turn", "n": self.turns, "action": action, "events": events, "hash": self.last}
@@ -220,7 +224,8 @@ def read_transcript(path: Path | str) -> Transcript:
     except (OSError, UnicodeDecodeError) as exc:
         raise PlateauError(f"cannot read the transcript {name}: {getattr(exc, 'strerror', None) or exc}.") from None
     lines = raw.split("\n")
-    records, warnings = [], []
+    records: list[dict[str, Any]] = []
+    warnings: list[str] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue

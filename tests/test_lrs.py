@@ -222,7 +222,7 @@ def test_an_answer_lost_on_the_way_back_is_retried_and_ralph_keeps_one_copy(clas
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout == (f"90 statements of 13 calls sent to {relay.url}statements in 2 requests: "
                              "0 stored, 90 already there.\n"
-                             "1 retry(ies) after a passing error.\n")
+                             "1 retry after a passing error.\n")
     held = ralph_lrs.get(limit="500")
     assert len(held) == len({s["id"] for s in held}) == 90
 
@@ -233,7 +233,7 @@ def test_when_ralph_refuses_a_later_batch_plateau_says_what_was_stored_and_marks
     assert result.returncode == 1
     assert result.stdout == (f"40 statements of 13 calls sent to {ralph_lrs.url}statements in 3 requests: "
                              "40 stored, 0 already there.\n"
-                             "1 retry(ies) after a passing error.\n")
+                             "1 retry after a passing error.\n")
     assert result.stderr == (f"plateau: the LRS at {ralph_lrs.url}statements did not take the statements after 2 tries "
                              "(500). Nothing is lost: run the same push again later; statements already sent are not "
                              "duplicated.\n")

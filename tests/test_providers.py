@@ -72,3 +72,18 @@ def test_a_provider_with_coordinates_off_the_earth_is_a_positioned_error(tmp_pat
     problem = caught.value.problems[0]
     assert (problem.line, problem.column, problem.code) == (6, 18, "S004")
     assert problem.message.startswith("coordinates [350.4, 3.77] is not on Earth")
+
+
+def test_every_kind_and_capability_of_the_bundled_directory_is_named_in_the_trainees_language():
+    from simulator.catalog import library
+    from simulator.i18n import capability_label, exists, kind_label
+    directory = library().directory
+    kinds = {p.kind for p in directory.providers}
+    capabilities = {c for p in directory.providers for c in p.capabilities}
+    assert sorted(k for k in kinds if not exists("kind." + k)) == []
+    assert sorted(c for c in capabilities if not exists("capability." + c)) == []
+    for lang in ("fr", "nl", "en"):  # and two capabilities never read the same: a trainee types them to search
+        labels = [capability_label(c, lang).casefold() for c in capabilities]
+        assert len(set(labels)) == len(labels), lang
+    assert capability_label("emergency_travel_document", "fr") == "titre de voyage provisoire"
+    assert kind_label("tow", "nl") == "takeldienst"

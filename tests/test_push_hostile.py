@@ -183,7 +183,7 @@ def test_an_answer_that_proves_nothing_marks_nothing_and_says_so(one_call, serve
     assert lines[1] == (f"9 statements not confirmed (HTTP {status}): the LRS did not list them as stored, and reading "
                         "them back did not find them. They are not marked as sent: the next plateau push sends them "
                         "again.")
-    assert lines[2].startswith(f"The LRS answered 1 request(s) without the list of stored ids xAPI asks for (HTTP {status}, ")
+    assert lines[2].startswith(f"The LRS answered 1 request without the list of stored ids xAPI asks for (HTTP {status}, ")
     # Each statement the answer did not list was looked for, with the same credentials.
     gets = [r for r in lrs.seen if r["method"] == "GET"]
     assert sorted(i for r in gets for i in r["ids"]) == sorted(lrs.posts()[0]["ids"])

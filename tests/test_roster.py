@@ -32,7 +32,7 @@ def test_a_belgian_excel_csv_in_cp1252_with_semicolons_is_imported(tmp_path, pla
     path = csv_file(tmp_path, MONS)
     result = plateau("roster", "import", str(path), "--lang", "fr")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == (f"3 stagiaires lus : 3 ajoutés, 0 mis à jour, 0 ligne(s) refusée(s). "
+    assert result.stdout == (f"3 stagiaires lus : 3 ajoutés, 0 mis à jour, 0 ligne refusée. "
                              f"La liste de la classe compte 3 stagiaires ({plateau_home / 'roster.json'}).\n")
     assert roster_json(plateau_home) == {"version": 1, "trainees": [
         {"name": "Amélie Dupont", "email": "amelie.dupont@plateau-mons.be", "username": "adupont"},
@@ -90,7 +90,7 @@ BAD = ("Stagiaire;E-mail\r\n"
         "{f}:7: AMELIE dupont figure déjà à la ligne 2, avec une autre identité ; gardez une seule ligne par stagiaire.",
         "{f}:8: l'adresse amelie.dupont@plateau-mons.be est déjà celle d'un autre stagiaire : Amélie Dupont (ligne 2) ; "
         "chacun a la sienne, corrigez l'une des deux."],
-     "2 stagiaires lus : 2 ajoutés, 0 mis à jour, 5 ligne(s) refusée(s). La liste de la classe compte 2 stagiaires"),
+     "2 stagiaires lus : 2 ajoutés, 0 mis à jour, 5 lignes refusées. La liste de la classe compte 2 stagiaires"),
     ("nl", [
         "{f}:3: “bram.peeters@” is geen e-mailadres; schrijf het volledig, bijvoorbeeld bram.peeters@example.be.",
         "{f}:4: geen naam van een cursist; schrijf de naam in de kolom “Stagiaire”, of verwijder de regel.",
@@ -98,7 +98,7 @@ BAD = ("Stagiaire;E-mail\r\n"
         "{f}:7: AMELIE dupont staat al op regel 2, met een andere identiteit; hou één regel per cursist.",
         "{f}:8: het adres amelie.dupont@plateau-mons.be is al dat van een andere cursist: Amélie Dupont (regel 2); "
         "elk heeft een eigen adres, verbeter een van beide."],
-     "2 cursisten gelezen: 2 toegevoegd, 0 bijgewerkt, 5 regel(s) geweigerd. De klaslijst telt 2 cursisten"),
+     "2 cursisten gelezen: 2 toegevoegd, 0 bijgewerkt, 5 regels geweigerd. De klaslijst telt 2 cursisten"),
     ("en", [
         "{f}:3: 'bram.peeters@' is not an e-mail address; write it in full, for example amelie.dupont@example.be.",
         "{f}:4: no trainee name; write the name in the 'Stagiaire' column, or delete the line.",
@@ -106,7 +106,7 @@ BAD = ("Stagiaire;E-mail\r\n"
         "{f}:7: AMELIE dupont is already on line 2, with another identity; keep one line per trainee.",
         "{f}:8: the address amelie.dupont@plateau-mons.be is already another trainee's: Amélie Dupont (line 2); "
         "each has their own, correct one of them."],
-     "2 trainees read: 2 added, 0 updated, 5 line(s) refused. The class list has 2 trainees"),
+     "2 trainees read: 2 added, 0 updated, 5 lines refused. The class list has 2 trainees"),
 ])
 def test_each_bad_row_is_reported_at_its_line_in_the_interface_language_and_the_good_rows_are_kept(
         tmp_path, plateau_home, lang, lines, summary):
@@ -163,7 +163,7 @@ def test_importing_again_adds_newcomers_updates_changes_and_keeps_what_the_file_
     second = csv_file(tmp_path, "Trainee;E-mail\r\nChloe MARTIN;chloe.martin@forem-mons.be\r\n"
                                 "Dries Janssens;dries.janssens@plateau-mons.be\r\n", name="week-2.csv")
     result = plateau("roster", "import", str(second), "--lang", "en")
-    assert result.stdout.startswith("2 trainees read: 1 added, 1 updated, 0 line(s) refused. The class list has 4 trainees")
+    assert result.stdout.startswith("2 trainees read: 1 added, 1 updated, 0 lines refused. The class list has 4 trainees")
     assert [(e.name, e.email, e.username) for e in load()] == [
         ("Amélie Dupont", "amelie.dupont@plateau-mons.be", "adupont"),
         ("Bram Peeters", "bram.peeters@plateau-mons.be", "bpeeters"),

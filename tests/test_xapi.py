@@ -616,7 +616,7 @@ def test_a_passing_failure_is_retried_and_nothing_is_duplicated(class_store, lrs
     assert result.returncode == 0
     assert result.stdout == (f"90 statements of 13 calls sent to {lrs.url}statements in 4 requests: "
                              "90 stored, 0 already there.\n"
-                             "2 retry(ies) after a passing error.\n")
+                             "2 retries after a passing error.\n")
     assert [len(r["ids"]) for r in lrs.requests] == [50, 40, 40, 40]
     assert len(lrs.stored) == 90
 
@@ -627,7 +627,7 @@ def test_an_lrs_that_stays_down_stops_the_push_and_the_calls_it_stored_whole_are
     assert result.returncode == 1
     assert result.stdout == (f"50 statements of 13 calls sent to {lrs.url}statements in 3 requests: "
                              "50 stored, 0 already there.\n"
-                             "1 retry(ies) after a passing error.\n")
+                             "1 retry after a passing error.\n")
     assert result.stderr == (f"plateau: the LRS at {lrs.url}statements did not take the statements after 2 tries (503). "
                              "Nothing is lost: run the same push again later; statements already sent are not duplicated.\n")
 
