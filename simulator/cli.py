@@ -114,14 +114,14 @@ def cmd_sessions(args) -> int:
         return EXIT_OK
     from rich.text import Text
 
-    from simulator.i18n import local_time
+    from simulator.formatting import moment
     from simulator.tables import Column, fitted
     lang = detect_lang(args.lang)
     # The id is typed to resume or score a call: never cut, never left out; the start time gives way first.
     columns = [Column(t("col.id", lang), wrap=False), Column(t("col.scenario", lang)),
                Column(t("col.trainee", lang)), Column(t("col.started", lang), wrap=False, rank=1),
                Column(t("col.actions", lang), "right", rank=2), Column(t("col.state", lang))]
-    rows = [[s.id, s.scenario, Text(s.trainee), local_time(s.started, lang), str(s.turns),
+    rows = [[s.id, s.scenario, Text(s.trainee), moment(s.started, lang), str(s.turns),
              t("outcome." + s.outcome, lang) if s.outcome else s.ending or t("state.unfinished", lang)] for s in saved]
     console = _console()
     console.print(fitted(console, columns, rows))

@@ -122,7 +122,8 @@ def cmd_resume(args) -> int:
 
 def _resume(args, saved, lock) -> int:
     from simulator.catalog import open_scenario
-    from simulator.i18n import detect_lang, local_time, t, tn
+    from simulator.formatting import moment
+    from simulator.i18n import detect_lang, t, tn
     from simulator.store import Store
     from simulator.transcript import TranscriptWriter, read_transcript, replay, rewrite_whole
 
@@ -137,7 +138,7 @@ def _resume(args, saved, lock) -> int:
         ended = store.finished(str(header.get("session")))
     if ended is not None and not _ended(transcript):
         # The results hold this call as finished, and its file has lost its end: cut back, it cannot be played on.
-        raise PlateauError(t("err.recorded_finished", lang, session=saved.id, ended=local_time(ended, lang)))
+        raise PlateauError(t("err.recorded_finished", lang, session=saved.id, ended=moment(ended, lang)))
     source = header.get("scenario_file")
     scenario, lib = open_scenario(source if source and Path(source).is_file() else header["scenario"])
     session = replay(scenario, lib.directory, transcript)
@@ -175,7 +176,8 @@ def _ended(transcript) -> bool:
 def _run_call(args, scenario, lib, session, writer, header, lang, answers, console=None, offer_replay=True):
     """Play (scripted answers first, then interactively), save, debrief. Returns (exit code, replay?)."""
     from simulator.engine import IllegalAction, Status, final_summary
-    from simulator.i18n import num, t
+    from simulator.formatting import number
+    from simulator.i18n import t
     from simulator.order import NotShown, resolve_number
     from simulator.player import Player, Quit
     from simulator.transcript import display_seed
@@ -252,7 +254,7 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
         console.print(t("timed.title", lang), style="bold underline")
         for d in player.decisions:
             late = t("timed.ran_out", lang) if d["took"] >= d["limit"] else ""
-            console.print(t("timed.line", lang, n=d["decision"], took=num(round(d["took"]), lang), limit=d["limit"]) + late)
+            console.print(t("timed.line", lang, n=d["decision"], took=number(round(d["took"]), lang), limit=d["limit"]) + late)
     console.print(t("saved_at", lang, path=display_path(path)), soft_wrap=True)  # a path to copy: never cut
     if offer_replay and not answers and sys.stdin.isatty():
         return EXIT_OK, _after_debrief(player, scenario, lib, lang, console)
@@ -347,8 +349,8 @@ def render_profile(results, lang: str, console) -> None:
     from rich.text import Text
 
     from simulator.assess import ADVICE, NAMES, VERDICTS, word
+    from simulator.formatting import percent
     from simulator.i18n import t
-    from simulator.report import percent
 
     table = Table(title=word("title", lang))
     for key in ("quality", "believed", "measured", "verdict"):

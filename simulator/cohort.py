@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from simulator import i18n
-from simulator.report import half_up, percent, quote
+from simulator.formatting import day, half_up, local_day, number, percent
+from simulator.report import quote
 from simulator.store import Filters, Store
 
 COMPLIANCE_LEVELS = ("high_compliance", "compliant", "partial", "low", "non_compliant")
@@ -163,10 +164,6 @@ def _bin(score: float) -> int:
     return min(BINS - 1, int(score // (100 / BINS)))
 
 
-def _local_day(iso: str) -> date:
-    return datetime.fromisoformat(iso).astimezone().date()
-
-
 def build_cohort(store: Store, filters: Filters = Filters(), *, top: int = 10) -> Cohort:
     """The figures of a class: every session matching `filters` (trainees, scenarios, dates)."""
     filters = Filters(filters.trainees, filters.scenarios, filters.since, filters.until,
@@ -290,18 +287,12 @@ def build_cohort(store: Store, filters: Filters = Filters(), *, top: int = 10) -
 # ------------------------------------------------------------------ words
 
 
-def _num(value: float | None, lang: str, digits: int = 1) -> str:
-    if value is None:
-        return "–"
-    text = f"{value:.{digits}f}"
-    if digits:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",") if lang in ("fr", "nl") else text
+def _num(value: float | None, lang: str) -> str:
+    return number(value, lang, missing="–")
 
 
 def _day(iso_or_date, lang: str) -> str:
-    day = iso_or_date if isinstance(iso_or_date, date) else _local_day(iso_or_date)
-    return day.strftime("%d/%m/%Y") if lang in ("fr", "nl") else day.isoformat()
+    return day(iso_or_date if isinstance(iso_or_date, date) else local_day(iso_or_date), lang)
 
 
 def _text(label: dict, lang: str, fallback: str) -> str:

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from simulator.cli_common import EXIT_OK, EXIT_PROBLEM
-from simulator.desk_common import WORDS, _add_filters, _console, _filters, _lang, _local, _num, say
+from simulator.desk_common import WORDS, _add_filters, _console, _filters, _lang, say
 from simulator.desk_sheets import (
     DATE_FORMATS,
     Kind,
@@ -33,6 +33,7 @@ from simulator.desk_sheets import (
 )
 from simulator.desk_xapi import LIVE_DEADLINE, LIVE_RETRIES, actors_for, cmd_export, cmd_push, push_call
 from simulator.errors import PlateauError
+from simulator.formatting import moment, number
 from simulator.i18n import detect_lang, t, tn
 from simulator.safe import printable
 
@@ -100,8 +101,8 @@ def _emit(data: bytes, output: str | None, lang: str) -> None:
 def _print_results(rows, total: int, lang: str) -> None:
     from rich.text import Text
 
+    from simulator.formatting import percent
     from simulator.i18n import t
-    from simulator.report import percent
     from simulator.tables import Column, fitted
 
     console = _console()
@@ -119,7 +120,7 @@ def _print_results(rows, total: int, lang: str) -> None:
             result, style = say("status.abandoned", lang), "yellow"
         else:
             result, style = say("result.passed" if r.passed else "result.failed", lang), "green" if r.passed else "red"
-        cells.append([_local(r.started, lang), r.trainee, r.scenario, _num(r.overall, lang), Text(result, style=style),
+        cells.append([moment(r.started, lang), r.trainee, r.scenario, number(r.overall, lang), Text(result, style=style),
                       t("outcome." + r.outcome, lang) if r.outcome else "",
                       t("compliance." + r.compliance, lang) if r.compliance else ""])
     console.print(fitted(console, columns, cells, show_edge=False, pad_edge=False))
@@ -128,7 +129,7 @@ def _print_results(rows, total: int, lang: str) -> None:
     share = percent(100 * passed / len(finished) if finished else None, lang)
     mean = sum(r.overall for r in finished) / len(finished) if finished else None
     console.print(say("results.summary", lang, n=len(rows), passed=passed, finished=len(finished), share=share,
-                      mean=_num(round(mean, 1), lang) if mean is not None else "–"))
+                      mean=number(round(mean, 1), lang) if mean is not None else "–"))
     if total > len(rows):
         console.print(say("results.limited", lang, shown=len(rows), total=total))
 

@@ -26,22 +26,6 @@ def _lang(args) -> str:
     return detect_lang(args.lang)
 
 
-def _num(value: float | None, lang: str, comma: bool | None = None, digits: int = 1) -> str:
-    if value is None:
-        return ""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    if comma is None:
-        comma = lang in ("fr", "nl")
-    return text.replace(".", ",") if comma else text
-
-
-def _local(iso: str, lang: str) -> str:
-    moment = datetime.fromisoformat(iso).astimezone()
-    if lang == "en":
-        return moment.strftime("%Y-%m-%d %H:%M")
-    return moment.strftime("%d/%m/%Y %H:%M")
-
-
 def _day(text: str) -> date:
     for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d/%m/%Y").date()):
         try:

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from simulator.desk_common import WORDS, _num, say
+from simulator.desk_common import WORDS, say
 from simulator.errors import PlateauError
+from simulator.formatting import number
 from simulator.safe import printable
 
 # A spreadsheet reads numbers and dates as its locale writes them: Excel set to French or Dutch (Belgium)
@@ -137,7 +138,7 @@ def _csv_value(value, kind: str, lang: str, comma: bool) -> str:
     if kind == Kind.DATE:
         return value.strftime(DATE_FORMATS[comma][0])
     if kind in (Kind.NUMBER, Kind.SHARE):
-        return _num(float(value), lang, comma, digits=4 if kind == Kind.SHARE else 2)
+        return number(float(value), lang, digits=4 if kind == Kind.SHARE else 2, comma=comma)
     if kind == Kind.WHOLE:
         return str(value)
     return csv_text(str(value))

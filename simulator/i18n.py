@@ -122,22 +122,6 @@ class Table(Mapping):
         return len(self._ids())
 
 
-def local_time(iso: str, lang: str) -> str:
-    """An ISO moment (as transcripts keep it, in UTC) as a person reads it, in local time."""
-    from datetime import datetime
-    try:
-        moment = datetime.fromisoformat(iso).astimezone()
-    except (TypeError, ValueError):
-        return str(iso or "")
-    return moment.strftime("%Y-%m-%d %H:%M" if lang == "en" else "%d/%m/%Y %H:%M")
-
-
-def num(value: float, lang: str) -> str:
-    """A number as the language writes it: 24,4 in French and Dutch, 24.4 in English."""
-    text = f"{value:.1f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    return text.replace(".", ",") if lang in ("fr", "nl") else text
-
-
 def t(key: str, lang: str, **values) -> str:
     """The interface text `key` in `lang`, with `{name}` placeholders filled in."""
     return template(key, lang).format(**values)

@@ -11,7 +11,8 @@ from rich.console import Group
 from rich.padding import Padding
 from rich.text import Text
 
-from simulator.i18n import capability_label, capability_of, kind_label, num, t
+from simulator.formatting import number
+from simulator.i18n import capability_label, capability_of, kind_label, t
 from simulator.order import provider_rows
 from simulator.player_draw import Drawing
 from simulator.providers import Hit
@@ -143,7 +144,7 @@ class DirectoryView(Drawing):
     def _plain_provider(self, row: Row) -> str:
         """One provider as one sentence-like line: what a screen reader reads out, nothing cut."""
         lang, p, hit = self.lang, row.hit.provider, row.hit
-        parts = [f"{row.number}. {p.name}, {p.place}", f"{num(round(hit.km), lang)} km",
+        parts = [f"{row.number}. {p.name}, {p.place}", f"{number(round(hit.km), lang)} km",
                  t("min", lang, n=hit.eta) if hit.open else t("providers.closed", lang),
                  t("providers.partner", lang) if p.partner else t("providers.no_partner", lang),
                  t("providers.cost_value", lang, cost=p.cost),

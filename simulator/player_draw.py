@@ -14,7 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from simulator.events import Event, EventType, SaidEvent
-from simulator.i18n import COMMANDS, num, t
+from simulator.formatting import number
+from simulator.i18n import COMMANDS, t
 
 if TYPE_CHECKING:
     from simulator import model as m
@@ -81,7 +82,7 @@ class Drawing:
         elif event["type"] == EventType.RECORDED:
             self.out(Text(t("recorded", lang, field=self.field_label(event["case"], event["field"]), value=event["value"]), style="dim"))
         elif event["type"] == EventType.DISPATCHED:
-            self.out(Text(t("dispatched", lang, name=event["name"], eta=event["eta"], km=num(event["km"], lang)), style="bold"))
+            self.out(Text(t("dispatched", lang, name=event["name"], eta=event["eta"], km=number(event["km"], lang)), style="bold"))
         elif event["type"] == EventType.BOOKED:
             self.out(Text(t("booked", lang, name=event["name"]), style="bold"))
         elif event["type"] == EventType.ACTED:

@@ -1,20 +1,20 @@
 """Debriefs: a Score rendered for the trainee, in the terminal (Rich), Markdown or HTML (Jinja2).
 
 Rendering only: every figure comes from scoring. HTML is autoescaped, so nothing a trainee
-typed or a scenario author wrote can run in the page. The way a percentage, a price, a quote
-or a date is written in each language is decided here once, for the debrief and the desk.
+typed or a scenario author wrote can run in the page. How a quote is written in each language is
+decided here; numbers, shares, prices and dates are written by simulator.formatting.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulator.i18n import num, t
+from simulator.formatting import NBSP, half_up, moment, number, percent, price
+from simulator.i18n import t
 
 if TYPE_CHECKING:  # the desk imports the helpers below without loading scoring, Rich or Jinja
     from rich.console import Console
@@ -25,33 +25,9 @@ if TYPE_CHECKING:  # the desk imports the helpers below without loading scoring,
 
 TEMPLATES = Path(__file__).parent / "templates"
 CRITERIA_ORDER = ("calm", "procedure", "provider", "case_file", "timing", "language")
-NBSP = "\u00a0"
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # ------------------------------------------------------------------ how figures and quotes are written
-
-
-def half_up(value: float, digits: int = 0) -> float:
-    """`value` rounded as people do, half away from zero (54.55 -> 54.6, 12.5 -> 13); round() goes to even."""
-    exact = Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return float(exact)
-
-
-def percent(value: float | None, lang: str) -> str:
-    """A share, one decimal at most, rounded half away from zero: 54,5 % in French and Dutch, 54.5% in English."""
-    if value is None:
-        return "–"
-    text = f"{half_up(value, 1):.1f}".removesuffix(".0")
-    if lang in ("fr", "nl"):
-        return text.replace(".", ",") + NBSP + "%"
-    return text + "%"
-
-
-def price(amount: float, lang: str) -> str:
-    """An amount in euros as Belgians write it: 145 € in French, € 145 in Dutch, €145 in English."""
-    value = num(amount, lang)
-    return {"fr": f"{value}{NBSP}€", "nl": f"€{NBSP}{value}"}.get(lang, f"€{value}")
 
 
 def quote(text: str, lang: str) -> str:
@@ -70,25 +46,6 @@ def typeset(text: str, lang: str) -> str:
     if lang != "fr" or type(text) is not str:  # numbers, and Markup already escaped, pass as they are
         return text
     return _FR_SPACE_BEFORE.sub(NBSP, text).replace("« ", "«" + NBSP)
-
-
-def moment(iso: str, lang: str, tz: tzinfo | None = None) -> str:
-    """An ISO time stamp as a person reads it, in local time (or `tz`): 30/11/2026 08:01, or 30 Nov 2026 08:01 in English.
-
-    A bare date keeps no time; text that is no time stamp is shown as it is."""
-    if not iso:
-        return ""
-    try:
-        if len(iso) == 10:
-            day, clock = date.fromisoformat(iso), ""
-        else:
-            at = datetime.fromisoformat(iso).astimezone(tz)
-            day, clock = at.date(), f" {at:%H:%M}"
-    except ValueError:
-        return iso
-    if lang == "en":
-        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}{clock}"
-    return f"{day:%d/%m/%Y}{clock}"
 
 
 # ------------------------------------------------------------------ the debrief
@@ -150,7 +107,7 @@ class Debrief:
                 out.append(t("reason.minimum", lang, criterion=t("criterion." + r["criterion"], lang),
                              percent=percent(half_up(r["percent"], 0), lang), minimum=percent(r["minimum"], lang)))
             elif r["reason"] == "pass_mark":
-                out.append(t("reason.pass_mark", lang, mark=num(self.score.pass_mark, lang)))
+                out.append(t("reason.pass_mark", lang, mark=number(self.score.pass_mark, lang)))
             else:
                 out.append(t("reason." + r["reason"], lang))
         return f"{t('debrief.why_failed', lang)}{t('debrief.colon', lang)} {'; '.join(out)}" if out else ""
@@ -170,8 +127,8 @@ class Debrief:
             if c is None:
                 continue
             out.append({
-                "id": cid, "name": t("criterion." + cid, self.lang), "score": num(c.score, self.lang),
-                "max": num(c.weight, self.lang),
+                "id": cid, "name": t("criterion." + cid, self.lang), "score": number(c.score, self.lang),
+                "max": number(c.weight, self.lang),
                 "percent": percent(half_up(c.percent, 0), self.lang), "applies": c.applies,
                 "level": c.level.name.render(self.lang) if c.level else "",
                 "level_text": c.level.description.render(self.lang) if c.level else "",
@@ -182,8 +139,8 @@ class Debrief:
 
     def evidence(self, e: Evidence) -> dict:
         ranking = e.extra.get("ranking") or []
-        return {"turn": e.turn, "clock": num(e.clock, self.lang) if e.clock is not None else "",
-                "points": round(e.points, 1), "signed": ("+" if e.points > 0 else "−" if e.points < 0 else "") + num(abs(round(e.points, 1)), self.lang),
+        return {"turn": e.turn, "clock": number(e.clock, self.lang) if e.clock is not None else "",
+                "points": round(e.points, 1), "signed": ("+" if e.points > 0 else "−" if e.points < 0 else "") + number(abs(round(e.points, 1)), self.lang),
                 "what": e.what[self.lang], "detail": e.detail[self.lang] if e.detail and not ranking else "",
                 "ranking": [self.provider_line(r) for r in ranking],
                 "expected": e.expected[self.lang] if e.expected else "", "better": e.better[self.lang] if e.better else "",
@@ -193,7 +150,7 @@ class Debrief:
     def provider_line(self, r: RankedProvider) -> str:
         """One provider of a ranking: `Borinage Dépannage 4x4 : 6 km, 13 min, partenaire, 145 €`."""
         lang = self.lang
-        parts = [f"{num(half_up(r['km']), lang)} km", t("min", lang, n=r["eta"])]
+        parts = [f"{number(half_up(r['km']), lang)} km", t("min", lang, n=r["eta"])]
         if r.get("partner"):
             parts.append(t("ev.partner", lang))
         if r.get("missing"):
@@ -221,7 +178,7 @@ class Debrief:
 
     def context(self) -> dict:
         return {"d": self, "w": self.words(), "score": self.score, "criteria": self.criteria(),
-                "ending": self.ending, "lang": self.lang, "overall": num(self.score.overall, self.lang),
+                "ending": self.ending, "lang": self.lang, "overall": number(self.score.overall, self.lang),
                 "compliance": t("compliance." + self.score.compliance, self.lang) if self.score.compliance else ""}
 
 
@@ -280,7 +237,7 @@ def render_terminal(debrief: Debrief, console: Console, *, plain: bool = False) 
     w = {k: typeset(v, lang) for k, v in debrief.words().items()}
 
     verdict = Text(w["passed"] if score.passed else w["failed"], style="bold green" if score.passed else "bold red")
-    head = Text.assemble((typeset(f"{w['overall']}{w['colon']} {num(score.overall, lang)}/100  ", lang), "bold"), verdict,
+    head = Text.assemble((typeset(f"{w['overall']}{w['colon']} {number(score.overall, lang)}/100  ", lang), "bold"), verdict,
                          typeset(f"  ({w['compliance']}{w['colon']} {t('compliance.' + score.compliance, lang)})", lang))
     title = typeset(f"{w['title']}{w['colon']} {debrief.title}", lang)
     parts = [head]

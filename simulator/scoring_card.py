@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Literal, NotRequired, TypedDict
 
 from simulator import model as m
-from simulator.i18n import num, t
+from simulator.formatting import number
+from simulator.i18n import t
 
 Localised = dict[str, str]
 
@@ -24,7 +25,7 @@ def _all(key: str, **values: Fill) -> Localised:
     out: Localised = {}
     for lang in m.LANGS:
         rendered = {k: (v.render(lang) if isinstance(v, m.Text) else v.get(lang, "") if isinstance(v, dict)
-                        else num(v, lang) if isinstance(v, float) else v)
+                        else number(v, lang) if isinstance(v, float) else v)
                     for k, v in values.items()}
         out[lang] = t(key, lang, **rendered)
     return out

@@ -97,7 +97,7 @@ def test_the_terminal_summary(class_store):
     result = plateau("cohort", "--lang", "en", "--top", "3", COLUMNS="120")
     assert result.returncode == 0, result.stderr
     lines = [line.rstrip() for line in result.stdout.splitlines()]
-    assert lines[:4] == ["Class report · every recorded call", "From 2026-03-02 to 2026-03-16",
+    assert lines[:4] == ["Class report · every recorded call", "From 2 Mar 2026 to 16 Mar 2026",
                          "Calls: 13 · trainees: 4 · scenarios: 2 · abandoned: 1", "Passed: 7 of 12 finished calls (58.3%)"]
     assert " Amélie Dupont  │     3 │      1 │         0 │    49 │ 94.7 │ 94.7 │ +45.7 │ ▄▆█" in lines
     assert lines[lines.index("Most-chosen wrong options"):] == [
@@ -186,7 +186,7 @@ def test_a_trainee_chart_shows_the_last_30_calls_while_first_best_and_trend_coun
     (600 / 11, "en", "54.5%"), (600 / 11, "fr", "54,5\u00a0%"), (54.55, "en", "54.6%"), (6.25, "nl", "6,3\u00a0%"),
     (100.0, "fr", "100\u00a0%"), (0.0, "en", "0%"), (None, "en", "–")])
 def test_a_share_has_one_decimal_at_most_rounded_half_away_from_zero(value, lang, text):
-    from simulator.report import percent
+    from simulator.formatting import percent
     assert percent(value, lang) == text
 
 

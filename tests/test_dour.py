@@ -242,7 +242,7 @@ def test_a_provider_ranking_is_written_as_the_language_writes_it(dour, lang, fir
 
 @pytest.mark.parametrize("lang, shown", [("fr", "30/11/2026 08:01"), ("nl", "30/11/2026 08:01"), ("en", "30 Nov 2026 08:01")])
 def test_the_start_of_a_call_is_a_date_and_time_a_person_reads(lang, shown):
-    from simulator.report import moment
+    from simulator.formatting import moment
     assert moment("2026-11-30T07:01:59+00:00", lang, timezone(timedelta(hours=1))) == shown
 
 

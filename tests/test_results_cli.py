@@ -44,11 +44,11 @@ def test_the_table_says_abandoned_and_leaves_compliance_empty_where_no_procedure
     result = plateau("results", "--trainee", "Bram Peeters", "--trainee", "Chloé Martin", "--since", "2026-03-16",
                      "--lang", "en")
     assert result.stdout == (
-        "Date             ┃ Trainee      ┃ Scenario     ┃ Score ┃ Result    ┃ Outcome  ┃ Compliance   \n"
-        "━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━\n"
-        "2026-03-16 09:50 │ Bram Peeters │ e8-flat-tyre │  84.4 │ passed    │ resolved │ Compliant    \n"
-        "2026-03-16 10:10 │ Chloé Martin │ e8-flat-tyre │  37.6 │ abandoned │          │ Non-compliant\n"
-        "2026-03-16 10:15 │ Bram Peeters │ e8-two-calls │    85 │ passed    │ resolved │              \n"
+        "Date              ┃ Trainee      ┃ Scenario     ┃ Score ┃ Result    ┃ Outcome  ┃ Compliance   \n"
+        "━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━━╇━━━━━━━━━━━╇━━━━━━━━━━╇━━━━━━━━━━━━━━\n"
+        "16 Mar 2026 09:50 │ Bram Peeters │ e8-flat-tyre │  84.4 │ passed    │ resolved │ Compliant    \n"
+        "16 Mar 2026 10:10 │ Chloé Martin │ e8-flat-tyre │  37.6 │ abandoned │          │ Non-compliant\n"
+        "16 Mar 2026 10:15 │ Bram Peeters │ e8-two-calls │    85 │ passed    │ resolved │              \n"
         "Calls: 3 · passed: 2 of 2 finished (100%) · mean score: 84.7\n")
 
 
@@ -171,7 +171,7 @@ def test_an_empty_store_says_so(plateau_home):
 def test_the_table_shows_the_latest_calls_and_says_how_many_it_left_out(class_store):
     result = plateau("results", "--limit", "2", "--lang", "en")
     lines = result.stdout.splitlines()
-    assert [line[:16] for line in lines[2:4]] == ["2026-03-16 10:15", "2026-03-16 10:30"]
+    assert [line[:17] for line in lines[2:4]] == ["16 Mar 2026 10:15", "16 Mar 2026 10:30"]
     assert lines[-1] == "The last 2 of 13; --limit 0 shows them all."
 
 

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The modules held to `mypy --strict` (simulator.events with them: the others follow it only silently).
 STRICT = ["simulator/engine.py", "simulator/session_state.py", "simulator/engine_context.py", "simulator/model.py", "simulator/scoring.py", "simulator/scoring_card.py",
           "simulator/scoring_record.py", "simulator/scoring_criteria.py", "simulator/scoring_fields.py",
-          "simulator/events.py"]
+          "simulator/events.py", "simulator/formatting.py"]
 
 SCENARIOS = [p.stem for p in bundled_scenarios()]
 
