@@ -236,12 +236,15 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
         return EXIT_INTERRUPTED, False
     finally:
         writer.close()
+    from simulator.importing import finish_call
     from simulator.report import Debrief, render_terminal
     from simulator.scoring import score_actions
 
-    record_transcript(path)
+    # Read once, replayed once: the same score goes to the results and to the debrief.
+    score = finish_call(path, scenario, lib)
     push_live(args, header, lang)
-    score = score_actions(scenario, lib.rubrics[scenario.rubric_id], lib.directory, writer_actions(path))
+    if score is None:  # a transcript that cannot be replayed was said on stderr; the call as played is scored
+        score = score_actions(scenario, lib.rubrics[scenario.rubric_id], lib.directory, writer_actions(path))
     summary = final_summary(session)
     summary["transcript"] = str(path)
     summary["score"] = {"overall": score.overall, "passed": score.passed}

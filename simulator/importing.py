@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from simulator.errors import PlateauError
-from simulator.results import NOT_RECORDED, Outcome, Refusal, Refused, build_record, explain
+from simulator.results import NOT_RECORDED, Outcome, Refusal, Refused, build_record, explain, rescore
 from simulator.store import Store
 
 _TOP_ID = re.compile(rb"^id:[ \t]*['\"]?([a-z0-9][a-z0-9_-]*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
@@ -143,6 +143,34 @@ def _record(store: Store, transcript, finder: ScenarioFinder, *, keep_at: str | 
         return Outcome.DUPLICATE
     scenario, lib = finder.find(header)
     return store.record(build_record(transcript, scenario, lib, transcript_path=keep_at))
+
+
+def finish_call(path: Path, scenario, lib):
+    """The end of a call played here: its transcript read once, replayed once on the scenario the player holds,
+    recorded in the results, and its score returned for the debrief.
+
+    Never raises for the results' sake: a problem with the store is one plain line on stderr (the call stays saved
+    in its transcript), and the score is still returned. None only when the transcript cannot be replayed."""
+    from simulator.i18n import detect_lang
+    try:
+        transcript = read_checked(Path(path))
+        rescored = rescore(transcript, scenario, lib)
+    except Refused as exc:
+        print(NOT_RECORDED[detect_lang()].format(path=path, reason=explain(exc.reason, exc.detail, detect_lang())),
+              file=sys.stderr)
+        return None
+    try:
+        with Store() as store:
+            header = transcript.header
+            if not store.is_duplicate(header["session"], transcript.last_hash, len(transcript.turns)):
+                store.record(build_record(transcript, scenario, lib, rescored=rescored))
+    except Refused as exc:
+        lang = detect_lang()
+        print(NOT_RECORDED[lang].format(path=path, reason=explain(exc.reason, exc.detail, lang)), file=sys.stderr)
+    except Exception as exc:  # never let bookkeeping break the end of a call
+        reason = f"{type(exc).__name__}: {exc}".replace("\n", " ").rstrip(".") + "."
+        print(NOT_RECORDED[detect_lang()].format(path=path, reason=reason), file=sys.stderr)
+    return rescored[2]
 
 
 def record_transcript(path: Path, *, abandoned: bool = False) -> None:

@@ -300,7 +300,8 @@ class Player(DirectoryView, TimedAndFree):
                 labels = ", ".join(self.field_label(self.session.state.active, f).lower() for f in self.session.case.truth)
                 self.out(Text(t("file.unknown_field", lang, fields=labels), style="yellow"))
             elif not value.strip():
-                self.out(Text(t("record.no_value", lang, command=word, field=field_id), style="yellow"))
+                label = self.field_label(self.session.state.active, field_id).lower()
+                self.out(Text(t("record.no_value", lang, command=word, field=label), style="yellow"))
             else:
                 return {"type": "record", "field": field_id, "value": value}
         elif command == "speak":

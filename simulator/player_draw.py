@@ -129,7 +129,7 @@ class Drawing:
             for fid, fact in case.truth.items():
                 known = f" ({t('file.known', lang).lower()})" if fid in cs.known else ""
                 value = cs.file.get(fid) or t("file.empty", lang)
-                self.out(Text(f"{fact.label.render(lang)} ({fid}){t('debrief.colon', lang)} {value}{known}"))
+                self.out(Text(f"{fact.label.render(lang)}{t('debrief.colon', lang)} {value}{known}"))
             for note in cs.notes:
                 self.out(Text(f"- {note}"))
             return
@@ -138,7 +138,7 @@ class Drawing:
         table.add_column(t("file.value", lang))
         table.add_column(t("file.known", lang))
         for fid, fact in case.truth.items():
-            table.add_row(Text(f"{fact.label.render(lang)} ({fid})"), Text(cs.file.get(fid) or t("file.empty", lang)),
+            table.add_row(Text(fact.label.render(lang)), Text(cs.file.get(fid) or t("file.empty", lang)),
                           t("yes", lang) if fid in cs.known else "")
         self.out(table)
         for note in cs.notes:

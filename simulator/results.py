@@ -19,7 +19,7 @@ from simulator.errors import PlateauError
 from simulator.safe import printable
 
 if TYPE_CHECKING:
-    from simulator.scoring_card import CriticalFailure
+    from simulator.scoring_card import CriticalFailure, StepOutcome
 
 
 def trainee_key(name: str) -> str:
@@ -73,21 +73,6 @@ class Decision:
 
 
 @dataclass(frozen=True)
-class StepResult:
-    """A procedure step of the rubric that the case called for, and what became of it."""
-
-    case: str
-    step: str
-    critical: bool
-    performed: bool
-    broken: bool
-    late: bool
-    out_of_order: bool
-    turn: int | None
-    minutes: float | None  # simulated minutes since the case rang
-
-
-@dataclass(frozen=True)
 class Record:
     """A session as the store keeps it: built by rescoring its transcript."""
 
@@ -116,7 +101,7 @@ class Record:
     plateau: str
     criteria: tuple[CriterionScore, ...]
     decisions: tuple[Decision, ...] = ()
-    steps: tuple[StepResult, ...] = ()
+    steps: tuple[StepOutcome, ...] = ()  # as scoring counted them
     labels: tuple[tuple[str, str, dict], ...] = ()  # (kind, key, {lang: text})
     # The transcript's chain: where it starts, then the hash after each turn. A call recorded again must
     # continue the chain stored for it (a resumed call); anything else under its id is another call.
@@ -209,20 +194,27 @@ def explain(reason: Refusal, detail: str, lang: str) -> str:
 # ------------------------------------------------------------------ rescoring a transcript
 
 
-def build_record(transcript, scenario, lib, *, transcript_path: str | None = None) -> Record:
-    """Rescore a transcript against its scenario and collect what the store keeps of it."""
-    from simulator import model as m
+def rescore(transcript, scenario, lib):
+    """Replay a transcript once on its scenario: (session, records, score), what the debrief and the store need.
+    Refused (NOT_REPLAYABLE) when the actions cannot be played on it."""
     from simulator.scoring import replay_record, score_records
+
+    try:
+        session, records = replay_record(scenario, lib.directory, transcript.actions)
+        return session, records, score_records(scenario, lib.rubrics[scenario.rubric_id], lib.directory, session, records)
+    except (PlateauError, StopIteration, KeyError, TypeError, ValueError) as exc:
+        raise Refused(Refusal.NOT_REPLAYABLE, str(exc)) from None
+
+
+def build_record(transcript, scenario, lib, *, transcript_path: str | None = None, rescored=None) -> Record:
+    """Collect what the store keeps of a transcript, from its replay (`rescored`, from `rescore`; replayed here
+    when not given)."""
+    from simulator import model as m
     from simulator.transcript import seed
 
     header = transcript.header
     rubric = lib.rubrics[scenario.rubric_id]
-    actions = transcript.actions
-    try:
-        session, records = replay_record(scenario, lib.directory, actions)  # one replay scores and describes the call
-        score = score_records(scenario, rubric, lib.directory, session, records)
-    except (PlateauError, StopIteration, KeyError, TypeError, ValueError) as exc:
-        raise Refused(Refusal.NOT_REPLAYABLE, str(exc)) from None
+    session, records, score = rescored if rescored is not None else rescore(transcript, scenario, lib)
 
     started = utc_iso(header.get("started")) or utc_iso(datetime.now(timezone.utc).isoformat())
     at = [utc_iso(turn.get("at")) or started for turn in transcript.turns]
@@ -265,30 +257,10 @@ def build_record(transcript, scenario, lib, *, transcript_path: str | None = Non
             labels[("provider", provider["id"])] = {lang: provider["name"] for lang in m.LANGS}
     decisions.sort(key=lambda d: d.turn)
 
-    steps: list[StepResult] = []
-    for cid, rec in records.items():
-        case = scenario.cases[cid]
-        performable = {s for node in case.nodes.values() for o in node.options for s in o.steps}
-        for step in rubric.protocol.values():
-            if step.id not in performable:
-                continue
-            labels[("step", f"{rubric.id}/{step.id}")] = step.label.render_all()
-            done = rec.steps.get(step.id)
-            broken = [turn for turn, s in rec.broken if s == step.id]
-            late = out_of_order = False
-            turn_number = minutes = None
-            if done is not None:
-                turn_number = done[0]
-                minutes = round(done[1] - case.rings_at_seconds / 60, 2)
-                late = step.within_seconds is not None and minutes * 60 > step.within_seconds
-                # Done while a step the protocol wants first was not done yet (as scoring counts it).
-                out_of_order = any(o.then == step.id and o.first in performable and
-                                   (rec.steps[o.first][0] > done[0] if o.first in rec.steps
-                                    else not rubric.protocol[o.first].critical) for o in rubric.orders)
-            elif broken:
-                turn_number = broken[0].number
-            steps.append(StepResult(cid, step.id, step.critical, done is not None, bool(broken), late, out_of_order,
-                                    turn_number, minutes))
+    # What became of each procedure step, as scoring counted it.
+    steps = list(score.steps)
+    for s in steps:
+        labels[("step", f"{rubric.id}/{s.step}")] = rubric.protocol[s.step].label.render_all()
     timing = rubric.criteria.get("timing")
     if timing is not None:
         from simulator.loader import parse_duration

@@ -31,6 +31,7 @@ from simulator.scoring_card import (
     Localised,
     Reason,
     Score,
+    StepOutcome,
 )
 from simulator.scoring_criteria import (
     EMERGENCY_MINUTES,
@@ -51,7 +52,7 @@ from simulator.scoring_record import CaseRecord, Turn, new_records, record_actio
 
 __all__ = [
     "EMERGENCY_MINUTES", "FAILING_OUTCOMES", "GOOD_TONES", "HELP_KINDS", "WEAK_LANGUAGE_PERCENT",
-    "CaseRecord", "CriterionResult", "Evidence", "Localised", "Score", "Turn",
+    "CaseRecord", "CriterionResult", "Evidence", "Localised", "Score", "StepOutcome", "Turn",
     "field_matches", "level_for", "new_records", "normalise", "rank_providers", "record_action", "replay_record",
     "same_phone", "score_actions", "score_calm", "score_case_file", "score_language", "score_procedure",
     "score_provider", "score_records", "score_timing",
@@ -88,9 +89,10 @@ def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
     one: the number never says more than the verdict."""
     results: dict[str, CriterionResult] = {}
     critical: list[CriticalFailure] = []
+    steps: list[StepOutcome] = []
     for cid, criterion in rubric.criteria.items():
         if cid == "procedure":
-            results[cid], critical = score_procedure(scenario, rubric, criterion, records, session)
+            results[cid], critical, steps = score_procedure(scenario, rubric, criterion, records, session)
         elif cid == "provider":
             results[cid] = score_provider(scenario, rubric, criterion, records, session, directory)
         else:
@@ -135,6 +137,7 @@ def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
     score.case_endings = _case_endings(scenario, session)
     turns = [turn for rec in records.values() for turn in rec.turns]
     score.free_answers = (sum(1 for turn in turns if turn.free), len(turns))
+    score.steps = tuple(steps)
     # The session's ending told as it fits the case that ended so (the most severe, for several calls).
     score.ending_debrief = next((e["debrief"] for e in score.case_endings if e["ending"] == ending), None)
     return score

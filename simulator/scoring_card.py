@@ -148,6 +148,22 @@ class CriterionResult:
                 "evidence": [e.as_dict() for e in self.evidence], **self.extra}
 
 
+@dataclass(frozen=True)
+class StepOutcome:
+    """A procedure step of the rubric that a case called for, and what became of it, as scoring counted it:
+    the results store and the desk copy it rather than work it out again."""
+
+    case: str
+    step: str
+    critical: bool
+    performed: bool
+    broken: bool           # an option went against it
+    late: bool             # done after the time the rubric allows
+    out_of_order: bool     # done before a step the protocol wants first
+    turn: int | None       # when it was done (or first broken)
+    minutes: float | None  # simulated minutes since the case rang, when done
+
+
 @dataclass
 class Score:
     scenario: str
@@ -166,6 +182,7 @@ class Score:
     ending_debrief: Localised | None = None  # the ending's debrief as it fits this call
     case_endings: list[CaseEnding] = field(default_factory=list)  # each caller's ending, for several calls at once
     free_answers: tuple[int, int] = (0, 0)  # (choices typed in the trainee's own words, choices in all)
+    steps: tuple[StepOutcome, ...] = ()  # each procedure step the call called for, and what became of it
 
     def as_dict(self) -> dict[str, object]:
         return {"scenario": self.scenario, "rubric": self.rubric, "overall": self.overall, "passed": self.passed,

@@ -16,7 +16,15 @@ from simulator.events import EventType
 from simulator.expressions import compile_template
 from simulator.i18n import t
 from simulator.providers import search
-from simulator.scoring_card import CriterionResult, CriticalFailure, Evidence, Localised, RankedProvider, _all
+from simulator.scoring_card import (
+    CriterionResult,
+    CriticalFailure,
+    Evidence,
+    Localised,
+    RankedProvider,
+    StepOutcome,
+    _all,
+)
 from simulator.scoring_fields import field_matches
 from simulator.scoring_record import CaseRecord, Turn
 
@@ -172,13 +180,14 @@ def _level_words(level: m.DeviationLevel) -> Localised:
 
 
 def score_procedure(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterion, records: Records,
-                    session: Session) -> tuple[CriterionResult, list[CriticalFailure]]:
+                    session: Session) -> tuple[CriterionResult, list[CriticalFailure], list[StepOutcome]]:
     """Steps done (their weights), minus deviations: options that break a step at their level, and steps
     done before the steps the protocol wants first. A critical deviation or a missed critical step is a
-    critical failure."""
+    critical failure. Also what became of each step the call called for, as counted here."""
     step_evidence: list[Evidence] = []
     deviation_evidence: list[Evidence] = []
     critical: list[CriticalFailure] = []
+    outcomes: list[StepOutcome] = []
     earned = possible = deducted = 0.0
     costs = rubric.deviation_costs
     for cid, rec in records.items():
@@ -215,6 +224,7 @@ def score_procedure(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criteri
                 step_evidence.append(Evidence("procedure", step.weight, _all("ev.step_done", step=step.label), None,
                                               number, round(clock, 1), cid, None, {"step": step.id}))
             earned += max(points, 0.0)
+        out_of_order: set[str] = set()
         for order in rubric.orders:
             if order.first not in applicable or order.then not in applicable or order.then not in rec.steps:
                 continue
@@ -225,6 +235,7 @@ def score_procedure(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criteri
                 continue
             if first is None and rubric.protocol[order.first].critical:
                 continue  # a critical step never done is already a critical failure, said once, as missed
+            out_of_order.add(order.then)
             at_turn = turns.get(then_turn)
             first_step, then_step = rubric.protocol[order.first], rubric.protocol[order.then]
             doing = _performing(at_turn.offered, order.first) if at_turn else None
@@ -260,6 +271,9 @@ def score_procedure(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criteri
                 entry.points = -costs.get(level.value, 0.0)
                 deducted += costs.get(level.value, 0.0)
             deviation_evidence.append(entry)
+        for step in rubric.protocol.values():
+            if step.id in applicable:
+                outcomes.append(_step_outcome(cid, case, step, rec, step.id in out_of_order))
     pct = max(0.0, 100 * earned / possible - deducted) if possible else 0
     _scale(step_evidence, criterion.weight / possible if possible else 0)
     _scale(deviation_evidence, criterion.weight / 100)
@@ -280,7 +294,19 @@ def score_procedure(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criteri
         compliance = next((lvl for lvl, low in rubric.compliance if pct >= low), "non_compliant")
     result = CriterionResult("procedure", criterion.weight, pct, level_for(criterion.levels, pct), evidence, possible > 0,
                              {"compliance": compliance})
-    return result, critical
+    return result, critical, outcomes
+
+
+def _step_outcome(cid: str, case: m.Case, step: m.Step, rec: CaseRecord, out_of_order: bool) -> StepOutcome:
+    """What became of `step` in this case: done (when, late or not), broken, done before its turn."""
+    done = rec.steps.get(step.id)
+    broken = [turn.number for turn, s in rec.broken if s == step.id]
+    if done is None:
+        return StepOutcome(cid, step.id, step.critical, False, bool(broken), False, False,
+                           broken[0] if broken else None, None)
+    since = done[1] - case.rings_at_seconds / 60
+    late = step.within_seconds is not None and since * 60 > step.within_seconds
+    return StepOutcome(cid, step.id, step.critical, True, bool(broken), late, out_of_order, done[0], round(since, 2))
 
 
 def rank_providers(scenario: m.Scenario, case: m.Case, directory: m.Directory, kind: str,

@@ -70,7 +70,7 @@ def test_the_case_file_command_shows_what_was_recorded(e411, lib, pipe, tmp_path
         player.run()
     assert player.session.case_state.file == {"plate": "1-ABC-234"}
     screen = console.export_text()
-    assert "Plate (plate)" in screen and "1-ABC-234" in screen
+    assert "│ Plate " in screen and "1-ABC-234" in screen and "(plate)" not in screen  # its label, not its id
 
 
 def test_a_wrong_number_explains_what_to_type(e411, lib, pipe, tmp_path):

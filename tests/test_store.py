@@ -297,3 +297,31 @@ def test_a_store_file_is_plain_sqlite_an_instructor_can_open_elsewhere(call, pla
     assert db.execute("SELECT trainee, scenario, overall FROM sessions").fetchall() == [("Amélie Dupont", "e8-flat-tyre", 94.7)]
     assert json.loads(db.execute("SELECT text FROM labels WHERE kind = 'step' AND key = 'roadside/locate'").fetchone()[0]) == {
         "fr": "Localiser précisément", "nl": "Precies lokaliseren", "en": "Locate precisely"}
+
+
+def test_the_end_of_a_call_reads_its_transcript_once_and_replays_it_once(plateau_home, tmp_path, monkeypatch, capsys):
+    import simulator.scoring
+    import simulator.transcript
+    from simulator.cli import main
+    from tests.conftest import E411
+    from tests.test_cli import GOOD_ANSWERS
+    counted = {"read": 0, "replayed": 0}
+    read, replay = simulator.transcript.read_transcript, simulator.scoring.replay_record
+
+    def counting_read(path):
+        counted["read"] += 1
+        return read(path)
+
+    def counting_replay(*args, **kwargs):
+        counted["replayed"] += 1
+        return replay(*args, **kwargs)
+
+    monkeypatch.setattr(simulator.transcript, "read_transcript", counting_read)
+    monkeypatch.setattr(simulator.scoring, "replay_record", counting_replay)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    assert main(["play", str(E411), "--answers", str(answers), "--json", "--trainee", "Amélie Dupont"]) == 0
+    assert counted == {"read": 1, "replayed": 1}
+    with Store() as store:
+        [row] = store.sessions()
+    assert row.overall == json.loads(capsys.readouterr().out)["score"]["overall"]  # the debrief's score, recorded
