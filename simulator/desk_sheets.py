@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from simulator.criteria import CRITERIA
 from simulator.desk_common import WORDS, say
 from simulator.errors import PlateauError
 from simulator.formatting import number
@@ -52,7 +53,7 @@ def _criteria_order(rows) -> list[str]:
     criteria: list[str] = []
     for r in rows:
         criteria.extend(c for c in r.criteria if c not in criteria)
-    order = ("calm", "procedure", "provider", "case_file", "timing", "language")
+    order = CRITERIA
     return sorted(criteria, key=lambda c: (order.index(c) if c in order else len(order), c))
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from simulator.errors import PlateauError
-from simulator.results import NOT_RECORDED, Outcome, Refusal, Refused, build_record, explain, rescore
+from simulator.results import Outcome, Refusal, Refused, build_record, explain, not_recorded, rescore
 from simulator.store import Store
 
 _TOP_ID = re.compile(rb"^id:[ \t]*['\"]?([a-z0-9][a-z0-9_-]*)['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
@@ -156,7 +156,7 @@ def finish_call(path: Path, scenario, lib):
         transcript = read_checked(Path(path))
         rescored = rescore(transcript, scenario, lib)
     except Refused as exc:
-        print(NOT_RECORDED[detect_lang()].format(path=path, reason=explain(exc.reason, exc.detail, detect_lang())),
+        print(not_recorded(path, lang=detect_lang(), reason=explain(exc.reason, exc.detail, detect_lang())),
               file=sys.stderr)
         return None
     try:
@@ -166,10 +166,10 @@ def finish_call(path: Path, scenario, lib):
                 store.record(build_record(transcript, scenario, lib, rescored=rescored))
     except Refused as exc:
         lang = detect_lang()
-        print(NOT_RECORDED[lang].format(path=path, reason=explain(exc.reason, exc.detail, lang)), file=sys.stderr)
+        print(not_recorded(path, lang=lang, reason=explain(exc.reason, exc.detail, lang)), file=sys.stderr)
     except Exception as exc:  # never let bookkeeping break the end of a call
         reason = f"{type(exc).__name__}: {exc}".replace("\n", " ").rstrip(".") + "."
-        print(NOT_RECORDED[detect_lang()].format(path=path, reason=reason), file=sys.stderr)
+        print(not_recorded(path, lang=detect_lang(), reason=reason), file=sys.stderr)
     return rescored[2]
 
 
@@ -186,10 +186,10 @@ def record_transcript(path: Path, *, abandoned: bool = False) -> None:
             _record(store, read_checked(Path(path)), ScenarioFinder())
     except Refused as exc:
         lang = detect_lang()
-        print(NOT_RECORDED[lang].format(path=path, reason=explain(exc.reason, exc.detail, lang)), file=sys.stderr)
+        print(not_recorded(path, lang=lang, reason=explain(exc.reason, exc.detail, lang)), file=sys.stderr)
     except Exception as exc:  # never let bookkeeping break the end of a call
         reason = f"{type(exc).__name__}: {exc}".replace("\n", " ").rstrip(".") + "."
-        print(NOT_RECORDED[detect_lang()].format(path=path, reason=reason), file=sys.stderr)
+        print(not_recorded(path, lang=detect_lang(), reason=reason), file=sys.stderr)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Mapping
 
+from simulator.criteria import CRITERIA as CRITERIA  # noqa: F401  (m.CRITERIA)
 from simulator.expressions import Condition, Template
 from simulator.languages import LANGS as LANGS  # noqa: F401  (m.LANGS: one place for the list of languages)
 from simulator.safe import printable

@@ -13,7 +13,8 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from simulator.formatting import NBSP, half_up, moment, number, percent, price
+from simulator.criteria import CRITERIA
+from simulator.formatting import NBSP, half_up, moment, number, percent
 from simulator.i18n import t
 
 if TYPE_CHECKING:  # the desk imports the helpers below without loading scoring, Rich or Jinja
@@ -21,10 +22,8 @@ if TYPE_CHECKING:  # the desk imports the helpers below without loading scoring,
 
     from simulator import model as m
     from simulator.scoring import Evidence, Score
-    from simulator.scoring_card import RankedProvider
 
 TEMPLATES = Path(__file__).parent / "templates"
-CRITERIA_ORDER = ("calm", "procedure", "provider", "case_file", "timing", "language")
 
 
 # ------------------------------------------------------------------ how figures and quotes are written
@@ -122,7 +121,7 @@ class Debrief:
 
     def criteria(self) -> list[dict]:
         out = []
-        for cid in CRITERIA_ORDER:
+        for cid in CRITERIA:
             c = self.score.criteria.get(cid)
             if c is None:
                 continue
@@ -138,27 +137,15 @@ class Debrief:
         return out
 
     def evidence(self, e: Evidence) -> dict:
+        from simulator.scoring_card import provider_line  # here: the desk imports this module without the model
         ranking = e.extra.get("ranking") or []
         return {"turn": e.turn, "clock": number(e.clock, self.lang) if e.clock is not None else "",
                 "points": round(e.points, 1), "signed": ("+" if e.points > 0 else "−" if e.points < 0 else "") + number(abs(round(e.points, 1)), self.lang),
                 "what": e.what[self.lang], "detail": e.detail[self.lang] if e.detail and not ranking else "",
-                "ranking": [self.provider_line(r) for r in ranking],
+                "ranking": [provider_line(r, self.lang) for r in ranking],  # as the stored evidence says it
                 "expected": e.expected[self.lang] if e.expected else "", "better": e.better[self.lang] if e.better else "",
                 "case": self.scenario.cases[e.case].reference if e.case is not None and e.case in self.scenario.cases else "",
                 "who": self.who(e.case)}
-
-    def provider_line(self, r: RankedProvider) -> str:
-        """One provider of a ranking: `Borinage Dépannage 4x4 : 6 km, 13 min, partenaire, 145 €`."""
-        lang = self.lang
-        parts = [f"{number(half_up(r['km']), lang)} km", t("min", lang, n=r["eta"])]
-        if r.get("partner"):
-            parts.append(t("ev.partner", lang))
-        if r.get("missing"):
-            parts.append(t("ev.missing", lang, what=", ".join(r["missing"])))
-        if not r.get("open", True):
-            parts.append(t("ev.closed", lang))
-        parts.append(price(r["cost"], lang))
-        return f"{r['name']}{t('debrief.colon', lang)} {', '.join(parts)}"
 
     def critical(self) -> list[str]:
         return [f"{f['label'][self.lang]} ({who})" if (who := self.who(f.get("case"))) else f["label"][self.lang]

@@ -136,60 +136,16 @@ class Refused(PlateauError):
         super().__init__(explain(reason, detail, "en"))
 
 
-REFUSALS: dict[Refusal, dict[str, str]] = {
-    Refusal.TAMPERED: {
-        "fr": "modifié après l'enregistrement (les sommes de contrôle ne correspondent pas).",
-        "nl": "gewijzigd na de opname (de controlesommen kloppen niet).",
-        "en": "edited after it was recorded (its checksums do not match)."},
-    Refusal.UNKNOWN_SCENARIO: {
-        "fr": "scénario inconnu « {detail} » ; donnez son dossier avec --scenarios DOSSIER.",
-        "nl": "onbekend scenario « {detail} »; geef de map ervan met --scenarios MAP.",
-        "en": "unknown scenario '{detail}'; give its folder with --scenarios FOLDER."},
-    Refusal.OTHER_VERSION: {
-        "fr": "joué sur une autre version du scénario ({detail}) ; donnez le dossier de cette version avec --scenarios DOSSIER.",
-        "nl": "gespeeld op een andere versie van het scenario ({detail}); geef de map van die versie met --scenarios MAP.",
-        "en": "played on another version of the scenario ({detail}); give the folder of that version with --scenarios FOLDER."},
-    Refusal.NOT_TRANSCRIPT: {
-        "fr": "illisible comme transcription : {detail}",
-        "nl": "onleesbaar als transcript: {detail}",
-        "en": "cannot be read as a transcript: {detail}"},
-    Refusal.NOT_REPLAYABLE: {
-        "fr": "ne peut pas être rejoué sur le scénario : {detail}",
-        "nl": "kan niet opnieuw afgespeeld worden op het scenario: {detail}",
-        "en": "cannot be replayed on the scenario: {detail}"},
-    Refusal.SAME_ID: {
-        "fr": "un autre appel est déjà enregistré sous le même identifiant ({detail}) ; ce fichier ne le "
-              "continue pas, il ne le remplace donc pas. Vérifiez qu'il n'a pas été copié ou modifié.",
-        "nl": "er is al een andere oproep bewaard onder hetzelfde kenmerk ({detail}); dit bestand zet die niet "
-              "voort en vervangt ze dus niet. Ga na of het niet gekopieerd of gewijzigd werd.",
-        "en": "another call is already recorded under the same id ({detail}); this file does not continue it, "
-              "so it does not replace it. Check that it was not copied or edited."},
-    Refusal.BAD_ARCHIVE: {
-        "fr": "ce n'est pas une archive zip lisible (vide, incomplète ou abîmée) ; refaites l'archive.",
-        "nl": "dit is geen leesbaar zip-archief (leeg, onvolledig of beschadigd); maak het archief opnieuw.",
-        "en": "not a zip archive that can be read (empty, cut short or damaged); make the archive again."},
-    Refusal.LOCKED_ARCHIVE: {
-        "fr": "protégé par un mot de passe dans l'archive zip ; refaites l'archive sans mot de passe.",
-        "nl": "beveiligd met een wachtwoord in het zip-archief; maak het archief opnieuw zonder wachtwoord.",
-        "en": "protected by a password in the zip archive; make the archive again without one."},
-    Refusal.TOO_LARGE: {
-        "fr": "bien trop grand pour être une transcription (plus de 64 Mo).",
-        "nl": "veel te groot voor een transcript (meer dan 64 MB).",
-        "en": "far too large to be a transcript (over 64 MB)."},
-    Refusal.EMPTY: {
-        "fr": "l'appel n'a jamais commencé.",
-        "nl": "de oproep is nooit begonnen.",
-        "en": "the call never started."},
-}
-NOT_RECORDED = {"fr": "plateau : {path} : appel non enregistré dans les résultats, {reason}",
-                "nl": "plateau: {path}: oproep niet bewaard in de resultaten, {reason}",
-                "en": "plateau: {path}: call not recorded in the results, {reason}"}
-
-
 def explain(reason: Refusal, detail: str, lang: str) -> str:
     """Why a transcript was refused, as a sentence in `lang`."""
-    entry = REFUSALS[reason]
-    return entry.get(lang, entry["en"]).format(detail=detail)
+    from simulator.i18n import t
+    return t("refusal." + reason.value, lang, detail=detail)
+
+
+def not_recorded(path, reason: str, lang: str) -> str:
+    """The line that says a call was not recorded in the results, and why."""
+    from simulator.i18n import t
+    return t("results.not_recorded", lang, path=path, reason=reason)
 
 # ------------------------------------------------------------------ rescoring a transcript
 

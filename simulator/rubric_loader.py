@@ -29,7 +29,7 @@ from simulator.yamlsource import Document, load_yaml
 
 # Keys, types and ranges are stated in simulator/schema/rubric.schema.json (checked by simulator.shape);
 # these names are what the scoring code knows (tests/test_schema.py checks the schema lists the same).
-CRITERIA = ("calm", "procedure", "provider", "case_file", "timing", "language")
+CRITERIA = m.CRITERIA
 COMPLIANCE_LEVELS = ("high_compliance", "compliant", "partial", "low", "non_compliant")
 
 

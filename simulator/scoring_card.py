@@ -192,3 +192,20 @@ class Score:
                 "trainee_notes": self.trainee_notes, "reasons": self.reasons, "ending_debrief": self.ending_debrief,
                 "case_endings": self.case_endings,
                 "free_answers": {"free": self.free_answers[0], "choices": self.free_answers[1]}}
+
+
+def provider_line(r: RankedProvider, lang: str) -> str:
+    """One provider of a ranking as the debrief and the stored evidence say it:
+    `Borinage Dépannage 4x4 : 6 km, 13 min, partenaire, 145 €`, what it lacks in the trainee's words."""
+    from simulator.formatting import half_up, price
+    from simulator.i18n import capability_label
+    parts = [f"{number(half_up(r['km']), lang)} km", t("min", lang, n=r["eta"])]
+    if r.get("partner"):
+        parts.append(t("ev.partner", lang))
+    if r.get("missing"):
+        parts.append(t("ev.missing", lang, what=", ".join(capability_label(c, lang) for c in r["missing"])))
+    if not r.get("open", True):
+        parts.append(t("ev.closed", lang))
+    parts.append(price(r["cost"], lang))
+    return f"{r['name']}{t('debrief.colon', lang)} {', '.join(parts)}"
+

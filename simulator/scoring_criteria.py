@@ -24,6 +24,7 @@ from simulator.scoring_card import (
     RankedProvider,
     StepOutcome,
     _all,
+    provider_line,
 )
 from simulator.scoring_fields import field_matches
 from simulator.scoring_record import CaseRecord, Turn
@@ -331,19 +332,6 @@ def rank_providers(scenario: m.Scenario, case: m.Case, directory: m.Directory, k
     return ranked
 
 
-def _provider_line(r: RankedProvider, lang: str) -> str:
-    from simulator.i18n import capability_label
-    parts = [f"{r['name']}{t('debrief.colon', lang)} {r['km']:.0f} km, {r['eta']} min"]
-    if r["partner"]:
-        parts.append(t("ev.partner", lang))
-    if r["missing"]:
-        parts.append(t("ev.missing", lang, what=", ".join(capability_label(c, lang) for c in r["missing"])))
-    if not r["open"]:
-        parts.append(t("ev.closed", lang))
-    parts.append(t("providers.cost_value", lang, cost=r["cost"]))
-    return ", ".join(parts)
-
-
 def score_provider(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterion, records: Records,
                    session: Session, directory: m.Directory) -> CriterionResult:
     evidence: list[Evidence] = []
@@ -375,7 +363,7 @@ def score_provider(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterio
                 verdict, pct = "acceptable", 40.0
             percents.append(pct)
             top = ranked[:4] if mine in ranked[:4] else ranked[:3] + [mine]
-            ranking = {lang: "; ".join(_provider_line(r, lang) for r in top) for lang in m.LANGS}
+            ranking = {lang: "; ".join(provider_line(r, lang) for r in top) for lang in m.LANGS}
             what = _all("ev.provider_" + verdict, name=mine["name"])
             expected = None if verdict == "best" else _all("ev.provider_best", name=best["name"])
             evidence.append(Evidence("provider", pct / 100 - 1 if pct < 100 else 1.0, what, expected, chosen["turn"],

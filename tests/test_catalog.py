@@ -245,6 +245,7 @@ def _suffixes_of(prefix: str) -> set[str] | None:
     keys under the prefix are checked where they are asked for; UNLISTED: a prefix missing here)."""
     from simulator import assess, engine, model, player, xapi
     from simulator.cohort import COMPLIANCE_LEVELS
+    from simulator.results import Refusal
     from simulator.roster import Problem
     from simulator.rubric_loader import CRITERIA
     return {
@@ -258,6 +259,7 @@ def _suffixes_of(prefix: str) -> set[str] | None:
         "acted.": {a.value for a in (model.ActionType.CALL_PROVIDER, model.ActionType.TRANSFER, model.ActionType.CALL_112)},
         "lang.": set(LANGS),
         "refused.": {s.value for s in engine.Status} | {"other"},
+        "refusal.": {r.value for r in Refusal},  # results.explain: why a transcript was not recorded
         "reason.": {"unfinished", "critical", "compliance", "minimum", "pass_mark"},
         "ev.provider_": {"best", "acceptable", "unsuitable"},  # scoring_criteria.score_provider's verdicts
         "help.": set(i18n.COMMANDS) - {"help"},
