@@ -131,10 +131,12 @@ def cmd_sessions(args) -> int:
 # ------------------------------------------------------------------ score and report
 
 
-def _load_scored(transcript_path: str):
-    """The transcript (a file, or a session id as 'plateau sessions' shows it), its scenario, and its Score."""
-    from simulator.catalog import open_scenario
-    from simulator.scoring import score_actions
+def _load_scored(transcript_path: str, folders=()):
+    """The transcript (a file, or a session id as 'plateau sessions' shows it), the scenario it was played on
+    (found as the import finds it: its own file, a bundled one, or one in `folders`), and its Score."""
+    from simulator.i18n import detect_lang
+    from simulator.importing import ScenarioFinder
+    from simulator.results import Refusal, Refused, explain, rescore
     from simulator.sessions import find_session
     from simulator.transcript import TranscriptMismatch, read_transcript
 
@@ -146,25 +148,18 @@ def _load_scored(transcript_path: str):
     if transcript.tampered:
         raise PlateauError(f"{display_path(transcript_path)} has been edited after it was recorded (its checksums do not match); "
                            "it cannot be scored.")
-    header = transcript.header
-    name = header.get("scenario", "")
-    source = header.get("scenario_file")
     try:
-        scenario, lib = open_scenario(source if source and Path(source).is_file() else name)
-    except PlateauError:
-        scenario, lib = open_scenario(name)
-    if header.get("content_hash") != scenario.content_hash:
-        raise TranscriptMismatch(
-            f"{display_path(transcript_path)} was recorded with another version of the scenario '{name}' "
-            f"(version {header.get('scenario_version')}, the file has changed since); it cannot be scored against this one.")
-    rubric = lib.rubrics[scenario.rubric_id]
-    return transcript, scenario, score_actions(scenario, rubric, lib.directory, transcript.actions)
+        scenario, lib = ScenarioFinder([Path(f) for f in folders]).find(transcript.header)
+        return transcript, scenario, rescore(transcript, scenario, lib)[2]
+    except Refused as exc:
+        said = f"{display_path(transcript_path)}: {explain(exc.reason, exc.detail, detect_lang())}"
+        raise (TranscriptMismatch(said) if exc.reason is Refusal.OTHER_VERSION else PlateauError(said)) from None
 
 
 def cmd_score(args) -> int:
     from simulator.report import Debrief, render_terminal
 
-    transcript, scenario, score = _load_scored(args.transcript)
+    transcript, scenario, score = _load_scored(args.transcript, args.scenarios)
     if args.json:
         print(json.dumps(score.as_dict(), ensure_ascii=False, indent=2))
     else:
@@ -181,7 +176,7 @@ def cmd_score(args) -> int:
 def cmd_report(args) -> int:
     from simulator.report import Debrief, render_html, render_markdown
 
-    transcript, scenario, score = _load_scored(args.transcript)
+    transcript, scenario, score = _load_scored(args.transcript, args.scenarios)
     lang = detect_lang(args.lang or transcript.header.get("lang"))
     debrief = Debrief(lang, scenario, score, transcript.header.get("trainee", ""), transcript.header.get("started", ""))
     text = render_html(debrief) if args.format == "html" else render_markdown(debrief)
@@ -275,12 +270,16 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help=t("cli.score.json", lang))
     p.add_argument("--plain", action="store_true", help=t("cli.score.plain", lang))
     p.add_argument("--lang", choices=LANGS, help=t("cli.arg.lang_debrief", lang))
+    p.add_argument("--scenarios", action="append", default=[], metavar=t("cli.meta.folder", lang),
+                   help=t("cli.import.scenarios", lang))
 
     p = add("report", t("cli.report", lang), "plateau report session.jsonl --format html -o debrief.html", cmd_report)
     p.add_argument("transcript", metavar=t("cli.meta.transcript", lang), help=t("cli.arg.transcript", lang))
     p.add_argument("--format", choices=["md", "html"], default="md")
     p.add_argument("-o", "--output", metavar=file, help=t("cli.report.output", lang))
     p.add_argument("--lang", choices=LANGS, help=t("cli.arg.lang_debrief", lang))
+    p.add_argument("--scenarios", action="append", default=[], metavar=t("cli.meta.folder", lang),
+                   help=t("cli.import.scenarios", lang))
 
     for extension in EXTENSIONS:
         importlib.import_module(extension).register(add, lang)

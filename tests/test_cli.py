@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from datetime import datetime
@@ -366,3 +367,25 @@ def test_a_scripted_call_with_no_name_known_belongs_to_the_computers_account(tmp
     assert played.returncode == 0, played.stderr
     rows = json.loads(plateau("results", "--json", env_home=home).stdout)
     assert [(r["trainee"], r["mode"]) for r in rows] == [(getpass.getuser(), "answers")]
+
+
+def test_a_call_played_on_a_scenario_changed_since_is_scored_on_the_version_it_was_played_on(tmp_path):
+    played, kept = tmp_path / "class", tmp_path / "march"
+    for folder in (played, kept):
+        shutil.copytree(E411.parent / "providers", folder / "providers")
+        shutil.copy(E411, folder / E411.name)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(GOOD_ANSWERS, encoding="utf-8")
+    transcript = tmp_path / "call.jsonl"
+    assert plateau("play", str(played / E411.name), "--answers", str(answers), "--json", "--transcript", str(transcript),
+                   env_home=tmp_path / "home").returncode == 0
+    changed = played / E411.name  # the author edits the call after the class
+    changed.write_text(changed.read_text(encoding="utf-8").replace("version: 1", "version: 2"), encoding="utf-8")
+
+    refused = plateau("score", str(transcript), "--lang", "en", env_home=tmp_path / "home")
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == (f"plateau: {transcript}: played on another version of the scenario "
+                                      "(e411-flat-tyre 1); give the folder of that version with --scenarios FOLDER.")
+    scored = plateau("score", str(transcript), "--scenarios", str(kept), "--json", env_home=tmp_path / "home")
+    assert scored.returncode == 0, scored.stderr
+    assert json.loads(scored.stdout)["passed"] is True
