@@ -137,12 +137,26 @@ def read_checked(path: Path):
 # ------------------------------------------------------------------ recording and importing
 
 
-def _record(store: Store, transcript, finder: ScenarioFinder, *, keep_at: str | None = None) -> Outcome:
+def _record(store: Store, transcript, finder: ScenarioFinder | None = None, *, keep_at: str | None = None,
+            found=None, rescored=None) -> Outcome:
+    """Record a transcript unless it is already there; `found` (scenario, library) and `rescored` (from
+    `rescore`) save finding and replaying it again when the caller has them."""
     header = transcript.header
     if store.is_duplicate(header["session"], transcript.last_hash, len(transcript.turns)):
         return Outcome.DUPLICATE
-    scenario, lib = finder.find(header)
-    return store.record(build_record(transcript, scenario, lib, transcript_path=keep_at))
+    scenario, lib = found if found is not None else finder.find(header)
+    return store.record(build_record(transcript, scenario, lib, transcript_path=keep_at, rescored=rescored))
+
+
+def _say_not_recorded(path: Path, exc: Exception) -> None:
+    """One plain line on stderr: the call was not recorded in the results, and why."""
+    from simulator.i18n import detect_lang
+    lang = detect_lang()
+    if isinstance(exc, Refused):
+        reason = explain(exc.reason, exc.detail, lang)
+    else:
+        reason = f"{type(exc).__name__}: {exc}".replace("\n", " ").rstrip(".") + "."
+    print(not_recorded(path, lang=lang, reason=reason), file=sys.stderr)
 
 
 def finish_call(path: Path, scenario, lib):
@@ -151,25 +165,17 @@ def finish_call(path: Path, scenario, lib):
 
     Never raises for the results' sake: a problem with the store is one plain line on stderr (the call stays saved
     in its transcript), and the score is still returned. None only when the transcript cannot be replayed."""
-    from simulator.i18n import detect_lang
     try:
         transcript = read_checked(Path(path))
         rescored = rescore(transcript, scenario, lib)
     except Refused as exc:
-        print(not_recorded(path, lang=detect_lang(), reason=explain(exc.reason, exc.detail, detect_lang())),
-              file=sys.stderr)
+        _say_not_recorded(path, exc)
         return None
     try:
         with Store() as store:
-            header = transcript.header
-            if not store.is_duplicate(header["session"], transcript.last_hash, len(transcript.turns)):
-                store.record(build_record(transcript, scenario, lib, rescored=rescored))
-    except Refused as exc:
-        lang = detect_lang()
-        print(not_recorded(path, lang=lang, reason=explain(exc.reason, exc.detail, lang)), file=sys.stderr)
+            _record(store, transcript, found=(scenario, lib), rescored=rescored)
     except Exception as exc:  # never let bookkeeping break the end of a call
-        reason = f"{type(exc).__name__}: {exc}".replace("\n", " ").rstrip(".") + "."
-        print(not_recorded(path, lang=detect_lang(), reason=reason), file=sys.stderr)
+        _say_not_recorded(path, exc)
     return rescored[2]
 
 
@@ -180,16 +186,11 @@ def record_transcript(path: Path, *, abandoned: bool = False) -> None:
     on stderr, and the call itself stays saved in its transcript. A transcript that did not
     reach an ending is recorded as abandoned whatever `abandoned` says.
     """
-    from simulator.i18n import detect_lang
     try:
         with Store() as store:
             _record(store, read_checked(Path(path)), ScenarioFinder())
-    except Refused as exc:
-        lang = detect_lang()
-        print(not_recorded(path, lang=lang, reason=explain(exc.reason, exc.detail, lang)), file=sys.stderr)
-    except Exception as exc:  # never let bookkeeping break the end of a call
-        reason = f"{type(exc).__name__}: {exc}".replace("\n", " ").rstrip(".") + "."
-        print(not_recorded(path, lang=detect_lang(), reason=reason), file=sys.stderr)
+    except Exception as exc:  # a refusal, or a store that cannot be written: never break the end of a call
+        _say_not_recorded(path, exc)
 
 
 @dataclass(frozen=True)
