@@ -327,7 +327,7 @@ def cmd_understand(args) -> int:
     from simulator.understand import find_node, node_phrases, understand
 
     scenario, lib = open_scenario(args.scenario)
-    lang = args.lang or next(iter(scenario.cases.values())).caller.languages[0]
+    lang = args.lang or next(iter(scenario.cases.values())).caller.first_language
     if args.answers:
         return _understand_answers(scenario, lib, Path(args.answers), args.lang)
     if not args.node or not args.sentence:

@@ -158,17 +158,49 @@ class Checker:
                        f"Add a '{missing[0]}:' line with the translation.")
         return m.Text(templates) if len(templates) == len(m.LANGS) else None
 
+    def said(self, path: tuple, value: Any, what: str) -> m.Text | None:
+        """A line someone says in the call: a text in fr, nl and en, or in a fourth language (`es: ...`) with an
+        optional `gloss:` in fr, nl and en, shown as said."""
+        foreign = [lang for lang in value if lang in m.FOREIGN_LANGS] if isinstance(value, dict) else []
+        if not foreign:
+            return self.text(path, value, what, in_call=True)
+        said_in = foreign[0]
+        for lang in value:
+            if lang in m.LANGS:
+                self.error(path + (lang,), "T002", f"{what} is said in '{said_in}': its {lang} version is a gloss.",
+                           f"Put the fr, nl and en versions under 'gloss:', beside '{said_in}:'.", key=True)
+            elif lang != "gloss" and lang != said_in:
+                self.error(path + (lang,), "T002", f"{what} is said in one language, '{said_in}', not also in '{lang}'.",
+                           "Keep one language for a line said abroad; give its meaning under 'gloss:'.", key=True)
+        words = value[said_in]
+        if not isinstance(words, (str, int, float)) or isinstance(words, bool) or str(words).strip() == "":
+            self.error(path + (said_in,), "T001", f"the {said_in} text of {what} is empty or not a text.",
+                       f"Write what is said after '{said_in}:'.")
+            return None
+        try:
+            original = compile_template(str(words))
+        except ExpressionError as exc:
+            self.error(path + (said_in,), exc.code, exc.message, exc.hint)
+            return None
+        gloss = self.text(path + ("gloss",), value["gloss"], f"the gloss of {what}", in_call=True) \
+            if "gloss" in value else None
+        return m.Text(gloss.values if gloss is not None else {}, said_in, original)
+
     def lines(self, path: tuple, value: Any, what: str, *, in_call: bool = True) -> m.Lines | None:
+        """What someone says, as one text or a list of variants; during the call (`in_call`) a line may be
+        in a fourth language (see `said`)."""
+        def read(at: tuple, item: Any) -> m.Text | None:
+            return self.said(at, item, what) if in_call else self.text(at, item, what, in_call=False)
         if isinstance(value, list):
             variants = []
             for i, item in enumerate(value):
                 item = obj(item)
                 cond = self.condition(path + (i, "when"), item["when"]) if "when" in item else None
-                text = self.text(path + (i, "text"), item.get("text"), what, in_call=in_call) if "text" in item else None
+                text = read(path + (i, "text"), item.get("text")) if "text" in item else None
                 if text is not None:
                     variants.append(m.Variant(cond, text))
             return m.Lines(tuple(variants))
-        text = self.text(path, value, what, in_call=in_call)
+        text = read(path, value)
         return m.Lines((m.Variant(None, text),)) if text else None
 
     def duration(self, path: tuple, value: Any, what: str) -> int | None:

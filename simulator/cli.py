@@ -245,6 +245,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--plain", action="store_true", help=t("cli.play.plain", lang))
     p.add_argument("--free", action="store_true", help=t("cli.play.free", lang))
     p.add_argument("--seed", type=_seed, metavar="N", help=t("cli.play.seed", lang))
+    p.add_argument("--variant", action="append", metavar="NAME=VALUE", help=t("cli.play.variant", lang))
     p.add_argument("--lrs", metavar="URL", help=t("cli.play.lrs", lang))
 
     p = add("resume", t("cli.resume", lang), "plateau resume", cmd_resume)

@@ -173,6 +173,24 @@ def _ended(transcript) -> bool:
     return any(e.get("type") == "session_ended" for turn in transcript.turns[-1:] for e in turn["events"])
 
 
+def _variants(args, scenario, seed, lang, *, scripted: bool) -> dict[str, str] | None:
+    """The scenario's variants for this call: those asked with --variant NAME=VALUE, the others drawn from the
+    seed; an answers file plays the first of each unless asked (it was written for them)."""
+    from simulator.i18n import t
+    from simulator.order import draw_variants, variant_dimensions
+    dimensions = variant_dimensions(scenario)
+    choices = "; ".join(f"{d}={'|'.join(values)}" for d, values in dimensions.items()) or "-"
+    asked = {}
+    for given in getattr(args, "variant", None) or ():
+        name, _, value = given.partition("=")
+        if value not in dimensions.get(name.strip(), []):
+            raise PlateauError(t("err.variant", lang, given=given, choices=choices))
+        asked[name.strip()] = value
+    if not dimensions:
+        return None
+    return (asked or None) if scripted else draw_variants(scenario, seed if seed is not None else 0, asked)
+
+
 def _run_call(args, scenario, lib, session, writer, header, lang, answers, console=None, offer_replay=True):
     """Play (scripted answers first, then interactively), save, debrief. Returns (exit code, replay?)."""
     from simulator.engine import IllegalAction, Status, final_summary
@@ -187,7 +205,8 @@ def _run_call(args, scenario, lib, session, writer, header, lang, answers, conso
     console = console or _console(quiet=json_out, plain=args.plain)
     seed = display_seed(header)
     player = Player(session, lib, writer, lang=lang, console=console, seed=seed, ask=_asker(args), timed=args.timed,
-                    plain=args.plain, time_factor=getattr(args, "time_factor", 1.0), free=getattr(args, "free", False))
+                    plain=args.plain, time_factor=getattr(args, "time_factor", 1.0), free=getattr(args, "free", False),
+                    variants=_variants(args, scenario, seed, lang, scripted=bool(answers)))
     path = writer.path
     try:
         if answers:

@@ -11,8 +11,8 @@ from simulator import model as m
 from simulator.checking import Checker, _choices_hint, _type_name, suggest
 
 # Names a condition or text may use besides the flags the scenario sets.
-BUILTIN_NAMES = {"stress", "minutes", "time", "known", "file", "dispatched", "eta", "lang", "caller",
-                 "provider", "reference", "booked", "weak_language"} | set(m.ACTION_FLAGS.values())
+BUILTIN_NAMES = {"stress", "minutes", "time", "known", "file", "fact", "dispatched", "eta", "lang", "caller",
+                 "provider", "reference", "booked", "calls", "weak_language"} | set(m.ACTION_FLAGS.values())
 
 
 def check_ending_names(c: Checker, endings: dict[str, m.Ending], cases: dict[str, m.Case]) -> None:
@@ -24,6 +24,9 @@ def check_ending_names(c: Checker, endings: dict[str, m.Ending], cases: dict[str
                 names.update(option.effects.set, option.effects.unset)
         for event in case.events:
             names.update(event.effects.set, event.effects.unset)
+        for _, values in case.variants:
+            for alternative in values:
+                names.update(alternative.set)
     for ending in endings.values():
         for i, variant in enumerate(ending.variants.variants if ending.variants else ()):
             if variant.when is None:
@@ -36,7 +39,8 @@ def check_ending_names(c: Checker, endings: dict[str, m.Ending], cases: dict[str
 
 
 
-def check_references(c: Checker, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes) -> None:
+def check_references(c: Checker, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes,
+                     drawn_flags: set[str] | frozenset[str] = frozenset()) -> None:
     """Every goto, end, step, fact and flag named in a case must exist."""
     node_ids = list(raw_nodes)
     start = raw.get("start")
@@ -52,7 +56,7 @@ def check_references(c: Checker, path, raw, nodes, events, truth, endings, rubri
             flags.update(option.effects.set, option.effects.unset)
     for event in events:
         flags.update(event.effects.set, event.effects.unset)
-    names = BUILTIN_NAMES | flags
+    names = BUILTIN_NAMES | flags | set(drawn_flags)
     steps = list(rubric.protocol) if rubric is not None else None
 
     def check_effects(p, effects):
@@ -73,12 +77,14 @@ def check_references(c: Checker, path, raw, nodes, events, truth, endings, rubri
                 c.error(p, "R007", f"'{name}' is neither a flag set in this case nor a known variable.",
                         suggest(name, names) or "Flags exist once an option or event sets them ('set: [name]').")
         for obj, attr in sorted(names_of.attributes):
-            if obj in ("known", "file") and attr not in truth:
+            if obj in ("known", "file", "fact") and attr not in truth:
                 c.error(p, "R003", f"there is no fact '{attr}' in this case's truth.", _choices_hint(attr, truth))
 
     def check_text(p, text):
         for lang, template in text.values.items() if text is not None else ():
-            check_names(p + (lang,), template.names)
+            check_names(p + ((lang,) if text.original is None else ("gloss", lang)), template.names)
+        if text is not None and text.original is not None:
+            check_names(p + (text.said_in,), text.original.names)
 
     def check_lines(p, lines):
         if lines is None:
@@ -119,6 +125,15 @@ def check_references(c: Checker, path, raw, nodes, events, truth, endings, rubri
                             _choices_hint(broken, steps))
             if option.action and option.action.type is m.ActionType.RECORD and option.action.field not in truth:
                 c.error(p + ("action", "field"), "R003", f"there is no fact '{option.action.field}' to record.", _choices_hint(str(option.action.field), truth))
+            near = option.action.near if option.action else None
+            if near is not None:
+                places = [fid for fid, fact in truth.items() if fact.kind is m.FactKind.LOCATION and fact.coordinates]
+                if near not in places:
+                    c.error(p + ("action", "near"), "R003", f"'{near}' is not a location of this case with coordinates: "
+                            "providers are measured from one.", _choices_hint(str(near), places))
+            if option.action and option.action.answers is not None:
+                check_names(p + ("action", "answers"), option.action.answers.names)
+            check_lines(p + ("no_answer",), option.no_answer)
     for event in events:
         check_target(event.origin, event.goto, event.end)
         check_effects(event.origin, event.effects)

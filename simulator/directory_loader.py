@@ -48,7 +48,7 @@ def load_directory(paths: Iterable[Path]) -> m.Directory:
         try:
             check_shape(c, "providers", content_hash(Path(path).read_bytes()))
             for i, raw in enumerate(items(obj(doc.data).get("providers"))):
-                provider = _provider(c, ("providers", i), raw)
+                provider = _provider(c, ("providers", i), raw, Path(path).stem)
                 if provider is None:
                     continue
                 if provider.id in seen:
@@ -66,7 +66,7 @@ def load_directory(paths: Iterable[Path]) -> m.Directory:
     return m.Directory(tuple(providers))
 
 
-def _provider(c: Checker, path, raw) -> m.Provider | None:
+def _provider(c: Checker, path, raw, source: str = "") -> m.Provider | None:
     raw = obj(raw)
     pid = identifier(raw.get("id"))
     kind = word(raw.get("kind"), m.PROVIDER_KINDS)
@@ -82,7 +82,8 @@ def _provider(c: Checker, path, raw) -> m.Provider | None:
     hours_text = hours_raw if isinstance(hours_raw, str) else ", ".join(map(str, hours_raw))
     return m.Provider(pid, str(raw["name"]), kind, str(raw["place"]), coords,
                       frozenset(strings(raw.get("capabilities"))), hours, strings(raw.get("languages")),
-                      bool(partner), int(cost), float(speed), str(raw.get("phone", "")), hours_text, note)
+                      bool(partner), int(cost), float(speed), str(raw.get("phone", "")), hours_text, note,
+                      source)
 
 
 def _hours(c: Checker, path, raw) -> tuple[m.Hours, ...] | None:

@@ -8,6 +8,7 @@ the same actions on a fresh Session gives the same events.
 Actions are plain dicts, as stored in transcripts and answers files:
 
     {"type": "start", "lang": "fr"}          pick up the phone (lang: the interface's; the trainee speaks the caller's first language)
+    {"type": "start", "lang": "fr", "variants": {"severity": "unstable"}}   ...with the scenario's variants drawn
     {"type": "choose", "option": "greet"}    say or do an option of the current node
     {"type": "input", "value": "GH-512-KL"}  the value a record action asked for
     {"type": "provider", "id": "tow-x"}      the provider a dispatch or booking asked for
@@ -91,7 +92,8 @@ class Session:
 
     def __init__(self, scenario: m.Scenario, directory: m.Directory | None = None, state: State | None = None):
         self.scenario = scenario
-        self.directory = directory or m.Directory()
+        # A scenario that names its directory files (`directory:`) sees their providers only.
+        self.directory = (directory or m.Directory()).only(scenario.directory)
         if state is None:
             first = next(iter(scenario.cases))
             state = State(scenario.id, scenario.content_hash,
@@ -126,6 +128,50 @@ class Session:
 
     def now(self) -> datetime:
         return self.scenario.clock_start + timedelta(seconds=self.state.clock)
+
+    def _drawn(self, cid: str) -> list[m.Alternative]:
+        """The variant values this call drew for a case (the first of each dimension before the start)."""
+        drawn = self.state.variants
+        return [next((a for a in values if a.id == drawn.get(dimension)), values[0])
+                for dimension, values in self.scenario.cases[cid].variants]
+
+    def truth(self, cid: str) -> Mapping[str, m.Fact]:
+        """A case's facts as this call drew them: the scenario's truth with its variants' facts."""
+        case = self.scenario.cases[cid]
+        if not case.variants:
+            return case.truth
+        facts = dict(case.truth)
+        for alternative in self._drawn(cid):
+            facts.update(alternative.facts)
+        return facts
+
+    def fact(self, cid: str, fid: str) -> m.Fact:
+        return self.truth(cid)[fid]
+
+    def truth_value(self, cid: str, fid: str) -> Any:
+        return self.fact(cid, fid).value
+
+    @property
+    def traffic(self) -> Mapping[str, m.Traffic]:
+        """The scenario's traffic, with the delays its drawn variants add (which provider is busy today)."""
+        if not any(case.variants for case in self.scenario.cases.values()):
+            return self.scenario.traffic
+        traffic = dict(self.scenario.traffic)
+        for cid in self.scenario.cases:
+            for alternative in self._drawn(cid):
+                traffic.update(alternative.traffic)
+        return traffic
+
+    def request(self, cid: str, option_id: str | None) -> m.Request:
+        """What the dispatch or booking of an option asks of a provider (capabilities, where from)."""
+        case = self.scenario.cases[cid]
+        found = case.option(option_id) if option_id is not None else None
+        return case.request(found[1].action if found else None, self.truth(cid))
+
+    def pending_request(self) -> m.Request:
+        """What the dispatch or booking the session waits for asks of a provider."""
+        pending = self._pending()
+        return self.request(pending["case"], pending["option"])
 
     def context(self, case_id: str | None = None) -> "Context":
         """What conditions and texts of a case can refer to (each value worked out when first read)."""
@@ -192,16 +238,31 @@ class Session:
         lang = action.get("lang", "en")
         if lang not in m.LANGS:
             raise IllegalAction(f"unknown language '{lang}'.", [f"start with lang {', '.join(m.LANGS)}"])
+        self.state.variants = self._variants(action.get("variants"))
         for cid, cs in self.state.cases.items():
-            cs.speaking = self.scenario.cases[cid].caller.languages[0]
+            cs.speaking = self.scenario.cases[cid].caller.first_language
+            for alternative in self._drawn(cid):
+                for flag in alternative.set:
+                    self._flag(cs, flag)
         self._ring_due()
         self.state.status = Status.AWAITING_CHOICE
-        first = min(self.scenario.cases.values(), key=lambda c: c.rings_at_seconds)
+        first = min((c for c in self.scenario.cases.values() if c.rings_when is None), key=lambda c: c.rings_at_seconds)
         if first.rings_at_seconds > 0:
             self._advance(first.rings_at_seconds)
         self._answer(first.id)
         self._fire_due()
         self._settle()
+
+    def _variants(self, asked: object) -> dict[str, str]:
+        """Every variant dimension's value for this call: as the start action says, else the first."""
+        asked = asked if isinstance(asked, dict) else {}
+        dimensions = {d: values for case in self.scenario.cases.values() for d, values in case.variants}
+        for dimension, value in asked.items():
+            values = dimensions.get(dimension)
+            if values is None or value not in [a.id for a in values]:
+                raise IllegalAction(f"the scenario has no variant '{dimension}: {value}'.",
+                                    [f"{d}: {', '.join(a.id for a in vs)}" for d, vs in dimensions.items()])
+        return {d: str(asked.get(d, values[0].id)) for d, values in dimensions.items()}
 
     def _do_choose(self, action: ChooseAction) -> None:
         self._require(Status.AWAITING_CHOICE, what="choose an option")
@@ -214,6 +275,10 @@ class Session:
         if option is None:
             raise IllegalAction(f"the option '{action.get('option')}' is not offered now.", self.possible())
         case, cs = self.case, self.case_state
+        if option.action is not None and option.action.type is m.ActionType.CALL and option.action.answers is not None \
+                and not option.action.answers(self.context()):
+            self._no_answer(cid, option)
+            return
         cs.chosen.append(option.id)
         # Said to the caller, unless the node is another party's (a provider, the medical team, a colleague).
         to_caller = case.nodes[cs.node].speaker in (m.Speaker.CALLER, m.Speaker.SYSTEM)
@@ -238,6 +303,19 @@ class Session:
             self._simple_action(cid, option.action)
         self._conclude(cid, option)
 
+    def _no_answer(self, cid: str, option: m.Option) -> None:
+        """An outbound call nobody picks up: its time passes, the tone is heard, and it can be tried again."""
+        cs = self.state.cases[cid]
+        self._emit({"type": EventType.CHOSE, "case": cid, "clock": self.state.clock, "option": option.id,
+                    "node": cs.node, "step": option.step, "tone": option.tone.value, "lang": cs.speaking,
+                    "text": option.text.render(cs.speaking, self.context())})
+        assert option.action is not None and option.action.to is not None, "a call names who it calls (S002)"
+        self._say_lines(cid, m.Speaker.SYSTEM, option.no_answer, "no_answer:" + option.id)
+        self._emit({"type": EventType.NO_ANSWER, "case": cid, "clock": self.state.clock, "option": option.id,
+                    "to": option.action.to})
+        self._advance(option.effects.seconds)
+        self._after()
+
     def _do_input(self, action: InputAction) -> None:
         self._require(Status.AWAITING_INPUT, what="type a value")
         value: object = action.get("value")
@@ -261,10 +339,10 @@ class Session:
         if provider is None or provider.kind != pending["kind"]:
             raise IllegalAction(f"'{action.get('id')}' is not a provider of kind {pending['kind']}.", self.possible())
         cid = pending["case"]
-        case, cs = self.scenario.cases[cid], self.state.cases[cid]
-        location = case.location  # a fact with coordinates, if the case has one
-        target = location.coordinates if location is not None and location.coordinates else provider.coordinates
-        eta = eta_minutes(provider, target, self.scenario.traffic)
+        cs = self.state.cases[cid]
+        # Measured from where this booking is wanted (`near`), else the case's location.
+        target = self.request(cid, pending["option"]).near or provider.coordinates
+        eta = eta_minutes(provider, target, self.traffic)
         km = round(road_km(provider, target), 1)
         info: ProviderInfo = {"id": provider.id, "name": provider.name, "kind": provider.kind,
                               "capabilities": sorted(provider.capabilities), "eta": eta, "km": km,
@@ -284,7 +362,7 @@ class Session:
         self._require(Status.AWAITING_CHOICE, what="edit the case file")
         field_id: object = action.get("field")
         value: object = action.get("value")
-        if field_id not in self.case.truth or not isinstance(field_id, str) or not isinstance(value, str):
+        if not isinstance(field_id, str) or field_id not in self.case.truth or not isinstance(value, str):
             raise IllegalAction(f"the case file has no field '{field_id}'.", [f"record (field: {', '.join(self.case.truth)})"])
         self.case_state.file[field_id] = value.strip()
         self._flag(self.case_state, "recorded")
@@ -319,7 +397,7 @@ class Session:
         cid = self.state.active
         cs, caller = self.case_state, self.case.caller
         self._emit({"type": EventType.UNCLEAR, "case": cid, "clock": self.state.clock,
-                    "lang": cs.speaking if caller.fluent(cs.speaking) else caller.languages[0]})
+                    "lang": cs.speaking if caller.fluent(cs.speaking) else caller.first_language})
         self._stress(cid, UNCLEAR_STRESS, "unclear")
         self._advance(UNCLEAR_SECONDS)
         self._after()
@@ -373,7 +451,7 @@ class Session:
         case, cs = self.scenario.cases[cid], self.state.cases[cid]
         if speaker is m.Speaker.CALLER:
             # A caller answers in the language spoken to them when it is one of their own, else in their first.
-            lang = cs.speaking if case.caller.fluent(cs.speaking) else case.caller.languages[0]
+            lang = cs.speaking if case.caller.fluent(cs.speaking) else case.caller.first_language
         elif speaker is m.Speaker.PROVIDER and (spoken := self.provider_languages(cid)):
             # A provider answers in its own language when the agent does not speak one of its languages.
             lang = cs.speaking if cs.speaking in spoken else spoken[0]
@@ -431,12 +509,21 @@ class Session:
                 self._stress(cid, on_hold * (self.state.clock - start) / 60, "on_hold")
         self._ring_due()
 
+    def _rings_now(self, case: m.Case) -> bool:
+        """A call on a condition rings once it holds in a case already on the line (or over)."""
+        if case.rings_when is None:
+            return True
+        if self.state.status is Status.READY:
+            return False
+        return any(case.rings_when(self.context(cid)) for cid, cs in self.state.cases.items()
+                   if cid != case.id and cs.status in (CaseStatus.LIVE, CaseStatus.ENDED))
+
     def _ring_due(self) -> None:
         for cid, case in self.scenario.cases.items():
             cs = self.state.cases[cid]
-            if cs.status is CaseStatus.WAITING and case.rings_at_seconds <= self.state.clock:
+            if cs.status is CaseStatus.WAITING and case.rings_at_seconds <= self.state.clock and self._rings_now(case):
                 cs.status = CaseStatus.RINGING
-                cs.waiting_since = case.rings_at_seconds
+                cs.waiting_since = case.rings_at_seconds if case.rings_when is None else self.state.clock
                 if self.state.status is not Status.READY:
                     self._emit({"type": EventType.RINGING, "case": cid, "clock": self.state.clock,
                                 "reference": case.reference})
@@ -496,6 +583,8 @@ class Session:
             event["to"] = action.to
         if action.type is m.ActionType.CALL_PROVIDER and cs.dispatched:
             event["provider"] = cs.dispatched["id"]
+        if action.type is m.ActionType.CALL and action.to is not None and action.to not in cs.calls:
+            cs.calls.append(action.to)
         self._emit(event)
 
     def _conclude(self, cid: str, option: m.Option) -> None:
@@ -510,6 +599,7 @@ class Session:
 
     def _after(self) -> None:
         """Once an action is done: hang-ups, due events, and what the session waits for next."""
+        self._ring_due()
         self._check_hang_up()
         self._fire_due()
         self._settle()
@@ -596,9 +686,13 @@ class Session:
                 self._check_hang_up()
                 self._fire_due()
                 continue
-            waiting = [c for cid, c in self.scenario.cases.items() if st.cases[cid].status is CaseStatus.WAITING]
+            # Calls still to ring: on the clock, or on a condition that already holds (a condition that does
+            # not hold now never will, with every call over: that call is not part of this session).
+            waiting = [c for cid, c in self.scenario.cases.items()
+                       if st.cases[cid].status is CaseStatus.WAITING and self._rings_now(c)]
             if waiting:
-                self._advance(min(c.rings_at_seconds for c in waiting) - st.clock)
+                self._advance(max(min(c.rings_at_seconds for c in waiting) - st.clock, 0))
+                self._ring_due()
                 continue
             self._end_session()
             return
@@ -620,4 +714,7 @@ def _all_flags(scenario: m.Scenario) -> set[str]:
                 flags.update(option.effects.set, option.effects.unset)
         for event in case.events:
             flags.update(event.effects.set, event.effects.unset)
+        for _, values in case.variants:
+            for alternative in values:
+                flags.update(alternative.set)
     return flags

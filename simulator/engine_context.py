@@ -64,6 +64,8 @@ _CONTEXT_NAMES: dict[str, Callable[[Session, m.Case, CaseState], object]] = {
     "time": lambda s, case, cs: s.now().strftime("%H:%M"),
     "known": lambda s, case, cs: {fid: fid in cs.known for fid in case.truth},
     "file": lambda s, case, cs: {fid: cs.file.get(fid, "") for fid in case.truth},
+    "fact": lambda s, case, cs: {fid: s.truth_value(case.id, fid) for fid in case.truth},
+    "calls": lambda s, case, cs: list(cs.calls),
     "dispatched": lambda s, case, cs: dict(cs.dispatched) if cs.dispatched else None,
     "booked": lambda s, case, cs: [dict(b) for b in cs.booked],  # empty (false) until something is booked
     "eta": lambda s, case, cs: cs.dispatched["eta"] if cs.dispatched else None,

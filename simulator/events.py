@@ -33,7 +33,8 @@ class EventType(StrEnum):
     RECORDED = "recorded"          # a case-file field was written
     DISPATCHED = "dispatched"      # a provider was sent
     BOOKED = "booked"              # a provider was booked
-    ACTED = "acted"                # an action without input (a transfer, a call to 112...)
+    ACTED = "acted"                # an action without input (a transfer, a call to 112, a call answered...)
+    NO_ANSWER = "no_answer"        # the agent called someone who did not pick up
     SPOKE = "spoke"                # the agent switched the language spoken to the caller
     SILENCE = "silence"            # the agent said nothing in time
     UNCLEAR = "unclear"            # the caller could not make sense of a free-text answer
@@ -134,8 +135,14 @@ class BookedEvent(_Base, ProviderInfo):
 class ActedEvent(_Base):
     type: Literal[EventType.ACTED]
     action: str  # a model.ActionType value
-    to: NotRequired[str]        # a transfer's target
+    to: NotRequired[str]        # a transfer's target, or who a call reached
     provider: NotRequired[str]  # calling the provider dispatched: its id
+
+
+class NoAnswerEvent(_Base):
+    type: Literal[EventType.NO_ANSWER]
+    option: str  # the option that made the call (offered again)
+    to: str      # who was called
 
 
 class SpokeEvent(_Base):
@@ -192,7 +199,8 @@ class SessionEndedEvent(_Base):
 
 
 Event = (AnsweredEvent | NodeEvent | SaidEvent | ChoseEvent | StressEvent | RevealedEvent | WithheldEvent
-         | PromptEvent | RecordedEvent | DispatchedEvent | BookedEvent | ActedEvent | SpokeEvent | SilenceEvent
+         | PromptEvent | RecordedEvent | DispatchedEvent | BookedEvent | ActedEvent | NoAnswerEvent | SpokeEvent
+         | SilenceEvent
          | UnclearEvent | NoteEvent | RingingEvent | SwitchedEvent | FiredEvent | HungUpEvent | CaseEndedEvent
          | SessionEndedEvent)
 
@@ -208,6 +216,7 @@ class StartAction(TypedDict):
 
     type: Literal["start"]
     lang: NotRequired[str]
+    variants: NotRequired[dict[str, str]]  # the scenario's variants drawn for this call: dimension -> value
 
 
 class ChooseAction(TypedDict):

@@ -6,6 +6,7 @@ of a kind, switching calls and (when asked) silence; see simulator/explore.py fo
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from simulator import model as m
@@ -31,7 +32,8 @@ def typed_values(fact: m.Fact, inputs: str) -> list[str]:
 
 
 def provider_choices(scenario: m.Scenario, session: Session, case: m.Case, kind: str, providers: str = "sample") -> list[str]:
-    ranked = rank_providers(scenario, case, session.directory, kind, session.now())
+    ranked = rank_providers(scenario, case, session.directory, kind, session.now(), session.pending_request(),
+                            session.traffic)
     if providers == "best":
         return [r["id"] for r in ranked[:1]]
     if len(ranked) <= PROVIDER_SAMPLE:
@@ -50,17 +52,22 @@ def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bo
     st = session.state
     if st.status is Status.READY:
         first = min(scenario.cases.values(), key=lambda c: c.rings_at_seconds)
-        return [{"type": "start", "lang": first.caller.languages[0]}]
+        start = {"type": "start", "lang": first.caller.first_language}
+        # A call with variants is explored in each of them (a start action per combination of values).
+        combinations = itertools.product(*([(d, a.id) for a in values] for case in scenario.cases.values()
+                                           for d, values in case.variants))
+        drawn = [dict(c) for c in combinations if c]
+        return [{**start, "variants": v} for v in drawn] or [start]
     if st.status is Status.ENDED:
         return []
     if st.status is Status.AWAITING_INPUT:
         case_id, field_id = pending_field(session)
-        return [{"type": "input", "value": v} for v in typed_values(scenario.cases[case_id].truth[field_id], inputs)]
+        return [{"type": "input", "value": v} for v in typed_values(session.fact(case_id, field_id), inputs)]
     if st.status is Status.AWAITING_PROVIDER:
         case_id, kind = pending_kind(session)
         return [{"type": "provider", "id": pid}
                 for pid in provider_choices(scenario, session, scenario.cases[case_id], kind, providers)]
-    preferred = session.case.caller.languages[0]
+    preferred = session.case.caller.first_language
     if session.case_state.speaking != preferred:
         return [{"type": "speak", "lang": preferred}]
     options = session.options()

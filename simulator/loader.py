@@ -12,6 +12,7 @@ importable from here too.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
@@ -122,6 +123,9 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory) 
                         f"{CLOCK_YEARS[0]} and {CLOCK_YEARS[1]}.",
                         "Write the date and time the call happens, such as 2026-07-03T23:40.")
                 clock_start = None
+    sources = _directory_files(c, root.get("directory"), directory)
+    if directory is not None:
+        directory = directory.only(sources)
     traffic = _traffic(c, root.get("traffic"), directory)
     endings = _endings(c, root.get("endings"))
     cases: dict[str, m.Case] = {}
@@ -133,6 +137,7 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory) 
         if case is not None:
             cases[case_id] = case
     check_ending_names(c, endings, cases)
+    _check_rings(c, cases)
     model = _model_actions(c, root.get("model"))
     if raw_cases and not cases and not c.problems:
         c.error(("cases",), "S002", "the scenario has no playable case.", "Check each case's caller, truth and nodes.")
@@ -142,7 +147,7 @@ def _build_scenario(c: Checker, doc: Document, digest: str, rubrics, directory) 
         id=sid, version=version, title=texts["title"], summary=texts["summary"], briefing=texts["briefing"],
         difficulty=difficulty, minutes=minutes, rubric_id=rubric_id, clock_start=clock_start,
         decision_seconds=decision, think_seconds=think if think is not None else 10, traffic=traffic, endings=endings, cases=cases, source=doc.name,
-        content_hash=digest, model=model,
+        content_hash=digest, model=model, directory=sources,
     )
     return scenario
 
@@ -204,10 +209,22 @@ def expressions_of(scenario: m.Scenario, doc: Document | None = None) -> Iterabl
             yield from lines(cid, event.origin + ("say",), event.say)
 
 
-def _traffic(c: Checker, raw, directory) -> dict[str, m.Traffic]:
+def _directory_files(c: Checker, raw, directory) -> tuple[str, ...]:
+    """The directory files a scenario names (`directory: [costa-brava]`), each checked to exist."""
+    names = strings(raw)
+    known = sorted({p.source for p in directory.providers}) if directory is not None else None
+    for i, name in enumerate(names):
+        if known is not None and name not in known:
+            c.error(("directory", i) if isinstance(raw, list) else ("directory",), "R006",
+                    f"there is no directory file '{name}' (scenarios/providers/{name}.yaml, or providers/ beside the "
+                    "scenario).", _choices_hint(name, known))
+    return names
+
+
+def _traffic(c: Checker, raw, directory, where: tuple = ("traffic",)) -> dict[str, m.Traffic]:
     out = {}
     for pid, item in obj(raw).items():
-        path = ("traffic", pid)
+        path = where + (pid,)
         if directory is not None and pid != "*" and directory.get(pid) is None:
             c.error(path, "R006", f"there is no provider '{pid}' in the directory.",
                     _choices_hint(str(pid), [p.id for p in directory.providers]), key=True)
@@ -259,6 +276,7 @@ def _case(c: Checker, path: tuple, case_id: str, raw, endings, rubric, directory
     caller = _caller(c, path + ("caller",), raw.get("caller"), endings) if "caller" in raw else None
     truth = _truth(c, path + ("truth",), raw.get("truth")) if "truth" in raw else {}
     rings = c.duration(path + ("rings_at",), raw["rings_at"], "rings_at") if "rings_at" in raw else 0
+    rings_when = c.condition(path + ("rings_when",), raw["rings_when"]) if "rings_when" in raw else None
     needs = strings(raw.get("needs"))
     written = raw.get("reference", "")
     reference: Any = written if isinstance(written, (str, int)) and not isinstance(written, bool) else ""
@@ -274,7 +292,9 @@ def _case(c: Checker, path: tuple, case_id: str, raw, endings, rubric, directory
             nodes[node_id] = node
     events = tuple(e for e in (_event(c, path + ("events", i), item)
                                for i, item in enumerate(items(raw.get("events")))) if e)
-    check_references(c, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes)
+    variants = _variants(c, path + ("variants",), raw.get("variants"), truth, directory)
+    drawn_flags = {flag for _, values in variants for alternative in values for flag in alternative.set}
+    check_references(c, path, raw, nodes, events, truth, endings, rubric, caller, raw_nodes, drawn_flags)
     orders = _case_orders(c, path + ("orders",), raw.get("orders"), rubric)
     situation = c.text(path + ("situation",), raw["situation"], f"the situation of case '{case_id}'") \
         if "situation" in raw else None
@@ -282,7 +302,70 @@ def _case(c: Checker, path: tuple, case_id: str, raw, endings, rubric, directory
         return None
     return m.Case(id=case_id, reference=reference, rings_at_seconds=rings or 0, caller=caller, truth=truth,
                   needs=needs, start=str(raw.get("start")), nodes=nodes, events=events, orders=orders,
-                  situation=situation)
+                  situation=situation, rings_when=rings_when, variants=variants)
+
+
+def _check_rings(c: Checker, cases: dict[str, m.Case]) -> None:
+    """A call that rings on a condition reads the other calls' flags; one call at least rings on the clock;
+    variant dimensions are named once in the scenario (a start action names them without their case)."""
+    names = set(BUILTIN_NAMES) | {flag for case in cases.values() for flag in _case_flags(case)}
+    for cid, case in cases.items():
+        for name in sorted(case.rings_when.names.names if case.rings_when is not None else ()):
+            if name not in names:
+                c.error(("cases", cid, "rings_when"), "R007", f"'{name}' is neither a flag set in this scenario nor a "
+                        "known variable.", suggest(name, names) or "Flags exist once an option or event sets them.")
+    if cases and all(case.rings_when is not None for case in cases.values()):
+        c.error(("cases",), "S004", "every call rings on a condition, so none rings first.",
+                "Give the first call no 'rings_when': it rings when the session starts (or at 'rings_at').", key=True)
+    seen: dict[str, str] = {}
+    for cid, case in cases.items():
+        for dimension, _ in case.variants:
+            if dimension in seen:
+                c.error(("cases", cid, "variants", dimension), "S004", f"the variant '{dimension}' is already a "
+                        f"variant of case '{seen[dimension]}'.", "Give each variant its own name in the scenario.",
+                        key=True)
+            seen[dimension] = cid
+
+
+def _case_flags(case: m.Case) -> set[str]:
+    flags = {flag for node in case.nodes.values() for option in node.options for flag in option.effects.set}
+    flags.update(flag for event in case.events for flag in event.effects.set)
+    flags.update(flag for _, values in case.variants for alternative in values for flag in alternative.set)
+    return flags
+
+
+def _variants(c: Checker, path, raw, truth, directory) -> tuple[tuple[str, tuple[m.Alternative, ...]], ...]:
+    """A case's variants: `{dimension: [{id, set, facts, traffic}, ...]}`, the first value of each the default."""
+    out = []
+    for dimension, values in obj(raw).items():
+        alternatives = []
+        for i, item in enumerate(items(values)):
+            item, at = obj(item), path + (dimension, i)
+            aid = identifier(item.get("id"))
+            facts = {}
+            for fid, value in obj(item.get("facts")).items():
+                fact = truth.get(fid)
+                if fact is None:
+                    c.error(at + ("facts", fid), "R003", f"there is no fact '{fid}' in this case's truth to vary.",
+                            _choices_hint(str(fid), truth), key=True)
+                    continue
+                facts[fid] = _varied_fact(c, at + ("facts", fid), fact, value)
+            traffic = _traffic(c, item.get("traffic"), directory, at + ("traffic",))
+            if aid is not None:
+                alternatives.append(m.Alternative(aid, strings(item.get("set")), facts, traffic))
+        if alternatives:
+            out.append((str(dimension), tuple(alternatives)))
+    return tuple(out)
+
+
+def _varied_fact(c: Checker, path, fact: m.Fact, value) -> m.Fact:
+    """A fact as a variant has it: a new value, or for a place `{value, coordinates, accept}`."""
+    if not isinstance(value, dict):
+        return dataclasses.replace(fact, value=value)
+    coords = c.coordinates(path + ("coordinates",), value["coordinates"], "coordinates") \
+        if "coordinates" in value else fact.coordinates
+    return dataclasses.replace(fact, value=value.get("value", fact.value), coordinates=coords,
+                               accept=strings(value["accept"]) if "accept" in value else fact.accept)
 
 
 def _case_orders(c: Checker, path, raw, rubric) -> dict[tuple[str, str], m.Order]:
@@ -308,9 +391,12 @@ def _caller(c: Checker, path, raw, endings) -> m.Caller | None:
     raw = obj(raw)
     if not raw:
         return None
-    langs = tuple(lang for lang in strings(raw.get("languages")) if lang in m.LANGS)
+    langs = tuple(lang for lang in strings(raw.get("languages")) if lang in m.LANGS or lang in m.FOREIGN_LANGS)
     if "languages" in raw and not strings(raw.get("languages")):
         c.error(path + ("languages",), "S002", "the caller speaks no language.", "Write the caller's languages, preferred first: [fr, en].")
+    elif langs and not any(lang in m.LANGS for lang in langs):
+        c.error(path + ("languages",), "S004", "the caller speaks none of the trainee's languages (fr, nl, en).",
+                f"Add the one the trainee can talk to them in: [{', '.join(langs)}, en].")
     stress = number(raw.get("stress", 0), 0, whole=True)
     vague = number(raw.get("vague_above", 75), 75, whole=True)
     hang = number(raw.get("hangs_up_at", 100), 100, whole=True)
@@ -393,9 +479,14 @@ def _option(c: Checker, path, raw) -> m.Option | None:
     steps = strings(raw.get("step"))
     deviations = _breaks(c, path + ("breaks",), raw.get("breaks"))
     says = _says(c, path + ("says",), raw["says"]) if "says" in raw else ()
+    no_answer = c.lines(path + ("no_answer",), raw["no_answer"], f"what is heard when nobody answers '{oid}'") \
+        if "no_answer" in raw else None
+    if no_answer is not None and (action is None or action.type is not m.ActionType.CALL):
+        c.error(path + ("no_answer",), "S004", "'no_answer' is what is heard when a call is not picked up, but this "
+                "option makes no call.", "Add 'action: {type: call, to: hospital}', or remove 'no_answer'.", key=True)
     return m.Option(oid, text, steps[0] if steps else None, m.Tone(tone or "neutral"), effects, when,
                     reply, action, c.ref(path, raw, "goto"), c.ref(path, raw, "end"), bool(repeatable), debrief,
-                    tuple(d.step for d in deviations), path, steps, deviations, bool(hold), says)
+                    tuple(d.step for d in deviations), path, steps, deviations, bool(hold), says, no_answer)
 
 
 def _says(c: Checker, path, raw) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -454,8 +545,23 @@ def _action(c: Checker, path, raw) -> m.Action | None:
     if kind in (m.ActionType.DISPATCH, m.ActionType.BOOK):
         if "kind" not in raw:
             c.error(path, "S002", f"a {kind.value} action needs the 'kind' of provider.", "Add 'kind: tow' (or taxi, hotel, ...).")
+    if kind is m.ActionType.CALL and "to" not in raw:
+        c.error(path, "S002", "a call action needs 'to': who is called.", "Add 'to: hospital' (or family, embassy, ...).")
+    providing = kind in (m.ActionType.DISPATCH, m.ActionType.BOOK)
+    for key in ("needs", "near"):
+        if key in raw and not providing:
+            c.error(path + (key,), "S004", f"'{key}' belongs to a dispatch or a booking, not to a {kind.value} action.",
+                    f"Remove '{key}', or make the action a 'dispatch' or a 'book'.", key=True)
+    if "answers" in raw and kind is not m.ActionType.CALL:
+        c.error(path + ("answers",), "S004", f"'answers' says when a called person picks up, not a {kind.value} action.",
+                "Remove 'answers', or make the action a 'call'.", key=True)
+    to = c.ref(path, raw, "to")
     return m.Action(kind, c.ref(path, raw, "field"), c.ref(path, raw, "kind"),
-                    (c.ref(path, raw, "to") or "medical") if kind is m.ActionType.TRANSFER else None)
+                    (to or "medical") if kind is m.ActionType.TRANSFER else to if kind is m.ActionType.CALL else None,
+                    strings(raw["needs"]) if providing and "needs" in raw else None,
+                    c.ref(path, raw, "near") if providing else None,
+                    c.condition(path + ("answers",), raw["answers"]) if kind is m.ActionType.CALL and "answers" in raw
+                    else None)
 
 
 def _event(c: Checker, path, raw) -> m.Event | None:

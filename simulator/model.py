@@ -61,6 +61,7 @@ class ActionType(str, Enum):
     CALL_PROVIDER = "call_provider"
     TRANSFER = "transfer"
     CALL_112 = "call_112"
+    CALL = "call"  # the agent calls someone (a hospital, the family...), who may not answer
 
 
 # Flag set by each action once performed.
@@ -71,6 +72,7 @@ ACTION_FLAGS: dict[ActionType, str] = {
     ActionType.CALL_PROVIDER: "called_provider",
     ActionType.TRANSFER: "transferred",
     ActionType.CALL_112: "called_112",
+    ActionType.CALL: "called",
 }
 
 
@@ -89,25 +91,52 @@ class Speaker(str, Enum):
     COLLEAGUE = "colleague"
     MEDICAL = "medical"
     SYSTEM = "system"
+    DOCTOR = "doctor"      # the treating doctor
+    HOSPITAL = "hospital"  # a ward, a billing office, an international desk
+    FAMILY = "family"
+    EMBASSY = "embassy"
+    POLICE = "police"
+
+
+# Who the agent talks to at a node: anyone but the caller (and the system's own lines) is "another party",
+# spoken to in the agent's language choice without costing the caller anything.
+OTHER_PARTIES = frozenset({Speaker.COLLEAGUE, Speaker.MEDICAL, Speaker.DOCTOR, Speaker.HOSPITAL, Speaker.FAMILY,
+                           Speaker.EMBASSY, Speaker.POLICE})
 
 
 PROVIDER_KINDS = ("tow", "garage", "ambulance", "emergency", "hospital", "doctor", "taxi", "hotel",
-                  "consulate", "travel", "funds")
+                  "consulate", "travel", "funds", "rental", "repatriation", "medical_team")
 TRANSFER_TARGETS = ("medical", "police", "colleague")
+
+
+# Languages a line may be said in by someone abroad (a doctor in Girona, a carabiniere), shown as said.
+FOREIGN_LANGS = ("it", "es", "pt", "de", "th")
 
 
 @dataclass(frozen=True)
 class Text:
-    """One text in every language: {"fr": ..., "nl": ..., "en": ...}."""
+    """One text in every language: {"fr": ..., "nl": ..., "en": ...}.
+
+    A line said in a fourth language (`said_in`, one of FOREIGN_LANGS) keeps its words in `original` and
+    its optional gloss in `values`: it is shown as said, the gloss in brackets after it."""
 
     values: Mapping[str, Template]
+    said_in: str | None = None
+    original: Template | None = None
 
     def render(self, lang: str, context: RenderContext | None = None) -> str:
+        context = context if context is not None else {}
+        if self.original is not None:
+            said = printable(self.original.render(context))
+            gloss = self.values.get(lang)
+            return f"{said} ({printable(gloss.render(context))})" if gloss is not None else said
         template = self.values.get(lang) or self.values.get("en") or next(iter(self.values.values()))
-        return printable(template.render(context if context is not None else {}))
+        return printable(template.render(context))
 
     def render_all(self, context: RenderContext | None = None) -> dict[str, str]:
         context = context if context is not None else {}
+        if self.original is not None:
+            return {lang: self.render(lang, context) for lang in LANGS}
         return {lang: printable(t.render(context)) for lang, t in self.values.items()}
 
     def __getitem__(self, lang: str) -> str:
@@ -157,6 +186,11 @@ class Caller:
     weak_languages: tuple[str, ...] = ()  # understood only poorly: each answer in one stresses the caller
     weak_line: Text | None = None  # what the caller says the first time they are answered in a weak language
 
+    @property
+    def first_language(self) -> str:
+        """The first of the caller's languages the trainee can speak (fr, nl, en): the call starts in it."""
+        return next((lang for lang in self.languages if lang in LANGS), "en")
+
     def speaks(self, lang: str) -> bool:
         return lang in self.languages
 
@@ -180,6 +214,12 @@ class Action:
     field: str | None = None
     kind: str | None = None
     to: str | None = None
+    # A dispatch or booking: what this provider must be able to do (None: a dispatch takes the case's
+    # `needs`, a booking needs nothing beyond its kind) and the location fact it is measured from.
+    needs: tuple[str, ...] | None = None
+    near: str | None = None
+    # An outbound call (`call`): when the one called answers (None: always).
+    answers: Condition | None = None
 
     @property
     def needs_input(self) -> bool:
@@ -224,6 +264,7 @@ class Option:
     hold: bool = False  # says "please hold, another call": the player takes the next waiting call at once
     # Example phrasings for free-text answers (`says:`), by language: ("fr", ("...", ...)), ...
     says: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    no_answer: Lines | None = None  # an outbound call nobody picks up: what is heard instead
 
     def phrasings(self, lang: str) -> tuple[str, ...]:
         return next((texts for code, texts in self.says if code == lang), ())
@@ -271,11 +312,31 @@ class Case:
     # (safety before paperwork is critical on a hard shoulder, moderate for a caller already safe indoors).
     orders: Mapping[tuple[str, str], "Order"] = field(default_factory=dict)
     situation: Text | None = None  # a few words shown beside the call while it waits (several calls at once)
+    rings_when: Condition | None = None  # a call that rings when this holds in another case (not before rings_at)
+    # Facts drawn per session: dimensions, each with its possible values (the first is the default).
+    variants: tuple[tuple[str, tuple["Alternative", ...]], ...] = ()
 
     @property
     def location(self) -> Fact | None:
         """The fact whose coordinates providers are sent to."""
         return next((f for f in self.truth.values() if f.kind is FactKind.LOCATION and f.coordinates), None)
+
+    def request(self, action: Action | None, truth: Mapping[str, Fact] | None = None) -> "Request":
+        """What a dispatch or booking asks of a provider: the capabilities it must have, and where it is
+        measured from. A booking (a hotel, a flight) has its own needs; the case's `needs` are a dispatch's.
+        `truth`: the facts as this call drew them (variants), the case's own by default."""
+        facts = truth if truth is not None else self.truth
+        if action is None:
+            needs: tuple[str, ...] = self.needs
+        elif action.needs is not None:
+            needs = action.needs
+        else:
+            needs = self.needs if action.type is ActionType.DISPATCH else ()
+        if action is not None and action.near:
+            place = facts.get(action.near)
+        else:
+            place = next((f for f in facts.values() if f.kind is FactKind.LOCATION and f.coordinates), None)
+        return Request(needs, place.coordinates if place is not None and place.coordinates else None)
 
     def option(self, option_id: str) -> tuple[Node, Option] | None:
         for node in self.nodes.values():
@@ -283,6 +344,24 @@ class Case:
                 if option.id == option_id:
                     return node, option
         return None
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One value of a case's variant dimension: the flags it sets, the facts it changes, the providers it delays."""
+
+    id: str
+    set: tuple[str, ...] = ()
+    facts: Mapping[str, Fact] = field(default_factory=dict)
+    traffic: Mapping[str, "Traffic"] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What one dispatch or booking needs (capabilities) and the coordinates it is measured from."""
+
+    needs: tuple[str, ...]
+    near: tuple[float, float] | None
 
 
 @dataclass(frozen=True)
@@ -327,6 +406,7 @@ class Scenario:
     # The model call, as answers (actions as the file holds them, see simulator.events); shown after the debrief.
     model: tuple[dict[str, Any], ...] = ()
     think_seconds: int = 10  # timed mode: time to think, on top of reading what is on screen
+    directory: tuple[str, ...] = ()  # the directory files this call uses (none named: every bundled one)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -369,6 +449,7 @@ class Provider:
     phone: str = ""
     hours_text: str = "24/7"
     note: Text | None = None  # what an agent should know, in fr/nl/en ("near the Kennedytunnel left-bank portal")
+    source: str = ""  # the directory file it comes from (its name without .yaml), for scenarios that choose theirs
 
     def is_open(self, moment: datetime) -> bool:
         return any(h.is_open(moment) for h in self.hours)
@@ -383,6 +464,12 @@ class Directory:
 
     def of_kind(self, kind: str) -> tuple[Provider, ...]:
         return tuple(p for p in self.providers if p.kind == kind)
+
+    def only(self, sources: tuple[str, ...]) -> "Directory":
+        """The providers of these directory files (a scenario's `directory:`); all of them when none is named."""
+        if not sources:
+            return self
+        return Directory(tuple(p for p in self.providers if p.source in sources))
 
 
 @dataclass(frozen=True)

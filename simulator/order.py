@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import TYPE_CHECKING, Protocol, Sequence, TypeVar
+from typing import TYPE_CHECKING, Mapping, Protocol, Sequence, TypeVar
 
 from simulator.errors import PlateauError
 
@@ -51,6 +51,24 @@ def shuffled(options: Sequence[N], seed: int | None, case: str, node: str) -> li
     return sorted(options, key=lambda o: _rank(seed, case, node, o.id))
 
 
+def variant_dimensions(scenario: "m.Scenario") -> dict[str, list[str]]:
+    """Every variant of a scenario with the ids of its values, the default first."""
+    return {dimension: [a.id for a in values] for case in scenario.cases.values() for dimension, values in case.variants}
+
+
+def draw_variants(scenario: "m.Scenario", seed: int, asked: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The value of each of the scenario's variants for a call of this seed: as `asked`, else drawn from the
+    seed (the same seed draws the same call, so a transcript's seed says which call it was)."""
+    out = {}
+    for dimension, values in variant_dimensions(scenario).items():
+        if asked and dimension in asked:
+            out[dimension] = asked[dimension]
+            continue
+        digest = hashlib.blake2b(f"{seed}\x1fvariant\x1f{dimension}".encode("utf-8"), digest_size=8).digest()
+        out[dimension] = values[int.from_bytes(digest, "big") % len(values)]
+    return out
+
+
 # ------------------------------------------------------------------ what is on screen, by number
 
 
@@ -74,10 +92,9 @@ def provider_rows(session: "Session", kind: str, *, within_km: float | None = No
     """The directory as the player lists it at a provider prompt: nearest (by ETA) first, not shuffled,
     since the distance is what the trainee must weigh. Row k is provider number k."""
     from simulator.providers import search
-    case = session.case
-    target = case.location.coordinates if case.location else None
-    return search(session.directory, kind=kind, near=target, at=session.now(), needs=case.needs,
-                  within_km=within_km, open_only=open_only, traffic=session.scenario.traffic)
+    request = session.pending_request() if session.state.pending else session.request(session.state.active, None)
+    return search(session.directory, kind=kind, near=request.near, at=session.now(), needs=request.needs,
+                  within_km=within_km, open_only=open_only, traffic=session.traffic)
 
 
 def pending_field(session: "Session") -> tuple[str, str]:

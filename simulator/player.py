@@ -26,7 +26,7 @@ from simulator import model as m
 from simulator.catalog import Library
 from simulator.engine import IllegalAction, Session, Status
 from simulator.errors import PlateauError
-from simulator.events import ActionData, Event
+from simulator.events import ActionData, Event, StartAction
 from simulator.i18n import COMMANDS, command_of, kind_of, t
 from simulator.order import NotShown, displayed_options, option_at, pending_field, pending_kind, provider_rows
 from simulator.player_ask import Ask, PlainAsker, PromptAsker, TimedOut, completer_for
@@ -76,9 +76,10 @@ class Player(DirectoryView, TimedAndFree):
     def __init__(self, session: Session, library: Library, writer: TranscriptWriter | None, *, lang: str,
                  console: Console, seed: int | None, ask: Callable[[Ask], str] | None = None, timed: bool = False,
                  plain: bool = False, time_factor: float = 1.0, clock: Callable[[], float] = time.monotonic,
-                 free: bool = False):
+                 free: bool = False, variants: dict[str, str] | None = None):
         self.session = session
         self.seed = seed
+        self.variants = variants  # the scenario's variants for this call (None: the first of each)
         self.scenario = session.scenario
         self.library = library
         self.writer = writer
@@ -162,7 +163,10 @@ class Player(DirectoryView, TimedAndFree):
         else:
             self.out(Panel(Text(briefing), title=Text(self.scenario.title.render(self.lang)),
                                      subtitle=Text(t("briefing", self.lang))))
-        self.act({"type": "start", "lang": self.lang})
+        start: StartAction = {"type": "start", "lang": self.lang}
+        if self.variants:
+            start["variants"] = dict(self.variants)
+        self.act(start)
 
     def run(self) -> None:
         """Play until the call ends or the trainee quits (raises Quit)."""

@@ -88,7 +88,8 @@ class DirectoryView(Drawing):
         if any(w.lower() in ALL_WORDS for w in words):
             shown = rows
         else:  # the scene's region: within REGION_KM, at least the three nearest, as many as fit
-            near = [r for r in rows if r.hit.km <= REGION_KM] if self.session.case.location else rows
+            wanted = self.session.pending_request() if self.session.state.pending else None
+            near = [r for r in rows if r.hit.km <= REGION_KM] if wanted is not None and wanted.near else rows
             shown = (near if len(near) >= 3 else rows[:3])[:self.rows_that_fit()]
         # Capabilities every listed provider has say nothing about the choice: said once, above the list.
         common = set.intersection(*(set(r.hit.provider.capabilities) for r in shown))
@@ -112,7 +113,7 @@ class DirectoryView(Drawing):
         lang, width = self.lang, self.console.width
         lines: list[Text | Padding] = []
         digits = max(len(str(r.number)) for r in shown)
-        needs = self.session.case.needs
+        needs = self.session.pending_request().needs if self.session.state.pending else self.session.case.needs
 
         def figures(hit: Hit) -> str:
             when = t("min", lang, n=hit.eta) if hit.open else t("providers.closed", lang)

@@ -13,9 +13,9 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from simulator.events import Event, EventType, SaidEvent
+from simulator.events import ActedEvent, Event, EventType, SaidEvent
 from simulator.formatting import number
-from simulator.i18n import COMMANDS, t
+from simulator.i18n import COMMANDS, exists, t
 
 if TYPE_CHECKING:
     from simulator import model as m
@@ -57,6 +57,15 @@ class Drawing:
         self.out(again)
         self._lines_since = 0
 
+    def party_name(self, event: ActedEvent) -> str:
+        """Who a transfer went to, or who a call reached: a party Plateau names (hospital, family...) or the id."""
+        to = event.get("to")
+        if not to:
+            return ""
+        if event["action"] == "transfer":
+            return t("transfer." + to, self.lang)
+        return t("speaker." + to, self.lang) if exists("speaker." + to) else to.replace("_", " ")
+
     def speaker_name(self, event: SaidEvent) -> str:
         if event["speaker"] == "caller":
             return self.scenario.cases[event["case"]].caller.name
@@ -86,8 +95,9 @@ class Drawing:
         elif event["type"] == EventType.BOOKED:
             self.out(Text(t("booked", lang, name=event["name"]), style="bold"))
         elif event["type"] == EventType.ACTED:
-            to = t("transfer." + event["to"], lang) if event.get("to") else ""
-            self.out(Text(t("acted." + event["action"], lang, to=to), style="bold"))
+            self.out(Text(t("acted." + event["action"], lang, to=self.party_name(event)), style="bold"))
+        elif event["type"] == EventType.NO_ANSWER:
+            self.out(Text(t("call.no_answer", lang), style="yellow"))
         elif event["type"] == EventType.WITHHELD:
             self.out(Text(t("withheld", lang, fact=self.field_label(event["case"], event["fact"])), style="yellow"))
         elif event["type"] == EventType.HUNG_UP:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from simulator import model as m
-from simulator.engine import Session
+from simulator.engine import CaseStatus, Session
 from simulator.events import ActionData
 from simulator.scoring_card import (
     CaseEnding,
@@ -87,6 +87,9 @@ def score_records(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory
     pass (at least "Compliant"), every criterion at or above its minimum, and the pass mark reached.
     A call that fails for another reason than a critical failure shows at most the pass mark minus
     one: the number never says more than the verdict."""
+    # A call that rings on a condition that never held was not part of this session: nothing to score.
+    records = {cid: rec for cid, rec in records.items()
+               if scenario.cases[cid].rings_when is None or session.state.cases[cid].status is not CaseStatus.WAITING}
     results: dict[str, CriterionResult] = {}
     critical: list[CriticalFailure] = []
     steps: list[StepOutcome] = []

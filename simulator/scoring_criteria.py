@@ -311,15 +311,17 @@ def _step_outcome(cid: str, case: m.Case, step: m.Step, rec: CaseRecord, out_of_
 
 
 def rank_providers(scenario: m.Scenario, case: m.Case, directory: m.Directory, kind: str,
-                   at: datetime) -> list[RankedProvider]:
+                   at: datetime, request: m.Request | None = None,
+                   traffic: Mapping[str, m.Traffic] | None = None) -> list[RankedProvider]:
     """Every provider of a kind, ranked for the case: suitable first, then by a time-equivalent cost.
 
-    A provider is unsuitable when it lacks a capability the case needs or is closed at that
-    hour. Suitable ones are ranked by minutes to the scene, plus 15 minutes for a provider
+    A provider is unsuitable when it lacks a capability the dispatch or booking needs (`request`: by default
+    the case's needs, from its location) or is closed at that hour. Suitable ones are ranked by minutes to the scene, plus 15 minutes for a provider
     without a contract, plus one minute per 20 euros of call-out cost.
     """
-    target = case.location.coordinates if case.location else None
-    hits = search(directory, kind=kind, near=target, at=at, needs=case.needs, traffic=scenario.traffic)
+    request = request if request is not None else case.request(None)
+    hits = search(directory, kind=kind, near=request.near, at=at, needs=request.needs,
+                  traffic=scenario.traffic if traffic is None else traffic)
     ranked: list[RankedProvider] = []
     for hit in hits:
         suitable = not hit.missing and hit.open
@@ -347,7 +349,8 @@ def score_provider(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterio
             continue
         for chosen in rec.providers:
             at = scenario.clock_start + timedelta(seconds=chosen["clock"])
-            ranked = rank_providers(scenario, case, directory, chosen["kind"], at)
+            ranked = rank_providers(scenario, case, session.directory, chosen["kind"], at,
+                                    session.request(cid, chosen["option"]), session.traffic)
             best = ranked[0] if ranked else None
             mine = next((r for r in ranked if r["id"] == chosen["id"]), None)
             if mine is None or best is None:
@@ -380,11 +383,12 @@ def score_case_file(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criteri
                     session: Session) -> CriterionResult:
     evidence: list[Evidence] = []
     earned = possible = 0
-    for cid, case in scenario.cases.items():
+    for cid in records:
+        case = scenario.cases[cid]
         fields = _case_options(case).fields
         typed = session.state.cases[cid].file
         for fid in dict.fromkeys(fields):
-            fact = case.truth[fid]
+            fact = session.fact(cid, fid)
             possible += 1
             value = typed.get(fid, "")
             if field_matches(fact, value):
@@ -495,7 +499,7 @@ def score_language(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterio
             else:
                 points.append(0)
                 wrong.append(turn)
-        preferred = {lang: t("lang." + caller.languages[0], lang) for lang in m.LANGS}
+        preferred = {lang: t("lang." + caller.first_language, lang) for lang in m.LANGS}
         if wrong:
             evidence.append(Evidence("language", -len(wrong), _all("ev.lang_wrong", n=len(wrong), name=caller.name, language=preferred),
                                      _all("ev.lang_expected", language=preferred), wrong[0].number, round(wrong[0].clock, 1), cid))

@@ -18,12 +18,14 @@ from simulator.scoring_card import Localised
 
 
 class ProviderChoice(ProviderInfo):
-    """A dispatched or booked event (simulator.events) with the number of the turn that chose the provider."""
+    """A dispatched or booked event (simulator.events) with the number of the turn that chose the provider and the
+    option whose dispatch or booking asked for it (its own needs and place)."""
 
     type: Literal[EventType.DISPATCHED, EventType.BOOKED]
     case: str
     clock: int
     turn: int
+    option: str | None
 
 
 @dataclass
@@ -101,11 +103,15 @@ def record_action(session: Session, records: Mapping[str, CaseRecord], number: i
     context: m.RenderContext = session.context().frozen(_names_read(offered)) if choosing else {}
     speaker = session.case.nodes[node].speaker if choosing else None
     to_provider = speaker is m.Speaker.PROVIDER
-    to_other = speaker in (m.Speaker.MEDICAL, m.Speaker.COLLEAGUE)
+    to_other = speaker in m.OTHER_PARTIES
     provider_langs = session.provider_languages(active) if to_provider else ()
+    # A provider chosen for a dispatch or booking: which option asked for it (its own needs and place).
+    asked_by = session.state.pending["option"] if action.get("type") == "provider" and session.state.pending else None
     events = session.apply(action)
     rec = records[active]
-    if choosing:
+    if choosing and any(e["type"] == EventType.NO_ANSWER for e in events):
+        pass  # a call nobody picked up: time lost, nothing done
+    elif choosing:
         option = next(o for o in offered if o.id == action["option"])
         turn = Turn(number, active, clock, option, node, lang, offered, set(rec.steps), context, to_provider, provider_langs,
                     to_other, bool(action.get("free")))
@@ -122,7 +128,7 @@ def record_action(session: Session, records: Mapping[str, CaseRecord], number: i
         if event["type"] == EventType.STRESS:
             records[cid].stress.append(float(event["after"]))
         elif event["type"] == EventType.DISPATCHED or event["type"] == EventType.BOOKED:
-            records[cid].providers.append({**event, "turn": number})
+            records[cid].providers.append({**event, "turn": number, "option": asked_by})
         elif event["type"] == EventType.HUNG_UP:
             records[cid].hung_up = True
         elif event["type"] == EventType.ACTED and event.get("action") == m.ActionType.CALL_112.value:

@@ -56,6 +56,7 @@ class CaseState:
     notes: list[str] = field(default_factory=list)
     ending: str | None = None
     waiting_since: int | None = None  # clock when the call began to ring, or was left on hold
+    calls: list[str] = field(default_factory=list)  # who the agent's outbound calls reached (`to`), in order
 
 
 @dataclass
@@ -69,6 +70,7 @@ class State:
     pending: Pending | None = None
     turn: int = 0
     ending: str | None = None
+    variants: dict[str, str] = field(default_factory=dict)  # the scenario's variants drawn: dimension -> value
     version: int = STATE_VERSION
 
     def to_dict(self) -> dict[str, Any]:

@@ -160,7 +160,12 @@ def _alternatives(error, path: tuple) -> Iterator[Problem]:
     meant = [errors for errors in branches.values()
              if not any(e.validator == "type" and len(e.absolute_path) == len(path) for e in errors)]
     if meant:
-        for sub in max(meant, key=lambda errors: max(len(e.absolute_path) for e in errors)):
+        # The form meant: the one that knows the most of the keys written (a line said in Spanish with a French
+        # version beside it is a foreign line), then the one whose problems lie deepest.
+        def unknown(errors: list) -> int:
+            return sum(len([k for k in e.instance if k not in e.schema.get("properties", {})])
+                       for e in errors if e.validator == "additionalProperties" and len(e.absolute_path) == len(path))
+        for sub in max(meant, key=lambda errors: (-unknown(errors), max(len(e.absolute_path) for e in errors))):
             yield from _mapped(sub)
         return
     kinds: list[str] = []

@@ -41,7 +41,7 @@ def play(scenario: m.Scenario, rubric: m.Rubric, directory: m.Directory, pick: P
         st = session.state
         if st.status is Status.AWAITING_INPUT:
             case_id, field_id = pending_field(session)
-            fact = session.scenario.cases[case_id].truth[field_id]
+            fact = session.fact(case_id, field_id)
             action = {"type": "input", "value": str(fact.value)}
         elif st.status is Status.AWAITING_PROVIDER:
             providers = [hit.provider for hit in provider_rows(session, pending_kind(session)[1])]

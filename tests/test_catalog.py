@@ -256,7 +256,8 @@ def _suffixes_of(prefix: str) -> set[str] | None:
         "deviation.": {level.value for level in model.DeviationLevel},
         "speaker.": {s.value for s in model.Speaker},
         "transfer.": set(model.TRANSFER_TARGETS),
-        "acted.": {a.value for a in (model.ActionType.CALL_PROVIDER, model.ActionType.TRANSFER, model.ActionType.CALL_112)},
+        "acted.": {a.value for a in (model.ActionType.CALL_PROVIDER, model.ActionType.TRANSFER, model.ActionType.CALL_112,
+                                       model.ActionType.CALL)},
         "lang.": set(LANGS),
         "refused.": {s.value for s in engine.Status} | {"other"},
         "refusal.": {r.value for r in Refusal},  # results.explain: why a transcript was not recorded

@@ -65,7 +65,7 @@ def test_the_guide_shows_each_bundled_rubric_as_its_file_says():
 
     guide = (Path(__file__).parent.parent / "docs" / "rubrics.md").read_text(encoding="utf-8")
     rubrics = library().rubrics
-    assert [rid for rid in ("roadside", "medical", "travel") if render_markdown(rubrics[rid]) not in guide] == []
+    assert [rid for rid in sorted(rubrics) if render_markdown(rubrics[rid]) not in guide] == []
 
 
 def test_the_rubric_command_prints_the_pass_rule_and_the_order_rules():

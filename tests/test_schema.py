@@ -50,9 +50,12 @@ def test_the_schemas_name_what_the_engine_knows():
     assert enums("scenario", "fact", "kind") == [k.value for k in m.FactKind]
     assert enums("scenario", "action", "type") == [a.value for a in m.ActionType]
     assert enums("scenario", "action", "kind") == enums("providers", "provider", "kind") == list(m.PROVIDER_KINDS)
-    assert enums("scenario", "action", "to") == list(m.TRANSFER_TARGETS)
-    assert enums("scenario", "caller", "languages") == list(m.LANGS)
+    transfer = definitions("scenario")["action"]["allOf"][2]["anyOf"][2]
+    assert transfer["properties"]["to"]["enum"] == list(m.TRANSFER_TARGETS)
+    assert enums("scenario", "caller", "languages") == list(m.LANGS) + list(m.FOREIGN_LANGS)
     assert list(definitions("scenario")["text"]["properties"]) == list(m.LANGS)
+    foreign = definitions("scenario")["said"]["anyOf"][1]["properties"]
+    assert list(foreign) == list(m.FOREIGN_LANGS) + ["gloss"]
     levels = definitions("scenario")["case"]["properties"]["orders"]["items"]["properties"]["level"]["enum"]
     assert levels == [level.value for level in m.DeviationLevel]
     rubric = definitions("rubric")["rubric"]["properties"]
