@@ -43,6 +43,7 @@ from simulator.events import (
     ProviderAction,
     ProviderInfo,
     RecordAction,
+    SaidEvent,
     SilenceAction,
     SpeakAction,
     StartAction,
@@ -439,11 +440,15 @@ class Session:
         assert pending is not None, "the session waits for nothing"
         return pending
 
+    def provider_dealt_with(self, cid: str) -> ProviderInfo | None:
+        """The provider the case is dealing with now: the last dispatched or booked, if any."""
+        cs = self.state.cases[cid]
+        return cs.booked[-1] if cs.booked and (not cs.dispatched or cs.booked[-1]["at"] >= cs.dispatched["at"]) \
+            else cs.dispatched
+
     def provider_languages(self, cid: str) -> tuple[str, ...]:
         """The languages of the provider the case is dealing with (the last dispatched or booked), if known."""
-        cs = self.state.cases[cid]
-        latest = cs.booked[-1] if cs.booked and (not cs.dispatched or cs.booked[-1]["at"] >= cs.dispatched["at"]) \
-            else cs.dispatched
+        latest = self.provider_dealt_with(cid)
         provider = self.directory.get(latest["id"]) if latest else None
         return tuple(lang for lang in provider.languages if lang in m.LANGS) if provider else ()
 
@@ -457,8 +462,11 @@ class Session:
             lang = cs.speaking if cs.speaking in spoken else spoken[0]
         else:
             lang = cs.speaking
-        self._emit({"type": EventType.SAID, "case": cid, "clock": self.state.clock, "speaker": speaker.value,
-                    "source": source, "variant": variant, "lang": lang, "text": text.render_all(self.context(cid))})
+        said: SaidEvent = {"type": EventType.SAID, "case": cid, "clock": self.state.clock, "speaker": speaker.value,
+                           "source": source, "variant": variant, "lang": lang, "text": text.render_all(self.context(cid))}
+        if text.said_in is not None:
+            said["said_in"] = text.said_in  # said in a fourth language: the words as said, a gloss in each language
+        self._emit(said)
 
     def _say_lines(self, cid: str, speaker: m.Speaker, lines: m.Lines | None, source: str) -> None:
         if lines is None:

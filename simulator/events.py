@@ -82,6 +82,7 @@ class SaidEvent(_Base):
     variant: int  # which of the lines' variants
     lang: str     # the language it is said in
     text: dict[str, str]  # in every language
+    said_in: NotRequired[str]  # a line said in it, es, pt, de or th: its words, then a gloss in each language
 
 
 class ChoseEvent(_Base):

@@ -391,6 +391,8 @@ def _check_steps(report: _Report, scenario: m.Scenario, rubric: m.Rubric) -> Non
                        f"If a trainee should do it in this call, give an option 'step: {step.id}'.")
     for case in scenario.cases.values():
         here = {s for n in case.nodes.values() for o in n.options for s in o.steps}
+        if case.rings_when is not None and not here:
+            continue  # another party calling in (a hospital desk, a doctor): no step of the protocol is theirs
         for step in rubric.protocol.values():
             if step.critical and step.id not in here:
                 report.add(("cases", case.id), "L007",

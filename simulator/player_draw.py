@@ -74,8 +74,9 @@ class Drawing:
     def draw_event(self, event: Event) -> None:
         lang = self.lang
         if event["type"] == EventType.SAID:
-            said = Text.assemble((self.speaker_name(event) + t("debrief.colon", lang) + " ", "bold cyan"),
-                                 event["text"][event["lang"]])
+            # A line said abroad is shown as said, with its gloss in the trainee's own language.
+            shown = event["text"][lang if event.get("said_in") else event["lang"]]
+            said = Text.assemble((self.speaker_name(event) + t("debrief.colon", lang) + " ", "bold cyan"), shown)
             self.out(said)
             self.last_words, self._lines_since = said, 0
         elif event["type"] == EventType.CHOSE:

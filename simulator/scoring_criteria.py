@@ -510,8 +510,7 @@ def score_language(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterio
                                      _all("ev.lang_expected", language=preferred), weak[0].number, round(weak[0].clock, 1), cid))
         if provider_wrong:
             first = provider_wrong[0]
-            dispatched = session.state.cases[cid].dispatched
-            name = (dispatched["name"] if dispatched else None) or t("speaker.provider", "en")
+            name = first.provider_name or t("speaker.provider", "en")
             theirs = {lang: ", ".join(t("lang." + x, lang) for x in first.provider_langs) for lang in m.LANGS}
             evidence.append(Evidence("language", -len(provider_wrong),
                                      _all("ev.lang_provider", n=len(provider_wrong), name=name, language=theirs),

@@ -45,6 +45,7 @@ class Turn:
     provider_langs: tuple[str, ...] = ()  # the languages of the provider dealt with then, when known
     to_other: bool = False  # said to the medical team or a colleague: their language is the floor's, never scored
     free: bool = False  # typed in the trainee's own words (free-text mode) and understood as this option
+    provider_name: str = ""  # the provider dealt with then (to_provider), as the directory names it
 
     def render(self, text: m.Text) -> Localised:
         return text.render_all(self.context)
@@ -105,6 +106,7 @@ def record_action(session: Session, records: Mapping[str, CaseRecord], number: i
     to_provider = speaker is m.Speaker.PROVIDER
     to_other = speaker in m.OTHER_PARTIES
     provider_langs = session.provider_languages(active) if to_provider else ()
+    dealt_with = session.provider_dealt_with(active) if to_provider else None
     # A provider chosen for a dispatch or booking: which option asked for it (its own needs and place).
     asked_by = session.state.pending["option"] if action.get("type") == "provider" and session.state.pending else None
     events = session.apply(action)
@@ -114,7 +116,7 @@ def record_action(session: Session, records: Mapping[str, CaseRecord], number: i
     elif choosing:
         option = next(o for o in offered if o.id == action["option"])
         turn = Turn(number, active, clock, option, node, lang, offered, set(rec.steps), context, to_provider, provider_langs,
-                    to_other, bool(action.get("free")))
+                    to_other, bool(action.get("free")), dealt_with["name"] if dealt_with else "")
         rec.turns.append(turn)
         for step in option.steps:
             if step not in rec.steps:

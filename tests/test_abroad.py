@@ -170,12 +170,20 @@ def test_a_call_whose_condition_never_held_does_not_ring_and_is_not_scored():
     assert {s.case for s in score.steps} == {"marc"}
 
 
+def test_a_line_said_abroad_is_glossed_in_the_trainees_language_whatever_language_is_spoken():
+    result = plateau("play", str(ABROAD / "rings-when.yaml"), "--lang", "nl", "--plain", "--answers",
+                     str(ABROAD / "rings-when.answers.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert "Behandelende arts: Soy el doctor Puig, de traumatología. (Met dokter Puig, van traumatologie.)" \
+        in result.stdout.splitlines()
+
+
 def test_a_doctor_abroad_who_speaks_spanish_and_english_is_answered_in_english():
     session, events, _ = played("rings-when", [{"type": "start", "lang": "fr"},
                                                {"type": "choose", "option": "ask-doctor"}])
     assert session.state.cases["doctor"].speaking == "en"
     said = next(e for e in events if e["type"] == "said" and e["case"] == "doctor")
-    assert (said["speaker"], said["lang"]) == ("doctor", "en")
+    assert (said["speaker"], said["lang"], said["said_in"]) == ("doctor", "en", "es")
     assert said["text"]["en"] == "Soy el doctor Puig, de traumatología. (This is Dr Puig, orthopaedics.)"
 
 

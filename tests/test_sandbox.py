@@ -110,7 +110,7 @@ def test_the_checked_tree_decides_every_bundled_condition_as_jinja_does():
                 if st.status is Status.AWAITING_INPUT:
                     session.apply({"type": "input", "value": "x"})
                 elif st.status is Status.AWAITING_PROVIDER:
-                    ids = [p.id for p in lib.directory.of_kind(st.pending["kind"])]
+                    ids = [p.id for p in session.directory.of_kind(st.pending["kind"])]
                     session.apply({"type": "provider", "id": rng.choice(ids)})
                 else:
                     session.apply({"type": "choose", "option": rng.choice(session.options()).id})
@@ -344,7 +344,7 @@ def test_the_limits_change_nothing_in_the_bundled_texts_and_conditions():
                 if st.status is Status.AWAITING_INPUT:
                     session.apply({"type": "input", "value": "x"})
                 elif st.status is Status.AWAITING_PROVIDER:
-                    ids = [p.id for p in lib.directory.of_kind(st.pending["kind"])]
+                    ids = [p.id for p in session.directory.of_kind(st.pending["kind"])]
                     session.apply({"type": "provider", "id": rng.choice(ids)})
                 else:
                     session.apply({"type": "choose", "option": rng.choice(session.options()).id})
