@@ -26,7 +26,6 @@ each kind (`EventType`, one TypedDict per event and per action).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
 from typing import Any
 
 from simulator import model as m
@@ -51,6 +50,7 @@ from simulator.events import (
     UnclearAction,
 )
 from simulator.providers import eta_minutes, road_km
+from simulator.session_queries import SessionQueries
 from simulator.session_state import (
     MIN_COMPATIBLE_STATE_VERSION,
     STATE_VERSION,
@@ -88,7 +88,7 @@ class ScenarioDeadEnd(PlateauError):
     """The scenario left the trainee with nothing to do (a fault `plateau lint` reports)."""
 
 
-class Session:
+class Session(SessionQueries):
     """One call (or several at once) being played."""
 
     def __init__(self, scenario: m.Scenario, directory: m.Directory | None = None, state: State | None = None):
@@ -113,101 +113,6 @@ class Session:
     def snapshot(self) -> dict[str, Any]:
         return self.state.to_dict()
 
-    # ------------------------------------------------------------------ queries
-
-    @property
-    def ended(self) -> bool:
-        return self.state.status is Status.ENDED
-
-    @property
-    def case(self) -> m.Case:
-        return self.scenario.cases[self.state.active]
-
-    @property
-    def case_state(self) -> CaseState:
-        return self.state.cases[self.state.active]
-
-    def now(self) -> datetime:
-        return self.scenario.clock_start + timedelta(seconds=self.state.clock)
-
-    def _drawn(self, cid: str) -> list[m.Alternative]:
-        """The variant values this call drew for a case (the first of each dimension before the start)."""
-        drawn = self.state.variants
-        return [next((a for a in values if a.id == drawn.get(dimension)), values[0])
-                for dimension, values in self.scenario.cases[cid].variants]
-
-    def truth(self, cid: str) -> Mapping[str, m.Fact]:
-        """A case's facts as this call drew them: the scenario's truth with its variants' facts."""
-        case = self.scenario.cases[cid]
-        if not case.variants:
-            return case.truth
-        facts = dict(case.truth)
-        for alternative in self._drawn(cid):
-            facts.update(alternative.facts)
-        return facts
-
-    def fact(self, cid: str, fid: str) -> m.Fact:
-        return self.truth(cid)[fid]
-
-    def truth_value(self, cid: str, fid: str) -> Any:
-        return self.fact(cid, fid).value
-
-    @property
-    def traffic(self) -> Mapping[str, m.Traffic]:
-        """The scenario's traffic, with the delays its drawn variants add (which provider is busy today)."""
-        if not any(case.variants for case in self.scenario.cases.values()):
-            return self.scenario.traffic
-        traffic = dict(self.scenario.traffic)
-        for cid in self.scenario.cases:
-            for alternative in self._drawn(cid):
-                traffic.update(alternative.traffic)
-        return traffic
-
-    def request(self, cid: str, option_id: str | None) -> m.Request:
-        """What the dispatch or booking of an option asks of a provider (capabilities, where from)."""
-        case = self.scenario.cases[cid]
-        found = case.option(option_id) if option_id is not None else None
-        return case.request(found[1].action if found else None, self.truth(cid))
-
-    def pending_request(self) -> m.Request:
-        """What the dispatch or booking the session waits for asks of a provider."""
-        pending = self._pending()
-        return self.request(pending["case"], pending["option"])
-
-    def context(self, case_id: str | None = None) -> "Context":
-        """What conditions and texts of a case can refer to (each value worked out when first read)."""
-        return Context(self, case_id or self.state.active)
-
-    def options(self, case_id: str | None = None) -> list[m.Option]:
-        """Options offered now at the current node of a case (the active one by default)."""
-        cid = case_id or self.state.active
-        cs = self.state.cases[cid]
-        if cs.status is not CaseStatus.LIVE:
-            return []
-        node = self.scenario.cases[cid].nodes[cs.node]
-        ctx = self.context(cid)
-        return [o for o in node.options
-                if (o.repeatable or o.id not in cs.chosen) and (o.when is None or o.when(ctx))]
-
-    def possible(self) -> list[str]:
-        """What the session accepts now, in words (for errors and front-ends)."""
-        st = self.state
-        if st.status is Status.READY:
-            return ["start (pick up the call)"]
-        if st.status is Status.ENDED:
-            return []
-        if st.status is Status.AWAITING_INPUT:
-            return [f"input (a value for '{self._pending()['field']}')"]
-        if st.status is Status.AWAITING_PROVIDER:
-            kind = self._pending()["kind"]
-            ids = [p.id for p in self.directory.of_kind(kind)] if kind is not None else []
-            return [f"provider (one of: {', '.join(ids)})"]
-        out = [f"choose (one of: {', '.join(o.id for o in self.options())})", "record", "speak", "silence", "note"]
-        others = [cid for cid, cs in st.cases.items() if cid != st.active and cs.status in (CaseStatus.RINGING, CaseStatus.LIVE)]
-        if others:
-            out.append(f"switch (to: {', '.join(others)})")
-        return out
-
     # ------------------------------------------------------------------ actions
 
     def apply(self, action: ActionData) -> list[Event]:
@@ -223,7 +128,14 @@ class Session:
         if handler is None:
             raise IllegalAction(f"there is no action '{kind}'.", self.possible())
         self._events: list[Event] = []
-        handler(action)
+        self._acting = True
+        try:
+            handler(action)
+        except BaseException:
+            self._offered = None  # an action refused half-way may have changed the state
+            raise
+        finally:
+            self._acting = False
         self.state.turn += 1
         return self._events
 
@@ -270,7 +182,7 @@ class Session:
         cid = action.get("case", self.state.active)
         if cid != self.state.active:
             raise IllegalAction(f"the case '{cid}' is not the one on the line.", self.possible())
-        offered = {o.id: o for o in self.options()}
+        offered = {o.id: o for o in self._offered_before_acting()}
         option_id: str | None = action.get("option")  # None in an action without an option
         option = offered.get(option_id) if option_id is not None else None
         if option is None:
@@ -433,24 +345,6 @@ class Session:
     def _emit(self, event: Event) -> None:
         """Note an event of the action being applied: `type`, `case` and `clock` first, as transcripts hold them."""
         self._events.append(event)
-
-    def _pending(self) -> Pending:
-        """What the session waits for; only asked while it waits for a value or a provider."""
-        pending = self.state.pending
-        assert pending is not None, "the session waits for nothing"
-        return pending
-
-    def provider_dealt_with(self, cid: str) -> ProviderInfo | None:
-        """The provider the case is dealing with now: the last dispatched or booked, if any."""
-        cs = self.state.cases[cid]
-        return cs.booked[-1] if cs.booked and (not cs.dispatched or cs.booked[-1]["at"] >= cs.dispatched["at"]) \
-            else cs.dispatched
-
-    def provider_languages(self, cid: str) -> tuple[str, ...]:
-        """The languages of the provider the case is dealing with (the last dispatched or booked), if known."""
-        latest = self.provider_dealt_with(cid)
-        provider = self.directory.get(latest["id"]) if latest else None
-        return tuple(lang for lang in provider.languages if lang in m.LANGS) if provider else ()
 
     def _say(self, cid: str, speaker: m.Speaker, text: m.Text, source: str, variant: int = 0) -> None:
         case, cs = self.scenario.cases[cid], self.state.cases[cid]

@@ -10,6 +10,7 @@ from simulator import model as m
 
 if TYPE_CHECKING:
     from simulator.engine import Session
+    from simulator.session_queries import SessionQueries
     from simulator.session_state import CaseState
 
 class Context(dict[str, Any]):
@@ -22,7 +23,7 @@ class Context(dict[str, Any]):
 
     __slots__ = ("_session", "_cid")
 
-    def __init__(self, session: "Session", cid: str):
+    def __init__(self, session: "SessionQueries", cid: str):
         super().__init__()
         self._session, self._cid = session, cid
 
@@ -58,7 +59,7 @@ class Context(dict[str, Any]):
 
 
 # What each name of a context is, read from (session, case, case state).
-_CONTEXT_NAMES: dict[str, Callable[[Session, m.Case, CaseState], object]] = {
+_CONTEXT_NAMES: dict[str, Callable[[SessionQueries, m.Case, CaseState], object]] = {
     "stress": lambda s, case, cs: round(cs.stress),
     "minutes": lambda s, case, cs: s.state.clock / 60,
     "time": lambda s, case, cs: s.now().strftime("%H:%M"),

@@ -47,6 +47,8 @@ def imports_of(module: str) -> set[str]:
     ("model", "i18n"),         # the list of languages comes from simulator.languages
     ("model", "engine"),
     ("session_state", "engine"),  # the state a session saves, readable without the engine that changes it
+    ("session_queries", "engine"),  # what a session can be asked, below the engine that acts
+    ("session_queries", "i18n"),
     ("expressions", "engine"),
     ("expression_limits", "engine"),
     ("expression_sandbox", "engine"),

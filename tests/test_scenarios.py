@@ -128,3 +128,11 @@ def test_every_text_is_translated_and_no_placeholder_is_left(sid):
             untranslated.append(where)
         placeholders += [f"{where} ({lang})" for lang, s in sources.items() if PLACEHOLDER.search(s)]
     assert (untranslated, placeholders) == ([], [])
+
+
+def test_the_readme_and_the_trainees_guide_list_every_bundled_call_with_its_level_and_minutes():
+    root = Path(__file__).resolve().parent.parent
+    for guide in (root / "README.md", root / "docs" / "trainees.md"):
+        rows = re.findall(r"^\| `([a-z0-9-]+)` \| .+ \| (★+) \| (\d+) \|$", guide.read_text(encoding="utf-8"), re.M)
+        listed = {sid: (len(stars), int(minutes)) for sid, stars, minutes in rows}
+        assert listed == {sid: (opened(sid)[0].difficulty, opened(sid)[0].minutes) for sid in IDS}, guide.name
