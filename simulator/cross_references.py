@@ -12,7 +12,7 @@ from simulator.checking import Checker, _choices_hint, _type_name, suggest
 
 # Names a condition or text may use besides the flags the scenario sets.
 BUILTIN_NAMES = {"stress", "minutes", "time", "known", "file", "fact", "dispatched", "eta", "lang", "caller",
-                 "provider", "reference", "booked", "calls", "weak_language"} | set(m.ACTION_FLAGS.values())
+                 "provider", "reference", "booked", "calls", "cases", "weak_language"} | set(m.ACTION_FLAGS.values())
 
 
 def check_ending_names(c: Checker, endings: dict[str, m.Ending], cases: dict[str, m.Case]) -> None:

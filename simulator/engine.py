@@ -504,6 +504,7 @@ class Session(SessionQueries):
         self._ring_due()
         self._check_hang_up()
         self._fire_due()
+        self._ring_due()  # a flag an event has just set may ring a call at once
         self._settle()
 
     def _check_hang_up(self) -> None:

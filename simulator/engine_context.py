@@ -67,6 +67,9 @@ _CONTEXT_NAMES: dict[str, Callable[[SessionQueries, m.Case, CaseState], object]]
     "file": lambda s, case, cs: {fid: cs.file.get(fid, "") for fid in case.truth},
     "fact": lambda s, case, cs: {fid: s.truth_value(case.id, fid) for fid in case.truth},
     "calls": lambda s, case, cs: list(cs.calls),
+    # Every call of the scenario as it stands: `'cash_promised' in cases.nattaya.flags`, `cases.eva.ending`.
+    "cases": lambda s, case, cs: {cid: {"flags": list(other.flags), "ending": other.ending}
+                                  for cid, other in s.state.cases.items()},
     "dispatched": lambda s, case, cs: dict(cs.dispatched) if cs.dispatched else None,
     "booked": lambda s, case, cs: [dict(b) for b in cs.booked],  # empty (false) until something is booked
     "eta": lambda s, case, cs: cs.dispatched["eta"] if cs.dispatched else None,

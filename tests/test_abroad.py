@@ -163,6 +163,19 @@ def test_a_call_on_a_condition_rings_once_it_holds_in_another_call_and_not_befor
     assert session.ended
 
 
+def test_a_flag_an_event_sets_rings_the_call_in_the_same_action():
+    session, events, _ = played("rings-when", [{"type": "start", "lang": "fr"}])
+    events = session.apply({"type": "choose", "option": "hold-on"})
+    assert [(e["type"], e.get("event")) for e in events if e["type"] in ("event", "ringing")] == [
+        ("event", "pager"), ("ringing", None)]
+
+
+def test_a_call_reads_what_another_call_did_through_cases():
+    session, _, _ = played("rings-when", [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "ask-doctor"}])
+    assert session.context("doctor")["cases"]["marc"] == {"flags": ["doctor_asked"], "ending": "done"}
+    assert [o.id for o in session.options()] == ["thank-doctor"]  # when: 'doctor_asked' in cases.marc.flags
+
+
 def test_a_call_whose_condition_never_held_does_not_ring_and_is_not_scored():
     session, events, score = played("rings-when", [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "bye"}])
     assert session.ended and session.state.cases["doctor"].status is CaseStatus.WAITING

@@ -1,9 +1,10 @@
 """Quality gates for every bundled scenario: what a trainee meets must be sound.
 
 For each scenario: lint --strict is clean; the model call passes with 90 or more; a random
-exploration (2,000 calls) finds no call that passes while missing a critical step; every
-ending is reached; the recorded best and bad calls give their exact results; no text is left
-untranslated or as a placeholder.
+exploration (1,000 calls) finds no call that passes while missing a critical step; every
+ending is reached (by that exploration or by a recorded call: tests/scenarios/ID/ has a file
+for each ending random calls seldom reach); the recorded best and bad calls give their exact
+results; no text is left untranslated or as a placeholder.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from simulator.lint import lint_paths
 from simulator.scoring import score_actions
 
 RECORDED = Path(__file__).parent / "scenarios"
+# Random calls explored for each scenario. The gameability gate (tests/test_gameability.py) plays 2,000 more,
+# scored, on another sampler; 1,000 here keep the two content checks near 2 CPU-minutes for eleven calls.
+EXPLORED_CALLS = 1000
 IDS = [p.stem for p in bundled_scenarios()]
 PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem ipsum)\b|\[(fr|nl|en)\]|\?\?\?", re.IGNORECASE)
 
@@ -36,7 +40,7 @@ def opened(sid):
 @lru_cache(maxsize=None)
 def exploration(sid):
     scenario, lib = opened(sid)
-    return explore_random(scenario, lib.rubrics[scenario.rubric_id], lib.directory, runs=2000, seed=1)
+    return explore_random(scenario, lib.rubrics[scenario.rubric_id], lib.directory, runs=EXPLORED_CALLS, seed=1)
 
 
 def play(sid, actions):
