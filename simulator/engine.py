@@ -354,6 +354,9 @@ class Session(SessionQueries):
         elif speaker is m.Speaker.PROVIDER and (spoken := self.provider_languages(cid)):
             # A provider answers in its own language when the agent does not speak one of its languages.
             lang = cs.speaking if cs.speaking in spoken else spoken[0]
+        elif (node := case.nodes[cs.node]).speaker is speaker and node.understood:
+            # Another party whose languages the node gives answers in one of them.
+            lang = cs.speaking if cs.speaking in node.understood else node.understood[0]
         else:
             lang = cs.speaking
         said: SaidEvent = {"type": EventType.SAID, "case": cid, "clock": self.state.clock, "speaker": speaker.value,

@@ -455,7 +455,16 @@ def _node(c: Checker, path, node_id, raw, option_ids) -> m.Node | None:
                     "Give each option its own id: it names the choice in transcripts and answers files.")
         option_ids[option.id] = path + ("options", i)
         options.append(option)
-    return m.Node(node_id, m.Speaker(speaker or "caller"), say, tuple(options), c.ref(path, raw, "end"), path)
+    languages = strings(raw.get("languages"))
+    if languages and speaker in ("caller", "provider", "system"):
+        c.error(path + ("languages",), "S004", f"'languages' says what another party speaks, not the {speaker}.",
+                "The caller's languages go under 'caller:', a provider's in the directory; remove this line.",
+                key=True)
+    elif languages and not any(lang in m.LANGS for lang in languages):
+        c.error(path + ("languages",), "S004", "the party at this node speaks none of the trainee's languages "
+                "(fr, nl, en).", f"Add the one the trainee can use with them: [{', '.join(languages)}, en].")
+    return m.Node(node_id, m.Speaker(speaker or "caller"), say, tuple(options), c.ref(path, raw, "end"), path,
+                  languages)
 
 
 def _option(c: Checker, path, raw) -> m.Option | None:

@@ -282,6 +282,14 @@ class Node:
     options: tuple[Option, ...]
     end: str | None = None
     origin: Origin = ()
+    # Another party's node (a doctor, a hospital...): the languages they speak, first the one they answer in when
+    # the agent speaks none of them. Empty: their language is never scored.
+    languages: tuple[str, ...] = ()
+
+    @property
+    def understood(self) -> tuple[str, ...]:
+        """Of the languages spoken at this node, those the agent can speak (fr, nl, en)."""
+        return tuple(lang for lang in self.languages if lang in LANGS)
 
 
 @dataclass(frozen=True)

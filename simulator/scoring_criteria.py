@@ -475,7 +475,8 @@ def score_language(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterio
                    session: Session) -> CriterionResult:
     """Each answer in a language its listener speaks as their own counts fully; in a caller's weak
     language it counts WEAK_LANGUAGE_PERCENT; in a language they do not speak, nothing. Said to a
-    provider, the provider's directory languages decide."""
+    provider, the provider's directory languages decide; said to another party (a doctor, a hospital),
+    the languages its node gives, if it gives any."""
     evidence: list[Evidence] = []
     points: list[float] = []
     for cid, rec in records.items():
@@ -483,8 +484,14 @@ def score_language(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterio
         wrong: list[Turn] = []
         weak: list[Turn] = []
         provider_wrong: list[Turn] = []
+        other_wrong: list[Turn] = []
         for turn in rec.turns:
             if turn.to_other:
+                # Another party (a doctor, a hospital): scored only where the node says what they speak.
+                if turn.other_langs:
+                    points.append(100 if turn.lang in turn.other_langs else 0)
+                    if turn.lang not in turn.other_langs:
+                        other_wrong.append(turn)
                 continue
             if turn.to_provider and turn.provider_langs:
                 ok = turn.lang in turn.provider_langs
@@ -515,7 +522,14 @@ def score_language(scenario: m.Scenario, rubric: m.Rubric, criterion: m.Criterio
             evidence.append(Evidence("language", -len(provider_wrong),
                                      _all("ev.lang_provider", n=len(provider_wrong), name=name, language=theirs),
                                      _all("ev.lang_provider_expected"), first.number, round(first.clock, 1), cid))
-        if rec.turns and not (wrong or weak or provider_wrong):
+        if other_wrong:
+            first = other_wrong[0]
+            party = {lang: t("speaker." + first.speaker, lang) for lang in m.LANGS}
+            theirs = {lang: ", ".join(t("lang." + x, lang) for x in first.other_langs) for lang in m.LANGS}
+            evidence.append(Evidence("language", -len(other_wrong),
+                                     _all("ev.lang_provider", n=len(other_wrong), name=party, language=theirs),
+                                     _all("ev.lang_other_expected"), first.number, round(first.clock, 1), cid))
+        if rec.turns and not (wrong or weak or provider_wrong or other_wrong):
             evidence.append(Evidence("language", 0, _all("ev.lang_ok", name=caller.name, language=preferred), case=cid))
     pct = sum(points) / len(points) if points else 0
     if pct < 100:

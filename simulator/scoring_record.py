@@ -46,6 +46,8 @@ class Turn:
     to_other: bool = False  # said to the medical team or a colleague: their language is the floor's, never scored
     free: bool = False  # typed in the trainee's own words (free-text mode) and understood as this option
     provider_name: str = ""  # the provider dealt with then (to_provider), as the directory names it
+    other_langs: tuple[str, ...] = ()  # said to another party whose node gives their languages (to_other)
+    speaker: str = ""  # who the agent spoke to at that node (a model.Speaker value)
 
     def render(self, text: m.Text) -> Localised:
         return text.render_all(self.context)
@@ -105,6 +107,7 @@ def record_action(session: Session, records: Mapping[str, CaseRecord], number: i
     speaker = session.case.nodes[node].speaker if choosing else None
     to_provider = speaker is m.Speaker.PROVIDER
     to_other = speaker in m.OTHER_PARTIES
+    other_langs = session.case.nodes[node].understood if to_other else ()
     provider_langs = session.provider_languages(active) if to_provider else ()
     dealt_with = session.provider_dealt_with(active) if to_provider else None
     # A provider chosen for a dispatch or booking: which option asked for it (its own needs and place).
@@ -116,7 +119,8 @@ def record_action(session: Session, records: Mapping[str, CaseRecord], number: i
     elif choosing:
         option = next(o for o in offered if o.id == action["option"])
         turn = Turn(number, active, clock, option, node, lang, offered, set(rec.steps), context, to_provider, provider_langs,
-                    to_other, bool(action.get("free")), dealt_with["name"] if dealt_with else "")
+                    to_other, bool(action.get("free")), dealt_with["name"] if dealt_with else "",
+                    other_langs, speaker.value if speaker else "")
         rec.turns.append(turn)
         for step in option.steps:
             if step not in rec.steps:

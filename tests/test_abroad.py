@@ -134,6 +134,28 @@ def test_a_call_answered_goes_on_with_the_one_called_and_says_who_was_reached():
     assert heard[0]["speaker"] == "hospital"
 
 
+def test_what_is_said_to_another_party_in_a_language_they_speak_is_scored_as_for_a_provider():
+    reach = [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "wait"}, {"type": "choose", "option": "wait"},
+             {"type": "choose", "option": "call-ward"}]
+    _, _, in_french = played("outbound-call", [*reach, {"type": "choose", "option": "thanks"}])
+    session, events, in_english = played("outbound-call", [*reach, {"type": "speak", "lang": "en"},
+                                                            {"type": "choose", "option": "thanks"}])
+    assert in_english.criteria["language"].percent == 100
+    assert in_french.criteria["language"].percent == 75  # three answers to the caller in French, one to the ward
+    [evidence] = [e for e in in_french.criteria["language"].evidence if e.points < 0]
+    assert evidence.what["fr"] == "1 échange(s) avec Hôpital dans une autre langue que la sienne (anglais)."
+    assert evidence.expected["fr"] == ("Leur parler dans une langue qu'ils comprennent (/langue), puis revenir à "
+                                       "celle de l'appelant.")
+
+
+def test_another_party_answers_in_the_first_of_their_languages_the_agent_can_speak():
+    _, events, _ = played("outbound-call", [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "wait"},
+                                            {"type": "choose", "option": "wait"},
+                                            {"type": "choose", "option": "call-ward"}])
+    said = next(e for e in events if e["type"] == "said" and e["source"] == "node:ward")
+    assert said["lang"] == "en"
+
+
 def test_an_unanswered_call_does_not_count_as_the_step_it_would_perform():
     _, _, tried = played("outbound-call", [{"type": "start", "lang": "fr"}, {"type": "choose", "option": "call-ward"}])
     assert "follow_up" not in {s.step for s in tried.steps if s.performed}
