@@ -19,14 +19,7 @@ def check_ending_names(c: Checker, endings: dict[str, m.Ending], cases: dict[str
     """An ending's debrief variants read the state of the case that ended: its flags and the built-in names."""
     names = set(BUILTIN_NAMES)
     for case in cases.values():
-        for node in case.nodes.values():
-            for option in node.options:
-                names.update(option.effects.set, option.effects.unset)
-        for event in case.events:
-            names.update(event.effects.set, event.effects.unset)
-        for _, values in case.variants:
-            for alternative in values:
-                names.update(alternative.set)
+        names |= case.flag_names
     for ending in endings.values():
         for i, variant in enumerate(ending.variants.variants if ending.variants else ()):
             if variant.when is None:

@@ -169,7 +169,7 @@ class Session(SessionQueries):
     def _variants(self, asked: object) -> dict[str, str]:
         """Every variant dimension's value for this call: as the start action says, else the first."""
         asked = asked if isinstance(asked, dict) else {}
-        dimensions = {d: values for case in self.scenario.cases.values() for d, values in case.variants}
+        dimensions = self.scenario.variant_dimensions
         for dimension, value in asked.items():
             values = dimensions.get(dimension)
             if values is None or value not in [a.id for a in values]:
@@ -615,12 +615,5 @@ class Session(SessionQueries):
 def _all_flags(scenario: m.Scenario) -> set[str]:
     flags = set(m.ACTION_FLAGS.values()) | {"weak_language"}
     for case in scenario.cases.values():
-        for node in case.nodes.values():
-            for option in node.options:
-                flags.update(option.effects.set, option.effects.unset)
-        for event in case.events:
-            flags.update(event.effects.set, event.effects.unset)
-        for _, values in case.variants:
-            for alternative in values:
-                flags.update(alternative.set)
+        flags |= case.flag_names
     return flags

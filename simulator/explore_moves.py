@@ -54,8 +54,8 @@ def moves(scenario: m.Scenario, session: Session, inputs: str, just_switched: bo
         first = min(scenario.cases.values(), key=lambda c: c.rings_at_seconds)
         start = {"type": "start", "lang": first.caller.first_language}
         # A call with variants is explored in each of them (a start action per combination of values).
-        combinations = itertools.product(*([(d, a.id) for a in values] for case in scenario.cases.values()
-                                           for d, values in case.variants))
+        combinations = itertools.product(*([(d, a.id) for a in values]
+                                           for d, values in scenario.variant_dimensions.items()))
         drawn = [dict(c) for c in combinations if c]
         return [{**start, "variants": v} for v in drawn] or [start]
     if st.status is Status.ENDED:

@@ -308,7 +308,7 @@ def _case(c: Checker, path: tuple, case_id: str, raw, endings, rubric, directory
 def _check_rings(c: Checker, cases: dict[str, m.Case]) -> None:
     """A call that rings on a condition reads the other calls' flags; one call at least rings on the clock;
     variant dimensions are named once in the scenario (a start action names them without their case)."""
-    names = set(BUILTIN_NAMES) | {flag for case in cases.values() for flag in _case_flags(case)}
+    names = set(BUILTIN_NAMES) | {flag for case in cases.values() for flag in case.flag_names}
     for cid, case in cases.items():
         for name in sorted(case.rings_when.names.names if case.rings_when is not None else ()):
             if name not in names:
@@ -325,13 +325,6 @@ def _check_rings(c: Checker, cases: dict[str, m.Case]) -> None:
                         f"variant of case '{seen[dimension]}'.", "Give each variant its own name in the scenario.",
                         key=True)
             seen[dimension] = cid
-
-
-def _case_flags(case: m.Case) -> set[str]:
-    flags = {flag for node in case.nodes.values() for option in node.options for flag in option.effects.set}
-    flags.update(flag for event in case.events for flag in event.effects.set)
-    flags.update(flag for _, values in case.variants for alternative in values for flag in alternative.set)
-    return flags
 
 
 def _variants(c: Checker, path, raw, truth, directory) -> tuple[tuple[str, tuple[m.Alternative, ...]], ...]:

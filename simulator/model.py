@@ -329,6 +329,20 @@ class Case:
         """The fact whose coordinates providers are sent to."""
         return next((f for f in self.truth.values() if f.kind is FactKind.LOCATION and f.coordinates), None)
 
+    @property
+    def flag_names(self) -> set[str]:
+        """Every flag this case's options, events and variants set or clear."""
+        flags: set[str] = set()
+        for node in self.nodes.values():
+            for option in node.options:
+                flags.update(option.effects.set, option.effects.unset)
+        for event in self.events:
+            flags.update(event.effects.set, event.effects.unset)
+        for _, values in self.variants:
+            for alternative in values:
+                flags.update(alternative.set)
+        return flags
+
     def request(self, action: Action | None, truth: Mapping[str, Fact] | None = None) -> "Request":
         """What a dispatch or booking asks of a provider: the capabilities it must have, and where it is
         measured from. A booking (a hotel, a flight) has its own needs; the case's `needs` are a dispatch's.
@@ -419,6 +433,11 @@ class Scenario:
     @property
     def languages(self) -> tuple[str, ...]:
         return LANGS
+
+    @property
+    def variant_dimensions(self) -> dict[str, tuple["Alternative", ...]]:
+        """Every variant of the scenario's cases with its values, the default first (names are unique: S004)."""
+        return {dimension: values for case in self.cases.values() for dimension, values in case.variants}
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def shuffled(options: Sequence[N], seed: int | None, case: str, node: str) -> li
 
 def variant_dimensions(scenario: "m.Scenario") -> dict[str, list[str]]:
     """Every variant of a scenario with the ids of its values, the default first."""
-    return {dimension: [a.id for a in values] for case in scenario.cases.values() for dimension, values in case.variants}
+    return {dimension: [a.id for a in values] for dimension, values in scenario.variant_dimensions.items()}
 
 
 def draw_variants(scenario: "m.Scenario", seed: int, asked: Mapping[str, str] | None = None) -> dict[str, str]:
